@@ -1,0 +1,235 @@
+"""The ``collagenplan`` command line.
+
+Exit status: 0 = fine, 1 = the calendar has errors, 2 = bad usage or bad input
+(a one-line message on standard error, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import attrs
+
+from . import __version__
+from .durations import Duration
+from .errors import CollagenPlanError, InputError
+from .planning import plan
+from .protocols import Protocol, format_protocol, get_protocol, load_protocol, protocol_ids
+from .results import Plan, Report, Violation
+from .validation import validate
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: error: {message}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _protocol(ref: str) -> Protocol:
+    """A built-in id, or a path to a .toml / .json protocol file."""
+    if ref.endswith((".toml", ".json")) or Path(ref).exists():
+        return load_protocol(ref)
+    return get_protocol(ref)
+
+
+def jsonable(value: object) -> object:
+    """Turn library values into plain JSON-compatible data."""
+    if attrs.has(type(value)):
+        return {
+            f.name: jsonable(getattr(value, f.name)) for f in attrs.fields(type(value))
+        }
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Duration):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _violations_text(violations: Sequence[Violation]) -> str:
+    return "\n".join(str(v) for v in violations)
+
+
+def _emit(fmt: str, data: object, text: Callable[[], str]) -> None:
+    if fmt == "json":
+        print(json.dumps(jsonable(data), indent=2, ensure_ascii=False))
+    else:
+        print(text())
+
+
+def _cmd_protocols(args: argparse.Namespace) -> int:
+    if args.id:
+        protocol = _protocol(args.id)
+        _emit(args.format, protocol, lambda: format_protocol(protocol).rstrip())
+        return EXIT_OK
+    protocols = [get_protocol(i) for i in protocol_ids()]
+
+    def describe(p: Protocol) -> list[object]:
+        parts = []
+        for phase in p.phases:
+            s = phase.sessions
+            count = "repeating" if phase.repeat else (
+                f"{s.min}" if s.min == s.max else f"{s.min}-{s.max} (default {s.default})"
+            )
+            i = phase.interval
+            parts.append(f"{phase.name}: {count} every {i.min}/{i.target}/{i.max}")
+        return [p.id, p.name, "; ".join(parts)]
+
+    _emit(
+        args.format,
+        [{"id": p.id, "name": p.name} for p in protocols],
+        lambda: _table(["id", "name", "phases (min/target/max)"], [describe(p) for p in protocols]),
+    )
+    return EXIT_OK
+
+
+def _plan_text(result: Plan) -> str:
+    rows = [
+        [s.number, s.phase, s.date, s.window.earliest, s.window.target, s.window.latest or "-"]
+        for s in result.sessions
+    ]
+    out = _table(["#", "phase", "date", "earliest", "target", "latest"], rows)
+    if result.problems:
+        out += "\n\n" + _violations_text(result.problems)
+    return out
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    result = plan(
+        _protocol(args.protocol),
+        start=args.start,
+        sessions=args.sessions,
+        horizon=args.horizon,
+        strict=args.strict,
+    )
+    _emit(args.format, result, lambda: _plan_text(result))
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def _report_text(report: Report) -> str:
+    by_session: dict[int, list[str]] = {}
+    for v in report.violations:
+        if v.session is not None:
+            by_session.setdefault(v.session, []).append(v.code)
+    rows = [
+        [
+            s.number,
+            s.phase,
+            s.date,
+            s.window.earliest if s.number > 1 else "-",
+            s.window.latest if s.number > 1 and s.window.latest else "-",
+            ", ".join(by_session.get(s.number, [])) or "ok",
+        ]
+        for s in report.sessions
+    ]
+    out = _table(["#", "phase", "date", "earliest", "latest", "status"], rows)
+    if report.violations:
+        out += "\n\n" + _violations_text(report.violations)
+    verdict = "valid" if report.ok else f"invalid: {len(report.errors)} error(s)"
+    if report.warnings:
+        verdict += f", {len(report.warnings)} warning(s)"
+    return out + "\n\n" + verdict
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    report = validate(_protocol(args.protocol), args.dates, complete=args.complete)
+    _emit(
+        args.format,
+        {"ok": report.ok, "violations": report.violations, "sessions": report.sessions},
+        lambda: _report_text(report),
+    )
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = _Parser(
+        prog="collagenplan",
+        description="Plan and validate microneedling treatment series from protocol files.",
+    )
+    parser.add_argument("--version", action="version", version=f"collagenplan {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument(
+            "--format", choices=("table", "json"), default="table", help="output format"
+        )
+        return p
+
+    p = command("protocols", "list the built-in protocols, or print one as TOML")
+    p.add_argument("id", nargs="?", help="a protocol id or a protocol file to print")
+    p.set_defaults(run=_cmd_protocols)
+
+    p = command("plan", "plan a series of sessions")
+    p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")
+    p.add_argument("--start", type=_date, required=True, help="first possible date, YYYY-MM-DD")
+    p.add_argument("--sessions", type=int, help="sessions in the series phase")
+    p.add_argument("--horizon", type=_date, help="plan repeating phases up to this date")
+    p.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) instead of planning around problems"
+    )
+    p.set_defaults(run=_cmd_plan)
+
+    p = command("validate", "check a calendar of session dates against a protocol")
+    p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")
+    p.add_argument("dates", nargs="*", type=_date, help="session dates, YYYY-MM-DD")
+    p.add_argument(
+        "--complete", action="store_true", help="the calendar is finished: report too few sessions"
+    )
+    p.set_defaults(run=_cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        status: int = args.run(args)
+        return status
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except CollagenPlanError as exc:
+        if isinstance(exc, InputError) or not hasattr(exc, "violations"):
+            print(f"collagenplan: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"collagenplan: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

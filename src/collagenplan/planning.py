@@ -1,0 +1,275 @@
+"""Planning: turn a protocol and a start date into a calendar of sessions.
+
+The rules (see ``docs/design.md``):
+
+* Session 1 falls on the earliest allowed date on or after ``start``.
+* Session k > 1 has a window anchored on the previous session's date:
+  ``previous + interval.min / target / max`` of its phase. The planner picks
+  the allowed date in the window nearest the target, the earlier on a tie.
+* Phases run in order; the first session of a later phase is measured from
+  the last session of the phase before. A repeating last phase recurs up to
+  ``horizon`` (once when there is no horizon).
+* When a window holds no allowed date, the session goes on the nearest
+  allowed date after the window and a violation is recorded in
+  ``Plan.problems`` (or :class:`~collagenplan.errors.PlanningError` is raised
+  with ``strict=True``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+
+import attrs
+
+from .errors import InputError, PlanningError, ProtocolError
+from .protocols.model import Phase, Protocol
+from .results import Plan, Violation
+from .sessions import PlannedSession, Window, window_after
+
+__all__ = ["Blocker", "DateCheck", "plan"]
+
+# How far past a window the planner looks for an allowed date before it gives
+# up: three years covers any clinic closure or client deferral seen in practice.
+SEARCH_DAYS = 3 * 366
+
+
+@attrs.frozen
+class Blocker:
+    """Why a date is not allowed for a session (internal to planning)."""
+
+    code: str
+    """The violation code a window full of such dates produces."""
+    reason: str
+    """A phrase for messages (``"the clinic is closed"``)."""
+    rule: str | None = None
+    """Where the rule lives (``washouts[0]``, ``events[1]``)."""
+
+
+DateCheck = Callable[[dt.date], "Blocker | None"]
+"""Answers "may a session be on this date?" with ``None`` (yes) or the reason."""
+
+
+def _blocker(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:
+    for check in checks:
+        found = check(day)
+        if found is not None:
+            return found
+    return None
+
+
+def _candidates(window: Window) -> Iterator[dt.date]:
+    """Dates of the window, nearest the target first, earlier first on a tie."""
+    one = dt.timedelta(days=1)
+    target = window.target
+    latest = window.latest
+    before = target - window.earliest
+    after = (latest - target) if latest is not None else dt.timedelta(days=SEARCH_DAYS)
+    yield target
+    for i in range(1, max(before.days, after.days) + 1):
+        step = one * i
+        if step <= before:
+            yield target - step
+        if step <= after:
+            try:
+                yield target + step
+            except OverflowError:
+                return
+
+
+def choose_date(
+    window: Window, checks: Sequence[DateCheck]
+) -> tuple[dt.date | None, dict[str, Blocker]]:
+    """Pick the allowed date nearest the target; else the first allowed date after.
+
+    Returns the date (``None`` when nothing is allowed within ``SEARCH_DAYS``
+    past the window) and, when the date is outside the window, the blockers
+    met inside it keyed by code.
+    """
+    if not checks:
+        return window.target, {}
+    seen: dict[str, Blocker] = {}
+    for day in _candidates(window):
+        found = _blocker(day, checks)
+        if found is None:
+            return day, {}
+        seen.setdefault(found.code, found)
+    if window.latest is None:
+        return None, seen
+    day = window.latest
+    for _ in range(SEARCH_DAYS):
+        try:
+            day += dt.timedelta(days=1)
+        except OverflowError:
+            break
+        if _blocker(day, checks) is None:
+            return day, seen
+    return None, seen
+
+
+def _no_room(
+    number: int, phase: Phase, window: Window, day: dt.date | None, seen: dict[str, Blocker]
+) -> Violation:
+    codes = set(seen)
+    code = codes.pop() if len(seen) == 1 else "no-date-in-window"
+    if code == "clinic-closed":
+        code = "no-date-in-window"
+    reasons = "; ".join(b.reason for b in seen.values()) or "no date is allowed"
+    rule = next(iter(seen.values())).rule if len(seen) == 1 else None
+    placed = (
+        f"it is placed on {day.isoformat()}, the first allowed date after the window"
+        if day is not None
+        else f"no allowed date was found within {SEARCH_DAYS} days after it either"
+    )
+    return Violation(
+        code=code,
+        severity="error",
+        message=(
+            f"No allowed date for session {number} ({phase.name}) in its window "
+            f"{window} ({reasons}); {placed}."
+        ),
+        session=number,
+        date=day,
+        rule=rule,
+        expected=window,
+    )
+
+
+def _phase_counts(protocol: Protocol, sessions: int | None) -> list[int]:
+    """How many sessions each non-repeating phase gets."""
+    counted = protocol.counted_phase_index
+    if sessions is not None:
+        if isinstance(sessions, bool) or not isinstance(sessions, int):
+            raise InputError(f"must be an integer, got {sessions!r}", path="sessions")
+        if counted is None:
+            raise ProtocolError(
+                f"protocol {protocol.id!r} has only a repeating phase; "
+                "its session count follows the horizon, so 'sessions' cannot be set",
+                path="sessions",
+            )
+        allowed = protocol.phases[counted].sessions
+        if not allowed.min <= sessions <= allowed.max:
+            raise ProtocolError(
+                f"{sessions} sessions is outside phase {protocol.phases[counted].name!r}'s "
+                f"range {allowed.min}..{allowed.max}",
+                path=f"phases[{counted}].sessions",
+            )
+    counts = []
+    for i, phase in enumerate(protocol.phases):
+        if phase.repeat:
+            continue
+        counts.append(sessions if (i == counted and sessions is not None) else phase.sessions.default)
+    return counts
+
+
+def _check_date(value: object, name: str) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InputError(f"must be a datetime.date, got {type(value).__name__}", path=name)
+    return value
+
+
+def plan(
+    protocol: Protocol,
+    *,
+    start: dt.date,
+    sessions: int | None = None,
+    horizon: dt.date | None = None,
+    client: object | None = None,
+    clinic: object | None = None,
+    history: Sequence[object] = (),
+    strict: bool = False,
+) -> Plan:
+    """Plan a calendar for ``protocol`` from ``start``.
+
+    Args:
+        protocol: the programme to follow (:func:`get_protocol`, :func:`load_protocol`).
+        start: the first date the first session may fall on.
+        sessions: session count of the first non-repeating phase; must lie in
+            that phase's ``sessions.min..max``. Defaults to its ``default``.
+        horizon: plan repeating phases up to this date; without it each
+            repeating phase is planned once.
+        client: reserved for client-aware planning.
+        clinic: reserved for clinic-aware planning.
+        history: reserved for re-planning from visits.
+        strict: raise :class:`PlanningError` instead of returning a plan with problems.
+
+    Returns:
+        A :class:`Plan`; ``plan.problems`` lists what could not be satisfied.
+
+    Raises:
+        ProtocolError: ``sessions`` is outside the phase's range.
+        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``).
+        DurationError: a window would end past ``date.max``.
+        PlanningError: with ``strict=True``, when a session has no allowed date.
+    """
+    if not isinstance(protocol, Protocol):
+        raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
+    start = _check_date(start, "start")
+    if horizon is not None:
+        horizon = _check_date(horizon, "horizon")
+        if horizon < start:
+            raise InputError(
+                f"must not be before start ({horizon} < {start})", path="horizon"
+            )
+    for name, value in (("client", client), ("clinic", clinic)):
+        if value is not None:
+            raise InputError(f"{name}-aware planning is not supported yet", path=name)
+    if history:
+        raise InputError("re-planning from visits is not supported yet", path="history")
+    checks: list[DateCheck] = []
+    counts = _phase_counts(protocol, sessions)
+    steps: list[Phase] = []
+    fixed = [p for p in protocol.phases if not p.repeat]
+    for phase, count in zip(fixed, counts, strict=True):
+        steps += [phase] * count
+
+    planned: list[PlannedSession] = []
+    problems: list[Violation] = []
+    previous: dt.date | None = None
+
+    def place(phase: Phase, window: Window) -> bool:
+        nonlocal previous
+        number = len(planned) + 1
+        day, seen = choose_date(window, checks)
+        if day is None or seen:
+            problems.append(_no_room(number, phase, window, day, seen))
+            if day is None:
+                return False
+        planned.append(
+            PlannedSession(number=number, phase=phase.name, date=day, window=window)
+        )
+        previous = day
+        return True
+
+    def next_window(phase: Phase) -> Window:
+        if previous is None:
+            return Window(earliest=start, target=start, latest=None)
+        return window_after(previous, phase)
+
+    ok = all(place(phase, next_window(phase)) for phase in steps)
+    repeating = protocol.repeating
+    if ok and repeating is not None:
+        while True:
+            window = next_window(repeating)
+            if horizon is not None and window.earliest > horizon:
+                break
+            before = len(planned)
+            if not place(repeating, window):
+                break
+            if horizon is None:
+                break
+            if planned[-1].date > horizon:
+                del planned[before:]
+                problems[:] = [p for p in problems if p.session is None or p.session <= before]
+                break
+    result = Plan(
+        protocol_id=protocol.id,
+        start=start,
+        sessions=tuple(planned),
+        problems=tuple(problems),
+        horizon=horizon,
+    )
+    if strict and not result.ok:
+        first = next(p for p in problems if p.severity == "error")
+        raise PlanningError(first.message, tuple(problems))
+    return result

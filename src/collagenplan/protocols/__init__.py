@@ -1,0 +1,43 @@
+"""Protocols: the model, the loader, the TOML writer and the built-in catalogue."""
+
+from .formatting import format_protocol
+from .loader import get_protocol, load_protocol, parse_protocol, protocol_from_dict, protocol_ids
+from .model import (
+    SCHEMA_VERSION,
+    Aftercare,
+    Contraindication,
+    DepthRange,
+    Interval,
+    LatePolicy,
+    Phase,
+    Precaution,
+    Protocol,
+    SessionCount,
+    SessionSpec,
+    Spacing,
+    Tier,
+    Washout,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Aftercare",
+    "Contraindication",
+    "DepthRange",
+    "Interval",
+    "LatePolicy",
+    "Phase",
+    "Precaution",
+    "Protocol",
+    "SessionCount",
+    "SessionSpec",
+    "Spacing",
+    "Tier",
+    "Washout",
+    "format_protocol",
+    "get_protocol",
+    "load_protocol",
+    "parse_protocol",
+    "protocol_from_dict",
+    "protocol_ids",
+]

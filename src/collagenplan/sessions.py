@@ -1,0 +1,151 @@
+"""Calendar values: windows, planned sessions, milestones and visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import attrs
+
+from ._checks import is_date, is_str, one_of
+from ._fields import to_tuple
+from .durations import Duration
+from .errors import DurationError, InputError
+from .protocols.model import Phase
+
+__all__ = [
+    "Milestone",
+    "PlannedSession",
+    "SessionStatus",
+    "Visit",
+    "VisitStatus",
+    "Window",
+    "window_after",
+]
+
+SessionStatus = Literal["planned", "booked", "done"]
+VisitStatus = Literal["done", "missed", "cancelled", "booked"]
+VISIT_STATUSES: tuple[VisitStatus, ...] = ("done", "missed", "cancelled", "booked")
+
+
+@attrs.frozen(kw_only=True)
+class Window:
+    """The dates a session may fall on: ``earliest <= target <= latest``.
+
+    ``latest`` is ``None`` for an open-ended window (a series' first session
+    can start any time on or after its start date).
+    """
+
+    earliest: dt.date = attrs.field(validator=is_date(InputError))
+    """First acceptable date."""
+    target: dt.date = attrs.field(validator=is_date(InputError))
+    """The ideal date."""
+    latest: dt.date | None = attrs.field(default=None)
+    """Last acceptable date, or ``None`` when the window has no end."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.target < self.earliest:
+            raise InputError(
+                f"must not be before earliest ({self.target} < {self.earliest})", path="target"
+            )
+        if self.latest is not None and self.latest < self.target:
+            raise InputError(
+                f"must not be before target ({self.latest} < {self.target})", path="latest"
+            )
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, dt.date):
+            return False
+        return self.earliest <= day and (self.latest is None or day <= self.latest)
+
+    def __str__(self) -> str:
+        latest = self.latest.isoformat() if self.latest else "open"
+        return f"{self.earliest.isoformat()} .. {self.target.isoformat()} .. {latest}"
+
+
+def _saturating_add(day: dt.date, duration: Duration) -> dt.date | None:
+    try:
+        return duration.add_to(day)
+    except DurationError:
+        return None
+
+
+def window_after(previous: dt.date, phase: Phase) -> Window:
+    """The window of a session that follows a session on ``previous`` in ``phase``.
+
+    Raises:
+        DurationError: the window would end past the last supported date.
+    """
+    interval = phase.interval
+    return Window(
+        earliest=interval.min.add_to(previous),
+        target=interval.target.add_to(previous),
+        latest=interval.max.add_to(previous),
+    )
+
+
+def window_after_saturating(previous: dt.date, phase: Phase) -> Window:
+    """Like :func:`window_after`, but a bound past ``date.max`` becomes ``date.max``
+    (or an open end), for validating arbitrary dates without raising."""
+    interval = phase.interval
+    earliest = _saturating_add(previous, interval.min) or dt.date.max
+    target = _saturating_add(previous, interval.target) or dt.date.max
+    latest = _saturating_add(previous, interval.max)
+    return Window(earliest=earliest, target=target, latest=latest)
+
+
+@attrs.frozen(kw_only=True)
+class Milestone:
+    """A dated task around a session that a reminder can be made from.
+
+    Examples: stop ``topical-retinoid`` (kind ``stop``), start
+    ``antiviral-prophylaxis`` (kind ``start``), ``no-makeup`` until a date
+    (kind ``aftercare``).
+    """
+
+    kind: str = attrs.field(validator=is_str(InputError))
+    """What sort of task: ``stop``, ``resume``, ``start``, ``end``, ``aftercare``..."""
+    subject: str = attrs.field(validator=is_str(InputError))
+    """What it is about (an exposure, an action or a restriction)."""
+    start: dt.date = attrs.field(validator=is_date(InputError))
+    """First day the task applies."""
+    end: dt.date | None = attrs.field(default=None)
+    """Last day it applies, when it lasts (``None`` for a one-day task)."""
+    note: str | None = attrs.field(default=None)
+    """A sentence for the client or staff."""
+    rule: str | None = attrs.field(default=None)
+    """The protocol rule it comes from (``washouts[0]``)."""
+
+
+@attrs.frozen(kw_only=True)
+class PlannedSession:
+    """One session of a plan: where it sits in the protocol, its window and its date."""
+
+    number: int
+    """1-based position across all phases."""
+    phase: str
+    """Name of the protocol phase it belongs to."""
+    date: dt.date
+    """The chosen (or, for history, the actual) date."""
+    window: Window
+    """Where the date was allowed to fall."""
+    status: SessionStatus = "planned"
+    """``planned``; ``done`` or ``booked`` when it comes from the visit history."""
+    milestones: tuple[Milestone, ...] = attrs.field(default=(), converter=to_tuple)
+    """Tasks around this session (washouts, prophylaxis, aftercare)."""
+    start: dt.datetime | None = None
+    """Time-zone aware appointment start, when a clinic gives times."""
+    minutes: int | None = None
+    """Chair minutes, when known."""
+    practitioner: str | None = None
+    """Who performs it, when a clinic assigns practitioners."""
+
+
+@attrs.frozen(kw_only=True)
+class Visit:
+    """A session as it happened (or is booked): a date and a status."""
+
+    date: dt.date = attrs.field(validator=is_date(InputError))
+    """The visit's date."""
+    status: VisitStatus = attrs.field(default="done", validator=one_of(InputError, VISIT_STATUSES))
+    """``done``, ``missed``, ``cancelled`` or ``booked``."""
