@@ -88,9 +88,7 @@ def is_positive_int(error: type[InputError], minimum: int = 1) -> Validator:
 def is_duration(error: type[InputError]) -> Validator:
     return _make(
         error,
-        lambda v: None
-        if isinstance(v, Duration)
-        else f"must be a Duration, got {_typename(v)}",
+        lambda v: None if isinstance(v, Duration) else f"must be a Duration, got {_typename(v)}",
     )
 
 

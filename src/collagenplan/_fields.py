@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 from .durations import Duration
 from .errors import InputError
 
-__all__ = ["Fields", "KEBAB", "check_kebab", "load_document", "relocated"]
+__all__ = ["KEBAB", "Fields", "check_kebab", "load_document", "relocated"]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=InputError)
@@ -151,8 +151,10 @@ class Fields:
             return value
         if not isinstance(value, str):
             raise self.fail(key, f"must be a duration text such as '4w', got {_typename(value)}")
-        with relocated(join(self.path, key)):
+        try:
             return Duration.parse(value)
+        except InputError as err:  # a DurationError, reported as this document's error
+            raise self.fail(key, err.problem) from None
 
     def date(self, key: str, default: Any = _MISSING) -> Any:
         value = self.raw(key, default)
@@ -187,7 +189,9 @@ class Fields:
         value = self.raw(key, [])
         if not isinstance(value, list):
             raise self.fail(key, f"must be an array of tables, got {_typename(value)}")
-        return [Fields(item, join(join(self.path, key), i), self.error) for i, item in enumerate(value)]
+        return [
+            Fields(item, join(join(self.path, key), i), self.error) for i, item in enumerate(value)
+        ]
 
     def build(self, factory: Callable[..., T], **kwargs: Any) -> T:
         """Call ``factory(**kwargs)``, then :meth:`finish`; errors gain this table's path."""
@@ -199,9 +203,7 @@ class Fields:
         unknown = sorted(set(self.data) - self._read)
         if unknown:
             allowed = ", ".join(sorted(self._read))
-            raise self.fail(
-                unknown[0], f"unknown key (allowed here: {allowed})"
-            )
+            raise self.fail(unknown[0], f"unknown key (allowed here: {allowed})")
 
 
 def parse_date(value: object, error: type[InputError], path: str = "") -> dt.date:
@@ -248,7 +250,9 @@ def read_file(path: str | Path, error: type[E]) -> tuple[str, Literal["toml", "j
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".toml", ".json"):
-        raise error(f"unsupported file type {suffix or '(none)'!r}; use .toml or .json", source=str(p))
+        raise error(
+            f"unsupported file type {suffix or '(none)'!r}; use .toml or .json", source=str(p)
+        )
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -55,10 +55,9 @@ def _protocol(ref: str) -> Protocol:
 
 def jsonable(value: object) -> object:
     """Turn library values into plain JSON-compatible data."""
-    if attrs.has(type(value)):
-        return {
-            f.name: jsonable(getattr(value, f.name)) for f in attrs.fields(type(value))
-        }
+    cls = type(value)
+    if attrs.has(cls):
+        return {f.name: jsonable(getattr(value, f.name)) for f in attrs.fields(cls)}
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Duration):
@@ -73,7 +72,9 @@ def jsonable(value: object) -> object:
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -100,8 +101,10 @@ def _cmd_protocols(args: argparse.Namespace) -> int:
         parts = []
         for phase in p.phases:
             s = phase.sessions
-            count = "repeating" if phase.repeat else (
-                f"{s.min}" if s.min == s.max else f"{s.min}-{s.max} (default {s.default})"
+            count = (
+                "repeating"
+                if phase.repeat
+                else (f"{s.min}" if s.min == s.max else f"{s.min}-{s.max} (default {s.default})")
             )
             i = phase.interval
             parts.append(f"{phase.name}: {count} every {i.min}/{i.target}/{i.max}")
@@ -110,7 +113,9 @@ def _cmd_protocols(args: argparse.Namespace) -> int:
     _emit(
         args.format,
         [{"id": p.id, "name": p.name} for p in protocols],
-        lambda: _table(["id", "name", "phases (min/target/max)"], [describe(p) for p in protocols]),
+        lambda: _table(
+            ["id", "name", "phases (min/target/max)"], [describe(p) for p in protocols]
+        ),
     )
     return EXIT_OK
 

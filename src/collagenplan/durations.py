@@ -90,9 +90,7 @@ class Duration:
     def __str__(self) -> str:
         parts = []
         if self.months:
-            parts.append(
-                f"{self.months // 12}y" if self.months % 12 == 0 else f"{self.months}m"
-            )
+            parts.append(f"{self.months // 12}y" if self.months % 12 == 0 else f"{self.months}m")
         if self.days:
             parts.append(f"{self.days // 7}w" if self.days % 7 == 0 else f"{self.days}d")
         if self.hours:
@@ -170,7 +168,7 @@ class Duration:
             if self.hours:
                 zone = shifted.tzinfo
                 if zone is not None:
-                    utc = shifted.astimezone(dt.timezone.utc) + dt.timedelta(hours=self.hours)
+                    utc = shifted.astimezone(dt.UTC) + dt.timedelta(hours=self.hours)
                     return utc.astimezone(zone)
                 shifted = shifted + dt.timedelta(hours=self.hours)
             return shifted
@@ -200,7 +198,5 @@ def _month_span(months: int) -> tuple[int, int]:
     # Four years of start dates hold every month length and one leap day.
     base = dt.date(2001, 1, 1)
     step = relativedelta(months=months)
-    spans = [
-        ((day := base + dt.timedelta(days=i)) + step - day).days for i in range(4 * 365 + 1)
-    ]
+    spans = [((day := base + dt.timedelta(days=i)) + step - day).days for i in range(4 * 365 + 1)]
     return min(spans), max(spans)

@@ -158,7 +158,9 @@ def _phase_counts(protocol: Protocol, sessions: int | None) -> list[int]:
     for i, phase in enumerate(protocol.phases):
         if phase.repeat:
             continue
-        counts.append(sessions if (i == counted and sessions is not None) else phase.sessions.default)
+        counts.append(
+            sessions if (i == counted and sessions is not None) else phase.sessions.default
+        )
     return counts
 
 
@@ -208,9 +210,7 @@ def plan(
     if horizon is not None:
         horizon = _check_date(horizon, "horizon")
         if horizon < start:
-            raise InputError(
-                f"must not be before start ({horizon} < {start})", path="horizon"
-            )
+            raise InputError(f"must not be before start ({horizon} < {start})", path="horizon")
     for name, value in (("client", client), ("clinic", clinic)):
         if value is not None:
             raise InputError(f"{name}-aware planning is not supported yet", path=name)
@@ -235,9 +235,7 @@ def plan(
             problems.append(_no_room(number, phase, window, day, seen))
             if day is None:
                 return False
-        planned.append(
-            PlannedSession(number=number, phase=phase.name, date=day, window=window)
-        )
+        planned.append(PlannedSession(number=number, phase=phase.name, date=day, window=window))
         previous = day
         return True
 

@@ -32,9 +32,7 @@ def _entries(calendar: object, protocol: Protocol) -> list[tuple[dt.date, int | 
     if isinstance(calendar, Plan):
         index = {p.name: i for i, p in enumerate(protocol.phases)}
         known = all(s.phase in index for s in calendar.sessions)
-        return [
-            (s.date, index[s.phase] if known else None, s.status) for s in calendar.sessions
-        ]
+        return [(s.date, index[s.phase] if known else None, s.status) for s in calendar.sessions]
     if isinstance(calendar, str | bytes) or not isinstance(calendar, Sequence):
         raise InputError(
             f"must be a Plan or a sequence of dates or Visits, got {type(calendar).__name__}",
@@ -97,9 +95,7 @@ def _successors(state: _State, protocol: Protocol) -> list[_State]:
     return out or [(-1, 0)]
 
 
-def _assign(
-    entries: list[tuple[dt.date, int | None, str]], protocol: Protocol
-) -> list[_State]:
+def _assign(entries: list[tuple[dt.date, int | None, str]], protocol: Protocol) -> list[_State]:
     """Best phase assignment for each entry (dynamic programming over states)."""
     if not entries:
         return []
@@ -264,7 +260,8 @@ def _interval_violation(
         early = "within the grace of" if code == "within-grace" else "too soon for"
         message = (
             f"Session {number} on {day.isoformat()} is {gap} days after the previous session, "
-            f"{early} the {phase.name} phase's minimum of {interval.min} (earliest {window.earliest})."
+            f"{early} the {phase.name} phase's minimum of {interval.min} "
+            f"(earliest {window.earliest})."
         )
     return Violation(
         code=code,

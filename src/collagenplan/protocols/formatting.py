@@ -16,7 +16,15 @@ from .model import Protocol, SessionCount
 
 __all__ = ["format_protocol", "toml_string"]
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
 
 def toml_string(text: str) -> str:
@@ -56,7 +64,7 @@ def _inline(pairs: Iterable[tuple[str, object]]) -> str:
     return "{ " + ", ".join(f"{k} = {_value(v)}" for k, v in pairs) + " }"
 
 
-def _rule_tables(header: str, rules: Iterable[object]) -> list[str]:
+def _rule_tables(header: str, rules: Iterable[attrs.AttrsInstance]) -> list[str]:
     lines: list[str] = []
     for rule in rules:
         lines += ["", f"[[{header}]]"]
@@ -96,7 +104,7 @@ def format_protocol(protocol: Protocol) -> str:
     lines += ["", "[session]"]
     lines += _rule_tables("session", [p.session])[2:]
     if p.late != type(p.late)():
-        lines += ["", "[late]"] + _rule_tables("late", [p.late])[2:]
+        lines += ["", "[late]", *_rule_tables("late", [p.late])[2:]]
     lines += _rule_tables("washouts", p.washouts)
     lines += _rule_tables("contraindications", p.contraindications)
     lines += _rule_tables("precautions", p.precautions)

@@ -141,7 +141,6 @@ def _late(f: Fields) -> LatePolicy:
     )
 
 
-
 def _washout(f: Fields) -> Washout:
     return f.build(
         Washout,
@@ -204,7 +203,7 @@ def protocol_ids() -> list[str]:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_protocol(protocol_id: str) -> Protocol:
     """A built-in protocol by id (see :func:`protocol_ids`).
 

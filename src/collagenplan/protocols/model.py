@@ -9,11 +9,12 @@ that exists is a protocol that makes sense.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
 from .._checks import (
+    Validator,
     is_bool,
     is_duration,
     is_kebab,
@@ -51,7 +52,7 @@ Tier = Literal["absolute", "relative", "temporary"]
 TIERS: tuple[Tier, ...] = ("absolute", "relative", "temporary")
 E = ProtocolError
 _ZERO = Duration()
-_note = is_optional(is_str(E))
+_note = is_optional(is_str(E, empty=True))
 
 
 def _fail(problem: str, path: str) -> ProtocolError:
@@ -267,10 +268,10 @@ class Spacing:
     """A short reason shown to staff."""
 
 
-def _unique(attribute_name: str, key: str) -> object:
-    def validate(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+def _unique(attribute_name: str, key: str) -> Validator:
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         seen: dict[object, int] = {}
-        for i, item in enumerate(value):  # type: ignore[attr-defined]
+        for i, item in enumerate(value):
             name = getattr(item, key)
             if name in seen:
                 raise _fail(
@@ -282,11 +283,11 @@ def _unique(attribute_name: str, key: str) -> object:
     return validate
 
 
-def _rules(kind: type, name: str, key: str) -> object:
+def _rules(kind: type, name: str, key: str) -> Any:
     return attrs.field(
         factory=tuple,
         converter=to_tuple,
-        validator=[is_tuple_of(E, kind, kind.__name__), _unique(name, key)],  # type: ignore[list-item]
+        validator=[is_tuple_of(E, kind, kind.__name__), _unique(name, key)],
     )
 
 
@@ -316,21 +317,17 @@ class Protocol:
     """Free text for staff."""
     late: LatePolicy = attrs.field(factory=LatePolicy)
     """What a gap beyond ``interval.max`` does."""
-    washouts: tuple[Washout, ...] = _rules(Washout, "washouts", "exposure")  # type: ignore[assignment]
+    washouts: tuple[Washout, ...] = _rules(Washout, "washouts", "exposure")
     """Exposures to keep away from every session."""
-    contraindications: tuple[Contraindication, ...] = _rules(  # type: ignore[assignment]
+    contraindications: tuple[Contraindication, ...] = _rules(
         Contraindication, "contraindications", "condition"
     )
     """Conditions that stop, defer or need review."""
-    precautions: tuple[Precaution, ...] = _rules(  # type: ignore[assignment]
-        Precaution, "precautions", "condition"
-    )
+    precautions: tuple[Precaution, ...] = _rules(Precaution, "precautions", "condition")
     """Conditions that add an action around each session."""
-    aftercare: tuple[Aftercare, ...] = _rules(  # type: ignore[assignment]
-        Aftercare, "aftercare", "restriction"
-    )
+    aftercare: tuple[Aftercare, ...] = _rules(Aftercare, "aftercare", "restriction")
     """Restrictions after each session."""
-    spacing: tuple[Spacing, ...] = _rules(Spacing, "spacing", "procedure")  # type: ignore[assignment]
+    spacing: tuple[Spacing, ...] = _rules(Spacing, "spacing", "procedure")
     """Minimum distance from other procedures."""
 
     def __attrs_post_init__(self) -> None:
