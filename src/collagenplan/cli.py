@@ -55,13 +55,13 @@ def _protocol(ref: str) -> Protocol:
 
 def jsonable(value: object) -> object:
     """Turn library values into plain JSON-compatible data."""
+    if isinstance(value, Duration):
+        return str(value)
     cls = type(value)
     if attrs.has(cls):
         return {f.name: jsonable(getattr(value, f.name)) for f in attrs.fields(cls)}
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, Duration):
-        return str(value)
     if isinstance(value, tuple | list):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):

@@ -62,6 +62,12 @@ class Duration:
     """Days (a week is 7)."""
     hours: int = attrs.field(default=0, kw_only=True, validator=_non_negative)
     """Hours. Added to a date, they round up to whole days."""
+    _step: dt.timedelta = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        # The whole-day part as a timedelta, computed once: planning adds
+        # durations to dates in its inner loop.
+        object.__setattr__(self, "_step", dt.timedelta(days=self.whole_days))
 
     @classmethod
     def parse(cls, text: str) -> Duration:
@@ -130,6 +136,11 @@ class Duration:
         Raises:
             DurationError: the result would fall outside the supported dates.
         """
+        if not self.months and type(day) is dt.date:
+            try:
+                return day + self._step
+            except OverflowError:
+                pass  # reported with the full message below
         return self._apply(day, 1)
 
     def subtract_from(self, day: dt.date) -> dt.date:
@@ -148,8 +159,7 @@ class Duration:
                 year, month = day.year + years, month0 + 1
                 last = _DAYS_IN_MONTH[month] + (month == 2 and calendar.isleap(year))
                 day = dt.date(year, month, min(day.day, last))
-            days = self.whole_days
-            return day + dt.timedelta(days=sign * days) if days else day
+            return day + self._step if sign > 0 else day - self._step
         except (OverflowError, ValueError):
             verb = "adding" if sign > 0 else "subtracting"
             raise DurationError(

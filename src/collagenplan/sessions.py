@@ -36,14 +36,18 @@ class Window:
     can start any time on or after its start date).
     """
 
-    earliest: dt.date = attrs.field(validator=is_date(InputError))
+    earliest: dt.date
     """First acceptable date."""
-    target: dt.date = attrs.field(validator=is_date(InputError))
+    target: dt.date
     """The ideal date."""
-    latest: dt.date | None = attrs.field(default=None)
+    latest: dt.date | None = None
     """Last acceptable date, or ``None`` when the window has no end."""
 
     def __attrs_post_init__(self) -> None:
+        for name in ("earliest", "target", "latest"):
+            value = getattr(self, name)
+            if type(value) is not dt.date and not (value is None and name == "latest"):
+                raise InputError(f"must be a datetime.date, got {type(value).__name__}", path=name)
         if self.target < self.earliest:
             raise InputError(
                 f"must not be before earliest ({self.target} < {self.earliest})", path="target"

@@ -55,22 +55,43 @@ def _entries(calendar: object, protocol: Protocol) -> list[tuple[dt.date, int | 
     return out
 
 
-def _gap_code(previous: dt.date, day: dt.date, phase: Phase) -> tuple[str | None, Window]:
-    """Classify the gap from ``previous`` to ``day`` under ``phase``'s interval."""
-    window = window_after_saturating(previous, phase)
-    if day < previous:
-        return "not-chronological", window
-    if day == previous:
-        return "same-day-duplicate", window
-    if day < window.earliest:
-        try:
-            floor = phase.grace.subtract_from(window.earliest)
-        except DurationError:  # only near date.min; nothing can be earlier
-            floor = dt.date.min
-        return ("within-grace" if day >= floor else "interval-too-short"), window
-    if window.latest is not None and day > window.latest:
-        return "interval-too-long", window
-    return None, window
+class _Gaps:
+    """Classifies gaps, remembering each (previous date, phase) window it has built.
+
+    The phase reading tries several phases per session and the report pass
+    asks again for the chosen one; windows are the costly part, so each is
+    built once per validation.
+    """
+
+    def __init__(self, phases: tuple[Phase, ...]) -> None:
+        self.phases = phases
+        self.windows: dict[tuple[dt.date, int], tuple[Window, dt.date]] = {}
+
+    def window(self, previous: dt.date, phase_index: int) -> tuple[Window, dt.date]:
+        key = (previous, phase_index)
+        found = self.windows.get(key)
+        if found is None:
+            phase = self.phases[phase_index]
+            window = window_after_saturating(previous, phase)
+            try:
+                floor = phase.grace.subtract_from(window.earliest)
+            except DurationError:  # only near date.min; nothing can be earlier
+                floor = dt.date.min
+            found = self.windows[key] = (window, floor)
+        return found
+
+    def code(self, previous: dt.date, day: dt.date, phase_index: int) -> str | None:
+        """The violation code of the gap from ``previous`` to ``day``, or None."""
+        if day < previous:
+            return "not-chronological"
+        if day == previous:
+            return "same-day-duplicate"
+        window, floor = self.window(previous, phase_index)
+        if day < window.earliest:
+            return "within-grace" if day >= floor else "interval-too-short"
+        if window.latest is not None and day > window.latest:
+            return "interval-too-long"
+        return None
 
 
 def _cost(code: str | None) -> tuple[int, int]:
@@ -95,7 +116,9 @@ def _successors(state: _State, protocol: Protocol) -> list[_State]:
     return out or [(-1, 0)]
 
 
-def _assign(entries: list[tuple[dt.date, int | None, str]], protocol: Protocol) -> list[_State]:
+def _assign(
+    entries: list[tuple[dt.date, int | None, str]], protocol: Protocol, gaps: _Gaps
+) -> list[_State]:
     """Best phase assignment for each entry (dynamic programming over states)."""
     if not entries:
         return []
@@ -112,8 +135,7 @@ def _assign(entries: list[tuple[dt.date, int | None, str]], protocol: Protocol) 
             for succ in _successors(state, protocol):
                 if known is not None and succ[0] != known:
                     continue
-                phase = protocol.phases[succ[0]] if succ[0] >= 0 else None
-                step = _ERROR if phase is None else _cost(_gap_code(previous, day, phase)[0])
+                step = _ERROR if succ[0] < 0 else _cost(gaps.code(previous, day, succ[0]))
                 total = (cost[0] + step[0], cost[1] + step[1])
                 if succ not in nxt or total < nxt[succ][0]:
                     nxt[succ] = (total, back)
@@ -162,7 +184,8 @@ def validate(
         if value is not None:
             raise InputError(f"{name}-aware validation is not supported yet", path=name)
     entries = _entries(calendar, protocol)
-    path = _assign(entries, protocol)
+    gaps = _Gaps(protocol.phases)
+    path = _assign(entries, protocol, gaps)
     violations: list[Violation] = []
     sessions: list[PlannedSession] = []
     phases = protocol.phases
@@ -173,7 +196,9 @@ def validate(
             window = Window(earliest=day, target=day, latest=None)
         else:
             previous = entries[k - 1][0]
-            code, window = _gap_code(previous, day, phase)
+            index = phase_index if phase_index >= 0 else len(phases) - 1
+            code = gaps.code(previous, day, index)
+            window = gaps.window(previous, index)[0]
             if phase_index < 0:
                 violations.append(_too_many(number, day, protocol))
             elif code is not None:
