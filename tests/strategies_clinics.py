@@ -121,9 +121,7 @@ def random_clinics(draw: st.DrawFn, start: dt.date) -> cp.Clinic:
     days = tuple(d for d in ALL_DAYS if d in chosen)
     offsets = st.integers(0, 400)
     closures = []
-    for offset, length in draw(
-        st.lists(st.tuples(offsets, st.integers(0, 20)), max_size=8)
-    ):
+    for offset, length in draw(st.lists(st.tuples(offsets, st.integers(0, 20)), max_size=8)):
         first = start + dt.timedelta(days=offset)
         closures.append(cp.Closure(start=first, end=first + dt.timedelta(days=length)))
     staff: tuple[cp.Practitioner, ...] = ()

@@ -18,7 +18,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def test_plan_with_clinic_shows_times_and_practitioners(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_with_clinic_shows_times_and_practitioners(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """plan --clinic books allowed days and prints each session's time and practitioner."""
     status, out, _ = run(
         capsys, "plan", "facial-series", "--start", "2027-01-30", "--clinic", EXAMPLE
@@ -35,8 +37,15 @@ def test_plan_with_clinic_shows_times_and_practitioners(capsys: pytest.CaptureFi
 def test_plan_with_clinic_json_has_aware_starts(capsys: pytest.CaptureFixture[str]) -> None:
     """JSON output carries ISO 8601 starts with the UTC offset of the day."""
     status, out, _ = run(
-        capsys, "plan", "facial-series", "--start", "2027-03-01", "--clinic", EXAMPLE,
-        "--format", "json",
+        capsys,
+        "plan",
+        "facial-series",
+        "--start",
+        "2027-03-01",
+        "--clinic",
+        EXAMPLE,
+        "--format",
+        "json",
     )
     assert status == 0
     sessions = json.loads(out)["sessions"]
@@ -48,8 +57,17 @@ def test_plan_with_clinic_json_has_aware_starts(capsys: pytest.CaptureFixture[st
 def test_plan_with_history_options(capsys: pytest.CaptureFixture[str]) -> None:
     """--done / --missed re-plan from today; a late session exits 1 under continue."""
     status, out, _ = run(
-        capsys, "plan", "facial-series", "--start", "2027-02-20", "--clinic", EXAMPLE,
-        "--done", "2026-12-01", "--missed", "2027-01-05",
+        capsys,
+        "plan",
+        "facial-series",
+        "--start",
+        "2027-02-20",
+        "--clinic",
+        EXAMPLE,
+        "--done",
+        "2026-12-01",
+        "--missed",
+        "2027-01-05",
     )
     assert status == 1
     assert "status" in out.splitlines()[0]
@@ -60,8 +78,14 @@ def test_plan_with_history_options(capsys: pytest.CaptureFixture[str]) -> None:
 def test_validate_with_clinic(capsys: pytest.CaptureFixture[str]) -> None:
     """validate --clinic reports clinic-closed days and exits 1."""
     status, out, _ = run(
-        capsys, "validate", "facial-series", "2026-12-01", "2027-01-05", "2027-02-10",
-        "--clinic", EXAMPLE,
+        capsys,
+        "validate",
+        "facial-series",
+        "2026-12-01",
+        "2027-01-05",
+        "2027-02-10",
+        "--clinic",
+        EXAMPLE,
     )
     assert status == 1
     assert "[clinic-closed] session 3" in out
@@ -71,15 +95,29 @@ def test_validate_with_clinic(capsys: pytest.CaptureFixture[str]) -> None:
 def test_next_due_command(capsys: pytest.CaptureFixture[str]) -> None:
     """next-due prints the next window and its status."""
     status, out, _ = run(
-        capsys, "next-due", "facial-series", "--today", "2027-01-20", "--done", "2026-12-01",
-        "--booked", "2027-01-26",
+        capsys,
+        "next-due",
+        "facial-series",
+        "--today",
+        "2027-01-20",
+        "--done",
+        "2026-12-01",
+        "--booked",
+        "2027-01-26",
     )
     assert status == 0
     assert "overdue" in out
     assert "booked     2027-01-26" in out
     status, out, _ = run(
-        capsys, "next-due", "facial-series", "--today", "2027-01-10", "--done", "2026-12-01",
-        "--format", "json",
+        capsys,
+        "next-due",
+        "facial-series",
+        "--today",
+        "2027-01-10",
+        "--done",
+        "2026-12-01",
+        "--format",
+        "json",
     )
     data = json.loads(out)
     assert (data["status"], data["session"], data["target"]) == ("due", 2, "2027-01-05")
@@ -97,4 +135,5 @@ def test_bad_clinic_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: P
     )
     assert status == 2
     assert err.count("\n") == 1
-    assert "k.toml" in err and "timezone" in err
+    assert "k.toml" in err
+    assert "timezone" in err

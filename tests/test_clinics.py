@@ -10,10 +10,10 @@ import pytest
 from dateutil.rrule import WEEKLY, rrule
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies_clinics import clinic, protocol
 
 import collagenplan as cp
 from collagenplan.clinics import ClinicDays, local_datetime
+from strategies_clinics import clinic, protocol
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "clinic.toml"
 FACIAL = cp.get_protocol("facial-series")
@@ -63,7 +63,12 @@ def test_json_clinic_parses() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "where", "problem"),
     [
-        ('timezone = "Europe/London"', 'timezone = "Mars/Olympus"', "timezone", "unknown time zone"),
+        (
+            'timezone = "Europe/London"',
+            'timezone = "Mars/Olympus"',
+            "timezone",
+            "unknown time zone",
+        ),
         ('timezone = "Europe/London"', 'timezone = "+01:00"', "timezone", "unknown time zone"),
         ('"mon", "tue"', '"mon", "tuesday"', "hours[0].days[1]", "must be one of"),
         ('"mon", "tue"', '"mon", "mon"', "hours[0].days[1]", "repeats"),
@@ -73,7 +78,7 @@ def test_json_clinic_parses() -> None:
         ('closes = "17:00"', 'closes = "17:00"\nevery = 2', "hours[0].starts", "required"),
         ('closes = "17:00"', 'closes = "17:00"\nevery = 0', "hours[0].every", "at least 1"),
         ('closes = "17:00"', 'closes = "17:00"\nwhen = 1', "hours[0].when", "unknown key"),
-        ('schema = 1', "schema = 2", "schema", "unsupported schema"),
+        ("schema = 1", "schema = 2", "schema", "unsupported schema"),
         ('id = "tiny"', 'id = "Tiny Clinic"', "id", "kebab-case"),
     ],
 )
@@ -91,34 +96,70 @@ def test_bad_clinic_files_name_the_key(old: str, new: str, where: str, problem: 
 @pytest.mark.parametrize(
     ("extra", "where", "problem"),
     [
-        ('[[hours]]\nrule = "FREQ=HOURLY"\nstarts = 2026-01-01\nopens = "09:00"\n'
-         'closes = "10:00"', "hours[1].rule", "FREQ must be one of"),
-        ('[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=1SA"\nopens = "09:00"\nclosez = "10:00"',
-         "hours[1].closes", "is required"),
-        ('[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=1SA"\nopens = "09:00"\ncloses = "10:00"',
-         "hours[1].starts", "required with 'rule'"),
-        ('[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=XX"\nstarts = 2026-01-01\nopens = "09:00"\n'
-         'closes = "10:00"', "hours[1].rule", "not a valid RRULE"),
-        ('[[hours]]\nrule = "BYDAY=MO"\nstarts = 2026-01-01\nopens = "09:00"\n'
-         'closes = "10:00"', "hours[1].rule", "must give FREQ"),
-        ('[[hours]]\nrule = "FREQ=WEEKLY"\ndays = ["mon"]\nstarts = 2026-01-01\nopens = "09:00"\n'
-         'closes = "10:00"', "hours[1].rule", "not both"),
+        (
+            '[[hours]]\nrule = "FREQ=HOURLY"\nstarts = 2026-01-01\nopens = "09:00"\n'
+            'closes = "10:00"',
+            "hours[1].rule",
+            "FREQ must be one of",
+        ),
+        (
+            '[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=1SA"\nopens = "09:00"\nclosez = "10:00"',
+            "hours[1].closes",
+            "is required",
+        ),
+        (
+            '[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=1SA"\nopens = "09:00"\ncloses = "10:00"',
+            "hours[1].starts",
+            "required with 'rule'",
+        ),
+        (
+            '[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=XX"\nstarts = 2026-01-01\nopens = "09:00"\n'
+            'closes = "10:00"',
+            "hours[1].rule",
+            "not a valid RRULE",
+        ),
+        (
+            '[[hours]]\nrule = "BYDAY=MO"\nstarts = 2026-01-01\nopens = "09:00"\ncloses = "10:00"',
+            "hours[1].rule",
+            "must give FREQ",
+        ),
+        (
+            '[[hours]]\nrule = "FREQ=WEEKLY"\ndays = ["mon"]\nstarts = 2026-01-01\n'
+            'opens = "09:00"\ncloses = "10:00"',
+            "hours[1].rule",
+            "not both",
+        ),
         ('[[hours]]\nopens = "09:00"\ncloses = "10:00"', "hours[1].days", "give the weekdays"),
         ("[[closures]]\nstart = 2026-12-24\nend = 2026-12-20", "closures[0].end", "before start"),
         ('[[closures]]\nstart = "24 Dec"', "closures[0].start", "YYYY-MM-DD"),
-        ("[[practitioners]]\nid = \"ann\"\ntreatments = []", "practitioners[0].treatments",
-         "at least one"),
-        ("[[practitioners]]\nid = \"ann\"\ntreatments = [\"Facial\"]",
-         "practitioners[0].treatments[0]", "kebab-case"),
-        ('[[practitioners]]\nid = "ann"\ntreatments = ["facial-series"]\n'
-         '[[practitioners]]\nid = "ann"\ntreatments = ["facial-series"]',
-         "practitioners[1].id", "repeats id"),
-        ('[[practitioners]]\nid = "ann"\ntreatments = ["facial-series"]\n'
-         '[[practitioners.leave]]\nstart = 2026-01-02\nend = 2026-01-01',
-         "practitioners[0].leave[0].end", "before start"),
+        (
+            '[[practitioners]]\nid = "ann"\ntreatments = []',
+            "practitioners[0].treatments",
+            "at least one",
+        ),
+        (
+            '[[practitioners]]\nid = "ann"\ntreatments = ["Facial"]',
+            "practitioners[0].treatments[0]",
+            "kebab-case",
+        ),
+        (
+            '[[practitioners]]\nid = "ann"\ntreatments = ["facial-series"]\n'
+            '[[practitioners]]\nid = "ann"\ntreatments = ["facial-series"]',
+            "practitioners[1].id",
+            "repeats id",
+        ),
+        (
+            '[[practitioners]]\nid = "ann"\ntreatments = ["facial-series"]\n'
+            "[[practitioners.leave]]\nstart = 2026-01-02\nend = 2026-01-01",
+            "practitioners[0].leave[0].end",
+            "before start",
+        ),
         ('[holidays]\ncountry = "XX"', "holidays.country", "does not know"),
-        ('[holidays]\ncountry = "GB"\nsubdivision = "ZZZ"', "holidays.subdivision",
-         "does not know"),
+        (
+            '[holidays]\ncountry = "GB"\nsubdivision = "ZZZ"',
+            "holidays.subdivision",
+            "does not know",
+        ),
     ],
 )
 def test_bad_clinic_tables_name_the_key(extra: str, where: str, problem: str) -> None:
@@ -243,9 +284,11 @@ def test_practitioner_hours_intersect_clinic_hours() -> None:
     )
     k = clinic(practitioners=(late,))
     appointment = k.appointment(FACIAL, dt.date(2027, 1, 4))
-    assert appointment is not None and appointment.start.time() == dt.time(12)
+    assert appointment is not None
+    assert appointment.start.time() == dt.time(12)
     closed = k.check(FACIAL, dt.date(2027, 1, 5))
-    assert closed is not None and "ann not working" in closed.reason
+    assert closed is not None
+    assert "ann not working" in closed.reason
 
 
 def test_clinic_level_queries() -> None:
@@ -275,7 +318,10 @@ def test_weekday_patterns_match_rrule(
     day = starts + dt.timedelta(days=offset)
     # RFC 5545: WEEKLY with INTERVAL counts weeks from DTSTART's week (WKST=MO).
     rule = rrule(
-        WEEKLY, interval=every, byweekday=sorted(days), dtstart=dt.datetime.combine(starts, dt.time())
+        WEEKLY,
+        interval=every,
+        byweekday=sorted(days),
+        dtstart=dt.datetime.combine(starts, dt.time()),
     )
     expected = rule.after(dt.datetime.combine(day, dt.time()), inc=True)
     assert hours.applies(day) == (expected is not None and expected.date() == day)
@@ -284,11 +330,16 @@ def test_weekday_patterns_match_rrule(
 def test_rule_pattern_first_saturday() -> None:
     """An RRULE pattern opens on exactly the dates the rule yields."""
     hours = cp.OpeningHours(
-        rule="FREQ=MONTHLY;BYDAY=1SA", starts=dt.date(2026, 1, 1),
-        opens=dt.time(9), closes=dt.time(13),
+        rule="FREQ=MONTHLY;BYDAY=1SA",
+        starts=dt.date(2026, 1, 1),
+        opens=dt.time(9),
+        closes=dt.time(13),
     )
-    saturdays = [d for d in (dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(366))
-                 if hours.applies(d)]
+    saturdays = [
+        d
+        for d in (dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(366))
+        if hours.applies(d)
+    ]
     assert len(saturdays) == 12
     assert all(d.weekday() == 5 and d.day <= 7 for d in saturdays)
     assert not hours.applies(dt.date(2025, 12, 6))  # before starts
@@ -297,8 +348,11 @@ def test_rule_pattern_first_saturday() -> None:
 def test_pattern_starts_and_ends_bound_it() -> None:
     """A seasonal pattern applies only from starts to ends."""
     hours = cp.OpeningHours(
-        days=("mon",), starts=dt.date(2027, 6, 1), ends=dt.date(2027, 8, 31),
-        opens=dt.time(9), closes=dt.time(13),
+        days=("mon",),
+        starts=dt.date(2027, 6, 1),
+        ends=dt.date(2027, 8, 31),
+        opens=dt.time(9),
+        closes=dt.time(13),
     )
     assert not hours.applies(dt.date(2027, 5, 31))
     assert hours.applies(dt.date(2027, 6, 7))
@@ -357,7 +411,8 @@ def test_availability_hook_decides_free_days() -> None:
     assert days.closed(dt.date(2027, 1, 2)) is not None  # Saturday: hook not asked
     assert diary.asked == []
     closed = days.closed(dt.date(2027, 1, 5))
-    assert closed is not None and closed.rule == "clinic.availability"
+    assert closed is not None
+    assert closed.rule == "clinic.availability"
     appointment = days.appointment(dt.date(2027, 1, 6))
     assert appointment is not None
     assert appointment.start.time() == dt.time(14, 30)

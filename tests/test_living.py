@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies_clinics import clinic, protocol, random_clinics, random_protocols, start_dates
 
 import collagenplan as cp
+from strategies_clinics import clinic, protocol, random_clinics, random_protocols, start_dates
 
 D = dt.date
 FACIAL = cp.get_protocol("facial-series")
@@ -173,17 +174,9 @@ def test_validate_honours_the_late_policy(late: str, codes: tuple[str, ...], ok:
 
 def test_validate_restart_counts_only_the_new_series_when_complete() -> None:
     """After a restart, a complete calendar needs the whole series again."""
-    p = protocol(sessions=3, late=RESTART).phases[0]
-    strict = protocol(sessions=3, late=RESTART)
-    strict = cp.Protocol(
-        id=strict.id,
-        name=strict.name,
-        phases=(
-            cp.Phase(name="series", interval=p.interval, sessions=cp.SessionCount(min=3, max=6, default=3)),
-        ),
-        session=strict.session,
-        late=strict.late,
-    )
+    loose = protocol(sessions=3, late=RESTART)
+    series = attrs.evolve(loose.phases[0], sessions=cp.SessionCount(min=3, max=6, default=3))
+    strict = attrs.evolve(loose, phases=(series,))
     dates = [D(2027, 1, 4), D(2027, 2, 8), D(2027, 3, 15), D(2027, 9, 6)]
     report = cp.validate(strict, dates, complete=True)
     assert report.codes == ("series-restarted", "too-few-sessions")
@@ -226,7 +219,10 @@ def test_next_due_first_session_and_touch_up() -> None:
     """No history means due now; a finished series leads to the touch-up window."""
     first = cp.next_due(FACIAL, [], today=D(2027, 1, 1))
     assert (first.status, first.session, first.earliest, first.latest) == (
-        "due", 1, D(2027, 1, 1), None,
+        "due",
+        1,
+        D(2027, 1, 1),
+        None,
     )
     series = [done(D(2026, 12, 1)), done(D(2027, 1, 5)), done(D(2027, 2, 9))]
     touch = cp.next_due(FACIAL, series, today=D(2027, 6, 1))

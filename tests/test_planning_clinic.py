@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies_clinics import clinic, protocol, random_clinics, random_protocols, start_dates
 
 import collagenplan as cp
+from strategies_clinics import clinic, protocol, random_clinics, random_protocols, start_dates
 
 START = dt.date(2027, 1, 4)  # a Monday
 WEEK = dt.timedelta(days=7)
@@ -113,7 +113,8 @@ def test_london_appointments_keep_local_time_across_dst(start: dt.date, change: 
         assert s is not None
         summer = s.date() >= change if change.month == 3 else s.date() < change
         assert s.utcoffset() == dt.timedelta(hours=1 if summer else 0)
-        assert s.tzinfo is not None and str(s.tzinfo) == "Europe/London"
+        assert s.tzinfo is not None
+        assert str(s.tzinfo) == "Europe/London"
 
 
 def test_planned_sessions_carry_chair_minutes_and_start() -> None:
@@ -175,7 +176,9 @@ def test_plan_rejects_a_non_clinic() -> None:
 
 @settings(max_examples=120, deadline=None)
 @given(start=start_dates, data=st.data())
-def test_random_clinics_plan_valid_or_no_date_in_window(start: dt.date, data: st.DataObject) -> None:
+def test_random_clinics_plan_valid_or_no_date_in_window(
+    start: dt.date, data: st.DataObject
+) -> None:
     """Every plan validates clean or is flagged exactly where it reports no-date-in-window."""
     p = data.draw(random_protocols())
     k = data.draw(random_clinics(start))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from strategies_clinics import clinic, protocol
 
 import collagenplan as cp
+from strategies_clinics import clinic, protocol
 
 D = dt.date
 FACIAL = cp.get_protocol("facial-series")
@@ -23,7 +23,8 @@ def test_face_and_scalp_may_share_days() -> None:
     report = cp.validate_together({FACIAL: face, SCALP: scalp})
     assert report.conflicts == ()
     assert report.ok
-    assert report["facial-series"].ok and report["scalp-series"].ok
+    assert report["facial-series"].ok
+    assert report["scalp-series"].ok
     assert [key for key, _ in report] == ["facial-series", "scalp-series"]
 
 
@@ -40,9 +41,7 @@ def test_same_day_refused_when_one_protocol_forbids_it() -> None:
 
 def test_shared_area_keeps_the_earlier_sessions_healing_interval() -> None:
     """Face maintenance two weeks after a face series session breaks the 4-week minimum."""
-    report = cp.validate_together(
-        {FACIAL: [D(2027, 1, 5)], MAINTENANCE: [D(2027, 1, 19)]}
-    )
+    report = cp.validate_together({FACIAL: [D(2027, 1, 5)], MAINTENANCE: [D(2027, 1, 19)]})
     [conflict] = report.conflicts
     v = conflict.violation
     assert (v.code, v.session, v.date, v.gap_days) == ("procedure-spacing", 1, D(2027, 1, 19), 14)

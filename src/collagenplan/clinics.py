@@ -366,9 +366,7 @@ class Availability(Protocol):
                 return cp.Slot(start=dt.time(14, 30)) if day.day % 2 else None
     """
 
-    def free_slot(
-        self, protocol: TreatmentProtocol, day: dt.date, *, minutes: int
-    ) -> Slot | None:
+    def free_slot(self, protocol: TreatmentProtocol, day: dt.date, *, minutes: int) -> Slot | None:
         """A free slot for ``protocol`` on ``day`` (``minutes`` long), or ``None``."""
         ...  # pragma: no cover
 

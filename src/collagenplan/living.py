@@ -177,9 +177,7 @@ def resume(
 ) -> Resume:
     """Read ``history`` and say what :func:`~collagenplan.plan` still has to plan."""
     visits = _visits(history)
-    kept = [
-        v for v in visits if v.status == "done" or (v.status == "booked" and v.date >= start)
-    ]
+    kept = [v for v in visits if v.status == "done" or (v.status == "booked" and v.date >= start)]
     counts = _counts(protocol, sessions)
     reading = read_history(protocol, kept)
     first = _next_phase(protocol, reading, counts)
@@ -384,7 +382,11 @@ def next_due(
     phase = protocol.phases[first]
     if last is None:
         return NextDue(
-            status="due", session=number, phase=phase.name, earliest=today, target=today,
+            status="due",
+            session=number,
+            phase=phase.name,
+            earliest=today,
+            target=today,
             booked=booked,
         )
     window = window_after(last, phase)
