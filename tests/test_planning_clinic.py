@@ -193,3 +193,36 @@ def test_random_clinics_plan_valid_or_no_date_in_window(
     assert flagged == {v.session for v in result.problems}
     assert set(report.codes) <= {"interval-too-long", "series-restarted"}
     assert all(k.check(p, d) is None for d in result.dates)
+
+
+def test_public_holiday_moves_a_session() -> None:
+    """A session whose target is a public holiday moves to the nearest working day."""
+    k = cp.Clinic(
+        id="ldn",
+        name="London",
+        timezone="Europe/London",
+        hours=(
+            cp.OpeningHours(
+                days=("mon", "tue", "wed", "thu", "fri"), opens=dt.time(9), closes=dt.time(17)
+            ),
+        ),
+        holidays=cp.PublicHolidays(country="GB", subdivision="ENG"),
+    )
+    p = protocol(sessions=2)
+    good_friday = dt.date(2027, 3, 26)
+    result = cp.plan(p, start=good_friday - 5 * WEEK, clinic=k)
+    assert result.dates[1] == good_friday - DAY
+    assert "Good Friday" in (k.closed_reason(good_friday) or "")
+    report = cp.validate(p, [good_friday - 5 * WEEK, good_friday], clinic=k)
+    assert [(v.code, v.rule) for v in report.violations] == [("clinic-closed", "clinic.holidays")]
+
+
+def test_plan_table_without_clinic_has_no_extra_columns(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without a clinic or history the plan table keeps its original columns."""
+    from collagenplan.cli import main
+
+    assert main(["plan", "facial-series", "--start", "2027-01-05"]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split()
+    assert header == ["#", "phase", "date", "earliest", "target", "latest"]
