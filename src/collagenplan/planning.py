@@ -245,10 +245,10 @@ def plan(
     planned: list[PlannedSession] = []
     problems: list[Violation] = []
     previous: dt.date | None = None
+    from . import living  # living calendars build on planning; imported here to avoid a cycle
+
     resumed = None
     if history:
-        from . import living  # living calendars build on planning; imported late to avoid a cycle
-
         resumed = living.resume(protocol, history, sessions=sessions, start=start, checks=checks)
         planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
 
