@@ -64,6 +64,7 @@ __all__ = [
     "clinic_from_dict",
     "clinic_violations",
     "load_clinic",
+    "local_datetime",
     "parse_clinic",
 ]
 
