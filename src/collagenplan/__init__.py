@@ -10,6 +10,19 @@ problem is explained. Start with :func:`get_protocol` and :func:`plan`::
     ['2026-12-01', '2027-01-05', '2027-02-09', '2028-02-09']
 """
 
+from .clinics import (
+    Appointment,
+    Availability,
+    Clinic,
+    Closed,
+    Closure,
+    OpeningHours,
+    Practitioner,
+    PublicHolidays,
+    Slot,
+    load_clinic,
+    parse_clinic,
+)
 from .durations import Duration
 from .errors import (
     ClientError,
@@ -23,6 +36,7 @@ from .errors import (
     SchemaError,
     UnknownProtocolError,
 )
+from .living import NextDue, next_due, replan
 from .planning import plan
 from .protocols import (
     Aftercare,
@@ -45,6 +59,7 @@ from .protocols import (
 )
 from .results import CODES, Plan, Report, Violation
 from .sessions import Milestone, PlannedSession, Visit, Window
+from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 
 __version__ = "0.1.0"
@@ -52,9 +67,16 @@ __version__ = "0.1.0"
 __all__ = [
     "CODES",
     "Aftercare",
+    "Appointment",
+    "Availability",
     "ClientError",
+    "Clinic",
     "ClinicError",
+    "Closed",
+    "Closure",
     "CollagenPlanError",
+    "CombinedReport",
+    "Conflict",
     "Contraindication",
     "DepthRange",
     "Duration",
@@ -63,18 +85,23 @@ __all__ = [
     "Interval",
     "LatePolicy",
     "Milestone",
+    "NextDue",
+    "OpeningHours",
     "Phase",
     "Plan",
     "PlannedSession",
     "PlanningError",
+    "Practitioner",
     "Precaution",
     "Protocol",
     "ProtocolError",
+    "PublicHolidays",
     "Report",
     "ScenarioError",
     "SchemaError",
     "SessionCount",
     "SessionSpec",
+    "Slot",
     "Spacing",
     "UnknownProtocolError",
     "Violation",
@@ -83,9 +110,14 @@ __all__ = [
     "Window",
     "format_protocol",
     "get_protocol",
+    "load_clinic",
     "load_protocol",
+    "next_due",
+    "parse_clinic",
     "parse_protocol",
     "plan",
     "protocol_ids",
+    "replan",
     "validate",
+    "validate_together",
 ]

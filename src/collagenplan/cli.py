@@ -16,11 +16,14 @@ from pathlib import Path
 import attrs
 
 from . import __version__
+from .clinics import Clinic, load_clinic
 from .durations import Duration
 from .errors import CollagenPlanError, InputError
+from .living import NextDue, next_due
 from .planning import plan
 from .protocols import Protocol, format_protocol, get_protocol, load_protocol, protocol_ids
 from .results import Plan, Report, Violation
+from .sessions import Visit
 from .validation import validate
 
 __all__ = ["main"]
@@ -121,14 +124,66 @@ def _cmd_protocols(args: argparse.Namespace) -> int:
 
 
 def _plan_text(result: Plan) -> str:
-    rows = [
+    rows: list[list[object]] = [
         [s.number, s.phase, s.date, s.window.earliest, s.window.target, s.window.latest or "-"]
         for s in result.sessions
     ]
-    out = _table(["#", "phase", "date", "earliest", "target", "latest"], rows)
+    headers = ["#", "phase", "date", "earliest", "target", "latest"]
+    extra = _session_extras(result)
+    if extra:
+        headers += extra[0]
+        rows = [row + more for row, more in zip(rows, extra[1], strict=True)]
+    out = _table(headers, rows)
     if result.problems:
         out += "\n\n" + _violations_text(result.problems)
     return out
+
+
+def _session_extras(result: Plan) -> tuple[list[str], list[list[object]]] | None:
+    """Status, appointment time and practitioner columns, when any session has them."""
+    sessions = result.sessions
+    headers: list[str] = []
+    columns: list[list[object]] = []
+    if any(s.status != "planned" for s in sessions):
+        headers.append("status")
+        columns.append([s.status for s in sessions])
+    if any(s.start is not None for s in sessions):
+        headers.append("time")
+        columns.append([s.start.strftime("%H:%M %Z") if s.start else "-" for s in sessions])
+    if any(s.practitioner is not None for s in sessions):
+        headers.append("with")
+        columns.append([s.practitioner or "-" for s in sessions])
+    if not headers:
+        return None
+    return headers, [list(row) for row in zip(*columns, strict=True)]
+
+
+def _clinic(args: argparse.Namespace) -> Clinic | None:
+    return load_clinic(args.clinic) if getattr(args, "clinic", None) else None
+
+
+def _history(args: argparse.Namespace) -> list[Visit]:
+    """Visits from repeated --done / --missed / --cancelled / --booked options."""
+    visits = []
+    for status in ("done", "missed", "cancelled", "booked"):
+        visits += [Visit(date=day, status=status) for day in getattr(args, status, None) or ()]
+    return sorted(visits, key=lambda v: v.date)
+
+
+def _add_history_options(p: argparse.ArgumentParser) -> None:
+    for status, what in (
+        ("done", "a session that took place"),
+        ("missed", "a session the client did not attend"),
+        ("cancelled", "a cancelled session"),
+        ("booked", "a future session already booked"),
+    ):
+        p.add_argument(
+            f"--{status}",
+            type=_date,
+            action="append",
+            metavar="DATE",
+            help=f"{what} (repeatable), YYYY-MM-DD",
+        )
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
@@ -138,6 +193,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         sessions=args.sessions,
         horizon=args.horizon,
         strict=args.strict,
+        clinic=_clinic(args),
+        history=_history(args),
     )
     _emit(args.format, result, lambda: _plan_text(result))
     return EXIT_OK if result.ok else EXIT_INVALID
@@ -169,13 +226,39 @@ def _report_text(report: Report) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    report = validate(_protocol(args.protocol), args.dates, complete=args.complete)
+    report = validate(
+        _protocol(args.protocol), args.dates, complete=args.complete, clinic=_clinic(args)
+    )
     _emit(
         args.format,
         {"ok": report.ok, "violations": report.violations, "sessions": report.sessions},
         lambda: _report_text(report),
     )
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _next_due_text(due: NextDue) -> str:
+    rows: list[list[object]] = [
+        ["status", due.status],
+        ["session", due.session or "-"],
+        ["phase", due.phase or "-"],
+        ["earliest", due.earliest or "-"],
+        ["target", due.target or "-"],
+        ["latest", due.latest or "-"],
+        ["last done", due.last_done or "-"],
+        ["booked", due.booked or "-"],
+    ]
+    if due.restart:
+        rows.append(["restart", "yes: the series starts again (late policy)"])
+    return _table(["", "next session"], rows)
+
+
+def _cmd_next_due(args: argparse.Namespace) -> int:
+    due = next_due(
+        _protocol(args.protocol), _history(args), today=args.today, sessions=args.sessions
+    )
+    _emit(args.format, due, lambda: _next_due_text(due))
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict", action="store_true", help="fail (exit 1) instead of planning around problems"
     )
+    p.add_argument("--clinic", help="a .toml/.json clinic file: book only days it allows")
+    _add_history_options(p)
     p.set_defaults(run=_cmd_plan)
 
     p = command("validate", "check a calendar of session dates against a protocol")
@@ -214,7 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--complete", action="store_true", help="the calendar is finished: report too few sessions"
     )
+    p.add_argument("--clinic", help="a .toml/.json clinic file: report days it does not allow")
     p.set_defaults(run=_cmd_validate)
+
+    p = command("next-due", "say when a client's next session is due")
+    p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")
+    p.add_argument("--today", type=_date, required=True, help="the date to judge from")
+    p.add_argument("--sessions", type=int, help="sessions in the series phase")
+    _add_history_options(p)
+    p.set_defaults(run=_cmd_next_due)
     return parser
 
 

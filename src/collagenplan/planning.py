@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
+from .clinics import Clinic, ClinicDays, assign_appointments
 from .errors import InputError, PlanningError, ProtocolError
 from .protocols.model import Phase, Protocol
 from .results import Plan, Violation
@@ -164,6 +165,16 @@ def _phase_counts(protocol: Protocol, sessions: int | None) -> list[int]:
     return counts
 
 
+def _clinic_check(days: ClinicDays) -> DateCheck:
+    """The clinic's day rules as a planning check (blocker code ``clinic-closed``)."""
+
+    def check(day: dt.date) -> Blocker | None:
+        closed = days.closed(day)
+        return None if closed is None else Blocker("clinic-closed", closed.reason, closed.rule)
+
+    return check
+
+
 def _check_date(value: object, name: str) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise InputError(f"must be a datetime.date, got {type(value).__name__}", path=name)
@@ -191,8 +202,14 @@ def plan(
         horizon: plan repeating phases up to this date; without it each
             repeating phase is planned once.
         client: reserved for client-aware planning.
-        clinic: reserved for clinic-aware planning.
-        history: reserved for re-planning from visits.
+        clinic: a :class:`~collagenplan.Clinic`: sessions go only on days it
+            allows, and planned sessions get a time-zone aware ``start``, the
+            protocol's chair ``minutes`` and a ``practitioner``.
+        history: :class:`~collagenplan.Visit` records. Done visits (and booked
+            ones from ``start`` on) are kept as they were; the next window is
+            anchored on the last of them, nothing new is placed before
+            ``start``, and the protocol's late policy decides what a closed
+            window means (see ``docs/living-calendars.md``).
         strict: raise :class:`PlanningError` instead of returning a plan with problems.
 
     Returns:
@@ -211,12 +228,14 @@ def plan(
         horizon = _check_date(horizon, "horizon")
         if horizon < start:
             raise InputError(f"must not be before start ({horizon} < {start})", path="horizon")
-    for name, value in (("client", client), ("clinic", clinic)):
-        if value is not None:
-            raise InputError(f"{name}-aware planning is not supported yet", path=name)
-    if history:
-        raise InputError("re-planning from visits is not supported yet", path="history")
+    if client is not None:
+        raise InputError("client-aware planning is not supported yet", path="client")
+    if clinic is not None and not isinstance(clinic, Clinic):
+        raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
     checks: list[DateCheck] = []
+    days = ClinicDays(clinic, protocol) if clinic is not None else None
+    if days is not None:
+        checks.append(_clinic_check(days))
     counts = _phase_counts(protocol, sessions)
     steps: list[Phase] = []
     fixed = [p for p in protocol.phases if not p.repeat]
@@ -226,12 +245,21 @@ def plan(
     planned: list[PlannedSession] = []
     problems: list[Violation] = []
     previous: dt.date | None = None
+    from . import living  # living calendars build on planning; imported here to avoid a cycle
+
+    resumed = None
+    if history:
+        resumed = living.resume(protocol, history, sessions=sessions, start=start, checks=checks)
+        planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
 
     def place(phase: Phase, window: Window) -> bool:
         nonlocal previous
         number = len(planned) + 1
-        day, seen = choose_date(window, checks)
-        if day is None or seen:
+        search, late = living.not_before(window, start) if resumed else (window, False)
+        day, seen = choose_date(search, checks)
+        if day is not None and late and previous is not None:
+            problems.append(living.late_violation(protocol, number, phase, window, day, previous))
+        elif day is None or seen:
             problems.append(_no_room(number, phase, window, day, seen))
             if day is None:
                 return False
@@ -260,10 +288,18 @@ def plan(
                 del planned[before:]
                 problems[:] = [p for p in problems if p.session is None or p.session <= before]
                 break
+    if resumed is not None and resumed.restarted and len(planned) > len(resumed.kept):
+        first_new = planned[len(resumed.kept)]
+        problems.append(
+            living.restart_violation(
+                first_new.number, first_new.date, resumed.kept[-1].date, protocol
+            )
+        )
+        problems.sort(key=lambda p: p.session or 0)
     result = Plan(
         protocol_id=protocol.id,
         start=start,
-        sessions=tuple(planned),
+        sessions=assign_appointments(days, planned) if days is not None else tuple(planned),
         problems=tuple(problems),
         horizon=horizon,
     )

@@ -30,6 +30,8 @@ CODES: dict[str, str] = {
     "event-blackout": "a session's downtime or buffer overlaps a client's event",
     "procedure-spacing": "a session is too close to another procedure",
     "no-date-in-window": "no allowed date exists inside the session's window",
+    "series-restarted": "a late gap past the protocol's restart limit starts the series again"
+    " (warning)",
 }
 """Every stable violation code with a one-line meaning."""
 

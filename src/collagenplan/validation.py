@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from .clinics import Clinic, ClinicDays, clinic_violations
 from .errors import DurationError, InputError
 from .protocols.model import Phase, Protocol
 from .results import Plan, Report, Violation
 from .sessions import PlannedSession, Visit, Window, window_after_saturating
 
-__all__ = ["validate"]
+__all__ = ["restart_violation", "validate"]
 
 Calendar = Plan | Sequence[dt.date] | Sequence[Visit]
 _COUNTED = ("done", "booked")
@@ -153,6 +154,31 @@ def _assign(
     return path
 
 
+def _read(
+    entries: list[tuple[dt.date, int | None, str]], protocol: Protocol, gaps: _Gaps
+) -> tuple[list[_State], set[int]]:
+    """Phase assignment honouring the late policy: with ``restart``, a gap past both the
+    phase's ``interval.max`` and ``late.restart_after`` starts the series again (the
+    entries from there are read afresh). Returns the states and the restart indices."""
+    path = _assign(entries, protocol, gaps)
+    restarts: set[int] = set()
+    limit = protocol.late.restart_after
+    if protocol.late.policy != "restart" or limit is None:
+        return path, restarts
+    for k in range(1, len(entries)):
+        previous, day = entries[k - 1][0], entries[k][0]
+        index = path[k][0] if path[k][0] >= 0 else len(protocol.phases) - 1
+        code = gaps.code(previous, day, index)
+        try:
+            beyond = day > limit.add_to(previous)
+        except DurationError:  # the limit ends past date.max: nothing is beyond it
+            beyond = False
+        if code == "interval-too-long" and beyond:
+            restarts.add(k)
+            path[k:] = _assign(entries[k:], protocol, gaps)
+    return path, restarts
+
+
 def validate(
     protocol: Protocol,
     calendar: Calendar,
@@ -168,7 +194,9 @@ def validate(
         calendar: a :class:`Plan`, a sequence of ``datetime.date``, or a
             sequence of :class:`Visit` (only ``done`` and ``booked`` visits count).
         client: reserved for client-aware validation.
-        clinic: reserved for clinic-aware validation.
+        clinic: a :class:`~collagenplan.Clinic`; each session on a day it does not
+            allow (closed, holiday, no qualified practitioner) is ``clinic-closed``.
+            Done visits are history and are not checked.
         complete: the calendar is finished, so phases short of their minimum
             are reported as ``too-few-sessions``.
 
@@ -180,20 +208,23 @@ def validate(
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
-    for name, value in (("client", client), ("clinic", clinic)):
-        if value is not None:
-            raise InputError(f"{name}-aware validation is not supported yet", path=name)
+    if client is not None:
+        raise InputError("client-aware validation is not supported yet", path="client")
+    days = _clinic_days(clinic, protocol)
     entries = _entries(calendar, protocol)
     gaps = _Gaps(protocol.phases)
-    path = _assign(entries, protocol, gaps)
+    path, restarts = _read(entries, protocol, gaps)
+    history = _is_history(calendar)
     violations: list[Violation] = []
     sessions: list[PlannedSession] = []
     phases = protocol.phases
     for k, ((day, _, status), (phase_index, _count)) in enumerate(zip(entries, path, strict=True)):
         number = k + 1
         phase = phases[phase_index] if phase_index >= 0 else phases[-1]
-        if k == 0:
+        if k == 0 or k in restarts:
             window = Window(earliest=day, target=day, latest=None)
+            if k in restarts:
+                violations.append(restart_violation(number, day, entries[k - 1][0], protocol))
         else:
             previous = entries[k - 1][0]
             index = phase_index if phase_index >= 0 else len(phases) - 1
@@ -205,6 +236,8 @@ def validate(
                 violations.append(
                     _interval_violation(code, number, day, previous, phase, phase_index, window)
                 )
+        if days is not None and not (history and status == "done"):
+            violations += clinic_violations(days, [(number, day)])
         sessions.append(
             PlannedSession(
                 number=number,
@@ -215,8 +248,43 @@ def validate(
             )
         )
     if complete:
-        violations += _too_few(path, protocol)
+        violations += _too_few(path[max(restarts, default=0) :], protocol)
     return Report(violations=tuple(violations), sessions=tuple(sessions))
+
+
+def _clinic_days(clinic: object, protocol: Protocol) -> ClinicDays | None:
+    if clinic is None:
+        return None
+    if not isinstance(clinic, Clinic):
+        raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
+    return ClinicDays(clinic, protocol)
+
+
+def _is_history(calendar: object) -> bool:
+    """True when the calendar records visits (a Plan or Visits), not bare proposed dates."""
+    if isinstance(calendar, Plan):
+        return True
+    return isinstance(calendar, Sequence) and any(isinstance(i, Visit) for i in calendar)
+
+
+def restart_violation(
+    number: int, day: dt.date, previous: dt.date, protocol: Protocol
+) -> Violation:
+    """The ``series-restarted`` warning of a session that starts the series again."""
+    gap = (day - previous).days
+    return Violation(
+        code="series-restarted",
+        severity="warning",
+        message=(
+            f"Session {number} on {day.isoformat()} is {gap} days after the previous session, "
+            f"past the phase's maximum and the late policy's {protocol.late.restart_after}; "
+            "the series starts again here."
+        ),
+        session=number,
+        date=day,
+        rule="late.restart_after",
+        gap_days=gap,
+    )
 
 
 def _too_many(number: int, day: dt.date, protocol: Protocol) -> Violation:

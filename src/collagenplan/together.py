@@ -1,0 +1,237 @@
+"""Several plans for one client at once: a face series, a body series, a scalp course.
+
+:func:`validate_together` validates each calendar on its own (exactly as
+:func:`~collagenplan.validate` does) and then checks the calendars against
+each other:
+
+* **same day** -- two sessions of different plans on one day are allowed only
+  when both protocols say ``combine_same_day = true`` (``same-day-duplicate``
+  otherwise);
+* **spacing** -- a protocol may name another protocol's id in its
+  ``[[spacing]]`` rules (``procedure = "body-series"``), which then sets the
+  distance in each direction. Without such a rule, two plans that treat a
+  common area keep the healing interval of the earlier session: the next
+  needling of that skin waits at least the ``interval.min`` of the phase the
+  earlier session belongs to (``procedure-spacing`` otherwise). Plans on
+  different areas with no rule between them are independent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+
+import attrs
+
+from ._fields import to_tuple
+from .durations import Duration
+from .errors import DurationError, InputError
+from .protocols.model import Phase, Protocol
+from .results import Report, Violation
+from .sessions import PlannedSession
+from .validation import Calendar, validate
+
+__all__ = ["CombinedReport", "Conflict", "validate_together"]
+
+
+@attrs.frozen(kw_only=True)
+class Conflict:
+    """A problem between sessions of two different plans for the same client."""
+
+    violation: Violation
+    """What is wrong (``same-day-duplicate`` or ``procedure-spacing``), about the later session."""
+    protocol: str
+    """Protocol id of the plan the later session (``violation.session``) belongs to."""
+    other_protocol: str
+    """Protocol id of the plan of the earlier session."""
+    other_session: int
+    """Number of the earlier session in its own plan."""
+    other_date: dt.date
+    """Date of the earlier session."""
+
+    def __str__(self) -> str:
+        return f"{self.protocol}: {self.violation}"
+
+
+@attrs.frozen(kw_only=True)
+class CombinedReport:
+    """The result of :func:`validate_together`."""
+
+    reports: tuple[tuple[str, Report], ...] = attrs.field(converter=to_tuple)
+    """Each plan's own report, keyed by protocol id, in the order given."""
+    conflicts: tuple[Conflict, ...] = attrs.field(default=(), converter=to_tuple)
+    """Problems between plans, in date order."""
+
+    def __getitem__(self, protocol_id: str) -> Report:
+        for key, report in self.reports:
+            if key == protocol_id:
+                return report
+        raise KeyError(protocol_id)
+
+    def __iter__(self) -> Iterator[tuple[str, Report]]:
+        return iter(self.reports)
+
+    @property
+    def ok(self) -> bool:
+        """True when no plan and no conflict has an error."""
+        return all(r.ok for _, r in self.reports) and not any(
+            c.violation.severity == "error" for c in self.conflicts
+        )
+
+
+def _pairs(
+    series: Mapping[Protocol, Calendar] | Sequence[tuple[Protocol, Calendar]],
+) -> list[tuple[Protocol, Calendar]]:
+    items = list(series.items()) if isinstance(series, Mapping) else list(series)
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Protocol)):
+            raise InputError(
+                f"must be a (Protocol, calendar) pair, got {type(item).__name__}",
+                path=f"series[{i}]",
+            )
+        if item[0].id in seen:
+            raise InputError(
+                f"repeats protocol {item[0].id!r}; give each plan once", path=f"series[{i}]"
+            )
+        seen.add(item[0].id)
+    return items
+
+
+def _spacing(protocol: Protocol, other: str) -> tuple[Duration, Duration] | None:
+    rule = next((s for s in protocol.spacing if s.procedure == other), None)
+    return None if rule is None else (rule.before, rule.after)
+
+
+def _phase(protocol: Protocol, session: PlannedSession) -> Phase:
+    return next((p for p in protocol.phases if p.name == session.phase), protocol.phases[-1])
+
+
+def _required(
+    early: Protocol, early_session: PlannedSession, late: Protocol
+) -> tuple[Duration, str, str] | None:
+    """Least distance from ``early_session`` to a later session of ``late``, with its rule."""
+    after = _spacing(early, late.id)
+    before = _spacing(late, early.id)
+    needs: list[tuple[Duration, str, str]] = []
+    if after is not None:
+        needs.append((after[1], f"{early.id}: spacing[{late.id}].after", "spacing rule"))
+    if before is not None:
+        needs.append((before[0], f"{late.id}: spacing[{early.id}].before", "spacing rule"))
+    if not needs:
+        shared = sorted(set(early.areas) & set(late.areas))
+        if not shared:
+            return None
+        phase = _phase(early, early_session)
+        index = early.phases.index(phase)
+        needs.append(
+            (
+                phase.interval.min,
+                f"{early.id}: phases[{index}].interval.min",
+                f"both treat {', '.join(shared)}",
+            )
+        )
+    return max(needs, key=lambda need: need[0].span_days[1])
+
+
+def _check_pair(
+    first: tuple[Protocol, PlannedSession], second: tuple[Protocol, PlannedSession]
+) -> Conflict | None:
+    (a, sa), (b, sb) = sorted([first, second], key=lambda pair: pair[1].date)
+    if sa.date == sb.date and not (a.session.combine_same_day and b.session.combine_same_day):
+        refuses = [p.id for p in (a, b) if not p.session.combine_same_day]
+        return _conflict(
+            "same-day-duplicate",
+            (b, sb),
+            (a, sa),
+            f"{a.id} session {sa.number} and {b.id} session {sb.number} are both on "
+            f"{sb.date.isoformat()}, but {' and '.join(refuses)} may not share a day "
+            "with another treatment.",
+            f"{refuses[0]}: session.combine_same_day",
+        )
+    need = _required(a, sa, b)
+    if need is None:
+        return None
+    distance, rule, why = need
+    try:
+        earliest = distance.add_to(sa.date)
+    except DurationError:  # the distance runs past date.max: every later date is too close
+        earliest = dt.date.max
+    if not distance or sb.date >= earliest:
+        return None
+    gap = (sb.date - sa.date).days
+    return _conflict(
+        "procedure-spacing",
+        (b, sb),
+        (a, sa),
+        f"{b.id} session {sb.number} on {sb.date.isoformat()} is {gap} days after "
+        f"{a.id} session {sa.number}; {why}, so it needs at least {distance} "
+        f"(from {earliest.isoformat()}).",
+        rule,
+    )
+
+
+def _conflict(
+    code: str,
+    later: tuple[Protocol, PlannedSession],
+    earlier: tuple[Protocol, PlannedSession],
+    message: str,
+    rule: str,
+) -> Conflict:
+    (protocol, session), (other, other_session) = later, earlier
+    return Conflict(
+        violation=Violation(
+            code=code,
+            severity="error",
+            message=message,
+            session=session.number,
+            date=session.date,
+            rule=rule,
+            gap_days=(session.date - other_session.date).days,
+        ),
+        protocol=protocol.id,
+        other_protocol=other.id,
+        other_session=other_session.number,
+        other_date=other_session.date,
+    )
+
+
+def validate_together(
+    series: Mapping[Protocol, Calendar] | Sequence[tuple[Protocol, Calendar]],
+    *,
+    client: object | None = None,
+    clinic: object | None = None,
+    complete: bool = False,
+) -> CombinedReport:
+    """Validate several plans of one client, each on its own and against each other.
+
+    Args:
+        series: each protocol with its calendar (anything :func:`validate`
+            takes), as a mapping or a sequence of pairs; a protocol appears once.
+        client: passed to each :func:`validate`.
+        clinic: passed to each :func:`validate`.
+        complete: passed to each :func:`validate`.
+
+    Returns:
+        A :class:`CombinedReport`: ``report["facial-series"]`` is that plan's
+        own :class:`Report`, ``conflicts`` the problems between plans.
+
+    Raises:
+        InputError: a pair is not ``(Protocol, calendar)`` or a protocol repeats.
+    """
+    pairs = _pairs(series)
+    reports = [
+        (p.id, validate(p, cal, client=client, clinic=clinic, complete=complete))
+        for p, cal in pairs
+    ]
+    conflicts: list[Conflict] = []
+    for i, (a, _) in enumerate(pairs):
+        for j in range(i + 1, len(pairs)):
+            b = pairs[j][0]
+            for sa in reports[i][1].sessions:
+                for sb in reports[j][1].sessions:
+                    found = _check_pair((a, sa), (b, sb))
+                    if found is not None:
+                        conflicts.append(found)
+    conflicts.sort(key=lambda c: (c.violation.date or dt.date.min, c.protocol))
+    return CombinedReport(reports=tuple(reports), conflicts=tuple(conflicts))
