@@ -10,8 +10,9 @@ fresh temporary working directory per page:
   stands for any number of lines.
 * ``console`` blocks hold ``$ collagenplan ...`` commands, each followed by
   what it prints (standard output, then standard error), with the same ``...``
-  rule. A command may end in ``> FILE`` to write its output to a file.
-  Commands run in-process through :func:`collagenplan.cli.main`.
+  rule. A command shown without output must succeed (exit status 0). A
+  command may end in ``> FILE`` to write its output to a file. Commands run
+  in-process through :func:`collagenplan.cli.main`.
 * A ``{code-block}`` whose ``:caption:`` is a file name (``my-clinic.toml``)
   is written to that file, so the examples after it can read it.
 * Other blocks (``bash``, ``text``, ``toml``...) are shown, never run.
@@ -170,18 +171,20 @@ def _run_console(block: Block) -> None:
                 pytrace=False,
             )
         out, err = io.StringIO(), io.StringIO()
-        # --help and --version leave through SystemExit, like argparse does.
-        with (
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(err),
-            contextlib.suppress(SystemExit),
-        ):
-            cli.main(args)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status: object = cli.main(args)
+            except SystemExit as stop:  # --help and --version leave the argparse way
+                status = stop.code or 0
         if target is not None:
             Path(target).write_text(out.getvalue(), encoding="utf-8")
-            shown = err.getvalue()
-        else:
-            shown = out.getvalue() + err.getvalue()
+        shown = (out.getvalue() if target is None else "") + err.getvalue()
+        if not expected.strip():
+            if status != 0:
+                pytest.fail(
+                    f"{where}: {command!r} exited with status {status}:\n{shown}", pytrace=False
+                )
+            continue
         step = Block(block.page, line, block.lang, block.text)
         _check_output(step, expected, shown, f"output of {command!r}")
 
@@ -425,6 +428,19 @@ def test_console_blocks_run_and_check_output(
     bad = _page(tmp_path, "```console\n$ collagenplan plan nope --start 2027-01-01\nfine\n```\n")
     with pytest.raises(_FAILED, match="unknown protocol id 'nope'"):
         run_page(bad)
+
+
+def test_console_command_without_output_must_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A console command shown without output fails the page when its exit status is not 0."""
+    monkeypatch.chdir(tmp_path)
+    run_page(
+        _page(tmp_path, "```console\n$ collagenplan plan maintenance --start 2027-01-01\n```\n")
+    )
+    page = _page(tmp_path, "```console\n$ collagenplan protocols nope.toml > out.toml\n```\n")
+    with pytest.raises(_FAILED, match=r"exited with status 2:\n.*nope\.toml: file not found"):
+        run_page(page)
 
 
 def test_console_blocks_refuse_other_commands(tmp_path: Path) -> None:
