@@ -52,7 +52,9 @@ def test_sessions_sets_the_series_count(n: int) -> None:
 @pytest.mark.parametrize("n", [0, 2, 7, 100])
 def test_sessions_outside_range_is_a_protocol_error(n: int) -> None:
     """A count outside the phase's min..max raises ProtocolError naming the phase."""
-    with pytest.raises(cp.ProtocolError, match=r"phases\[0\]\.sessions: .*range 3\.\.6"):
+    with pytest.raises(
+        cp.ProtocolError, match=r"phases\[0\]\.sessions: .*range of phase 'series' \(3\.\.6\)"
+    ):
         cp.plan(FACIAL, start=d(2026, 12, 1), sessions=n)
 
 

@@ -252,6 +252,20 @@ def test_format_parse_round_trip(p: cp.Protocol) -> None:
     assert cp.parse_protocol(cp.format_protocol(p)) == p
 
 
+@settings(max_examples=150, deadline=None)
+@given(protocols())
+def test_dict_json_round_trip(p: cp.Protocol) -> None:
+    """protocol_to_dict gives file data that loads back equal as JSON."""
+    assert cp.parse_protocol(json.dumps(cp.protocol_to_dict(p)), format="json") == p
+
+
+@pytest.mark.parametrize("pid", ["body-series", "facial-series", "maintenance", "scalp-series"])
+def test_catalogue_json_equals_toml(pid: str) -> None:
+    """Each catalogue protocol written as JSON file data loads back equal."""
+    p = cp.get_protocol(pid)
+    assert cp.parse_protocol(json.dumps(cp.protocol_to_dict(p)), format="json") == p
+
+
 def test_format_escapes_hostile_text() -> None:
     """Quotes, backslashes, newlines and control characters survive a TOML round trip."""
     p = attrs.evolve(
@@ -345,3 +359,10 @@ def test_unknown_protocol_id() -> None:
         cp.get_protocol("facial")
     assert isinstance(info.value, LookupError)
     assert isinstance(info.value, cp.CollagenPlanError)
+
+
+def test_misspelt_required_key_is_named() -> None:
+    """A required key written with a typo points at the unknown spelling."""
+    text = DESIGN_EXAMPLE.replace('downtime = "3d"', 'downtme = "3d"')
+    with pytest.raises(cp.ProtocolError, match="found unknown key 'downtme': a misspelling"):
+        cp.parse_protocol(text)

@@ -56,6 +56,7 @@ from .protocols import (
     load_protocol,
     parse_protocol,
     protocol_ids,
+    protocol_to_dict,
 )
 from .results import CODES, Plan, Report, Violation
 from .sessions import Milestone, PlannedSession, Visit, Window
@@ -117,6 +118,7 @@ __all__ = [
     "parse_protocol",
     "plan",
     "protocol_ids",
+    "protocol_to_dict",
     "replan",
     "validate",
     "validate_together",

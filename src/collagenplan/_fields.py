@@ -8,6 +8,7 @@ wrong types the same way and name the key path in every message.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 import tomllib
@@ -104,7 +105,10 @@ class Fields:
         if key in self.data:
             return self.data[key]
         if default is _MISSING:
-            raise self.fail(key, "is required")
+            unread = [k for k in self.data if k not in self._read]
+            close = difflib.get_close_matches(key, unread, n=1)
+            hint = f" (found unknown key {close[0]!r}: a misspelling?)" if close else ""
+            raise self.fail(key, f"is required{hint}")
         return default
 
     def _typed(self, key: str, kinds: tuple[type, ...], expected: str, default: Any) -> Any:

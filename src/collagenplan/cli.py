@@ -21,7 +21,14 @@ from .durations import Duration
 from .errors import CollagenPlanError, InputError
 from .living import NextDue, next_due
 from .planning import plan
-from .protocols import Protocol, format_protocol, get_protocol, load_protocol, protocol_ids
+from .protocols import (
+    Protocol,
+    format_protocol,
+    get_protocol,
+    load_protocol,
+    protocol_ids,
+    protocol_to_dict,
+)
 from .results import Plan, Report, Violation
 from .sessions import Visit
 from .validation import validate
@@ -96,7 +103,7 @@ def _emit(fmt: str, data: object, text: Callable[[], str]) -> None:
 def _cmd_protocols(args: argparse.Namespace) -> int:
     if args.id:
         protocol = _protocol(args.id)
-        _emit(args.format, protocol, lambda: format_protocol(protocol).rstrip())
+        _emit(args.format, protocol_to_dict(protocol), lambda: format_protocol(protocol).rstrip())
         return EXIT_OK
     protocols = [get_protocol(i) for i in protocol_ids()]
 

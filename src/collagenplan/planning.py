@@ -151,8 +151,8 @@ def _phase_counts(protocol: Protocol, sessions: int | None) -> list[int]:
         allowed = protocol.phases[counted].sessions
         if not allowed.min <= sessions <= allowed.max:
             raise ProtocolError(
-                f"{sessions} sessions is outside phase {protocol.phases[counted].name!r}'s "
-                f"range {allowed.min}..{allowed.max}",
+                f"{sessions} sessions is outside the range of phase "
+                f"{protocol.phases[counted].name!r} ({allowed.min}..{allowed.max})",
                 path=f"phases[{counted}].sessions",
             )
     counts = []

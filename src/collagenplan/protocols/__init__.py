@@ -1,6 +1,6 @@
 """Protocols: the model, the loader, the TOML writer and the built-in catalogue."""
 
-from .formatting import format_protocol
+from .formatting import format_protocol, protocol_to_dict
 from .loader import get_protocol, load_protocol, parse_protocol, protocol_from_dict, protocol_ids
 from .model import (
     SCHEMA_VERSION,
@@ -40,4 +40,5 @@ __all__ = [
     "parse_protocol",
     "protocol_from_dict",
     "protocol_ids",
+    "protocol_to_dict",
 ]

@@ -8,6 +8,7 @@ holds for every protocol (property-tested).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import attrs
 
@@ -111,3 +112,38 @@ def format_protocol(protocol: Protocol) -> str:
     lines += _rule_tables("aftercare", p.aftercare)
     lines += _rule_tables("spacing", p.spacing)
     return "\n".join(lines) + "\n"
+
+
+def _plain(value: object) -> object:
+    """A protocol value as file-format data: defaults and ``None`` left out."""
+    if isinstance(value, Duration):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    cls = type(value)
+    if attrs.has(cls):
+        out: dict[str, object] = {}
+        for field in attrs.fields(cls):
+            item = getattr(value, field.name)
+            default = field.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                default = default.factory()
+            # Numbers are always written: the loader's defaults for them depend on
+            # other keys (a missing sessions.default means sessions.min).
+            number = isinstance(item, int) and not isinstance(item, bool)
+            if item is None or (item == default and not number):
+                continue
+            out[field.name] = _plain(item)
+        return out
+    return value
+
+
+def protocol_to_dict(protocol: Protocol) -> dict[str, object]:
+    """The protocol as the data of a protocol file (JSON-ready).
+
+    ``parse_protocol(json.dumps(protocol_to_dict(p)), "json") == p`` for
+    every protocol; keys holding their default are left out, as in
+    :func:`format_protocol`.
+    """
+    data = cast(dict[str, object], _plain(protocol))  # a Protocol is an attrs class
+    return {"schema": data.pop("schema"), **data}
