@@ -10,6 +10,15 @@ problem is explained. Start with :func:`get_protocol` and :func:`plan`::
     ['2026-12-01', '2027-01-05', '2027-02-09', '2028-02-09']
 """
 
+from .clients import (
+    Client,
+    ClientEvent,
+    Condition,
+    Medication,
+    Procedure,
+    load_client,
+    parse_client,
+)
 from .durations import Duration
 from .errors import (
     ClientError,
@@ -44,6 +53,7 @@ from .protocols import (
     protocol_ids,
 )
 from .results import CODES, Plan, Report, Violation
+from .screening import Reason, Screening, screen
 from .sessions import Milestone, PlannedSession, Visit, Window
 from .validation import validate
 
@@ -52,9 +62,12 @@ __version__ = "0.1.0"
 __all__ = [
     "CODES",
     "Aftercare",
+    "Client",
     "ClientError",
+    "ClientEvent",
     "ClinicError",
     "CollagenPlanError",
+    "Condition",
     "Contraindication",
     "DepthRange",
     "Duration",
@@ -62,17 +75,21 @@ __all__ = [
     "InputError",
     "Interval",
     "LatePolicy",
+    "Medication",
     "Milestone",
     "Phase",
     "Plan",
     "PlannedSession",
     "PlanningError",
     "Precaution",
+    "Procedure",
     "Protocol",
     "ProtocolError",
+    "Reason",
     "Report",
     "ScenarioError",
     "SchemaError",
+    "Screening",
     "SessionCount",
     "SessionSpec",
     "Spacing",
@@ -83,9 +100,12 @@ __all__ = [
     "Window",
     "format_protocol",
     "get_protocol",
+    "load_client",
     "load_protocol",
+    "parse_client",
     "parse_protocol",
     "plan",
     "protocol_ids",
+    "screen",
     "validate",
 ]

@@ -16,11 +16,13 @@ from pathlib import Path
 import attrs
 
 from . import __version__
+from .clients import Client, load_client
 from .durations import Duration
 from .errors import CollagenPlanError, InputError
 from .planning import plan
 from .protocols import Protocol, format_protocol, get_protocol, load_protocol, protocol_ids
 from .results import Plan, Report, Violation
+from .screening import Screening, screen
 from .validation import validate
 
 __all__ = ["main"]
@@ -51,6 +53,10 @@ def _protocol(ref: str) -> Protocol:
     if ref.endswith((".toml", ".json")) or Path(ref).exists():
         return load_protocol(ref)
     return get_protocol(ref)
+
+
+def _client(path: str | None) -> Client | None:
+    return None if path is None else load_client(path)
 
 
 def jsonable(value: object) -> object:
@@ -121,6 +127,13 @@ def _plan_text(result: Plan) -> str:
         for s in result.sessions
     ]
     out = _table(["#", "phase", "date", "earliest", "target", "latest"], rows)
+    tasks = [
+        [s.number, m.start, m.kind, m.subject, m.end or ""]
+        for s in result.sessions
+        for m in s.milestones
+    ]
+    if tasks:
+        out += "\n\n" + _table(["#", "date", "milestone", "subject", "until"], tasks)
     if result.problems:
         out += "\n\n" + _violations_text(result.problems)
     return out
@@ -132,6 +145,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         start=args.start,
         sessions=args.sessions,
         horizon=args.horizon,
+        client=_client(args.client),
         strict=args.strict,
     )
     _emit(args.format, result, lambda: _plan_text(result))
@@ -164,13 +178,36 @@ def _report_text(report: Report) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    report = validate(_protocol(args.protocol), args.dates, complete=args.complete)
+    report = validate(
+        _protocol(args.protocol), args.dates, client=_client(args.client), complete=args.complete
+    )
     _emit(
         args.format,
         {"ok": report.ok, "violations": report.violations, "sessions": report.sessions},
         lambda: _report_text(report),
     )
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _screening_text(result: Screening) -> str:
+    when = (
+        f"earliest start {result.earliest_start}"
+        if result.earliest_start is not None
+        else "no start date"
+    )
+    out = f"{result.status}: {when} (screened for {result.protocol_id} on {result.on})"
+    items = result.reasons + result.precautions
+    if items:
+        rows = [[r.code, r.subject, r.rule, r.clears_on or "-"] for r in items]
+        out += "\n\n" + _table(["code", "subject", "rule", "clears on"], rows)
+        out += "\n\n" + "\n".join(f"- {r.message}" for r in items)
+    return out
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    result = screen(load_client(args.client), _protocol(args.protocol), on=args.on)
+    _emit(args.format, result, lambda: _screening_text(result))
+    return EXIT_OK if result.ok else EXIT_INVALID
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict", action="store_true", help="fail (exit 1) instead of planning around problems"
     )
+    p.add_argument("--client", help="a .toml/.json client file to plan around")
     p.set_defaults(run=_cmd_plan)
 
     p = command("validate", "check a calendar of session dates against a protocol")
@@ -209,7 +247,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--complete", action="store_true", help="the calendar is finished: report too few sessions"
     )
+    p.add_argument("--client", help="a .toml/.json client file to check the calendar against")
     p.set_defaults(run=_cmd_validate)
+
+    p = command(
+        "screen",
+        "screen a client for a protocol on a date "
+        "(exit 0 eligible or review, 1 deferred or contraindicated)",
+    )
+    p.add_argument("client", help="a .toml/.json client file")
+    p.add_argument(
+        "--protocol", required=True, help="a built-in protocol id or a .toml/.json protocol file"
+    )
+    p.add_argument("--on", type=_date, required=True, help="the date to screen for, YYYY-MM-DD")
+    p.set_defaults(run=_cmd_screen)
     return parser
 
 

@@ -18,10 +18,13 @@ The rules (see ``docs/design.md``):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import attrs
 
+from . import screening
+from ._blockers import Blocker, DateCheck
+from .clients import Client
 from .errors import InputError, PlanningError, ProtocolError
 from .protocols.model import Phase, Protocol
 from .results import Plan, Violation
@@ -32,22 +35,6 @@ __all__ = ["Blocker", "DateCheck", "plan"]
 # How far past a window the planner looks for an allowed date before it gives
 # up: three years covers any clinic closure or client deferral seen in practice.
 SEARCH_DAYS = 3 * 366
-
-
-@attrs.frozen
-class Blocker:
-    """Why a date is not allowed for a session (internal to planning)."""
-
-    code: str
-    """The violation code a window full of such dates produces."""
-    reason: str
-    """A phrase for messages (``"the clinic is closed"``)."""
-    rule: str | None = None
-    """Where the rule lives (``washouts[0]``, ``events[1]``)."""
-
-
-DateCheck = Callable[[dt.date], "Blocker | None"]
-"""Answers "may a session be on this date?" with ``None`` (yes) or the reason."""
 
 
 def _blocker(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:
@@ -174,7 +161,7 @@ def plan(
     start: dt.date,
     sessions: int | None = None,
     horizon: dt.date | None = None,
-    client: object | None = None,
+    client: Client | None = None,
     clinic: object | None = None,
     history: Sequence[object] = (),
     strict: bool = False,
@@ -188,7 +175,12 @@ def plan(
             that phase's ``sessions.min..max``. Defaults to its ``default``.
         horizon: plan repeating phases up to this date; without it each
             repeating phase is planned once.
-        client: reserved for client-aware planning.
+        client: a :class:`Client`. The first session waits for the client's
+            screening ``earliest_start``; sessions avoid days the client's
+            washouts, temporary contraindications, events and other
+            procedures forbid; each session gets its milestones (stop / resume
+            exposures, precaution actions, aftercare); relative
+            contraindications not cleared are ``needs-review`` warnings.
         clinic: reserved for clinic-aware planning.
         history: reserved for re-planning from visits.
         strict: raise :class:`PlanningError` instead of returning a plan with problems.
@@ -200,7 +192,10 @@ def plan(
         ProtocolError: ``sessions`` is outside the phase's range.
         InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``).
         DurationError: a window would end past ``date.max``.
-        PlanningError: with ``strict=True``, when a session has no allowed date.
+        PlanningError: with ``strict=True``, when a session has no allowed date;
+            and, whatever ``strict`` says, when the client is contraindicated
+            on ``start`` or deferred with no known end (no calendar is better
+            than one that looks bookable).
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
@@ -211,12 +206,16 @@ def plan(
             raise InputError(
                 f"must not be before start ({horizon} < {start})", path="horizon"
             )
-    for name, value in (("client", client), ("clinic", clinic)):
+    for name, value in (("clinic", clinic),):
         if value is not None:
             raise InputError(f"{name}-aware planning is not supported yet", path=name)
     if history:
         raise InputError("re-planning from visits is not supported yet", path="history")
     checks: list[DateCheck] = []
+    first_day = start
+    if client is not None:
+        first_day = screening.client_start(client, protocol, start)
+        checks += screening.date_checks(protocol, client)
     counts = _phase_counts(protocol, sessions)
     steps: list[Phase] = []
     fixed = [p for p in protocol.phases if not p.repeat]
@@ -243,7 +242,7 @@ def plan(
 
     def next_window(phase: Phase) -> Window:
         if previous is None:
-            return Window(earliest=start, target=start, latest=None)
+            return Window(earliest=first_day, target=first_day, latest=None)
         return window_after(previous, phase)
 
     ok = all(place(phase, next_window(phase)) for phase in steps)
@@ -262,6 +261,18 @@ def plan(
                 del planned[before:]
                 problems[:] = [p for p in problems if p.session is None or p.session <= before]
                 break
+    if client is not None:
+        planned = [
+            attrs.evolve(s, milestones=screening.milestones(protocol, client, s.date))
+            for s in planned
+        ]
+        # Client errors cannot occur on planned dates (the checks above keep
+        # sessions off them); warnings cannot be planned away, so report them.
+        problems += [
+            v for v in screening.client_violations(protocol, client, planned)
+            if v.severity == "warning"
+        ]
+        problems.sort(key=lambda v: (v.session is None, v.session or 0))
     result = Plan(
         protocol_id=protocol.id,
         start=start,

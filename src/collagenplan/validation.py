@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from . import screening
+from .clients import Client
 from .errors import DurationError, InputError
 from .protocols.model import Phase, Protocol
 from .results import Plan, Report, Violation
@@ -139,7 +141,7 @@ def validate(
     protocol: Protocol,
     calendar: Calendar,
     *,
-    client: object | None = None,
+    client: Client | None = None,
     clinic: object | None = None,
     complete: bool = False,
 ) -> Report:
@@ -149,7 +151,9 @@ def validate(
         protocol: the protocol the calendar should follow.
         calendar: a :class:`Plan`, a sequence of ``datetime.date``, or a
             sequence of :class:`Visit` (only ``done`` and ``booked`` visits count).
-        client: reserved for client-aware validation.
+        client: a :class:`Client`; adds ``washout``, ``contraindicated``,
+            ``needs-review``, ``deferred``, ``event-blackout`` and
+            ``procedure-spacing`` violations, each naming its session and rule.
         clinic: reserved for clinic-aware validation.
         complete: the calendar is finished, so phases short of their minimum
             are reported as ``too-few-sessions``.
@@ -162,7 +166,7 @@ def validate(
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
-    for name, value in (("client", client), ("clinic", clinic)):
+    for name, value in (("clinic", clinic),):
         if value is not None:
             raise InputError(f"{name}-aware validation is not supported yet", path=name)
     entries = _entries(calendar, protocol)
@@ -193,6 +197,9 @@ def validate(
                 status="booked" if status == "booked" else "done",
             )
         )
+    if client is not None:
+        violations += screening.client_violations(protocol, client, sessions)
+        violations.sort(key=lambda v: (v.session is None, v.session or 0))
     if complete:
         violations += _too_few(path, protocol)
     return Report(violations=tuple(violations), sessions=tuple(sessions))
