@@ -34,7 +34,8 @@ def test_no_session_before_the_earliest_start() -> None:
     assert result.sessions[0].date == D(2027, 2, 28)
     assert result.sessions[0].window.earliest == D(2027, 2, 28)
     assert result.sessions[1].date == D(2027, 4, 4)
-    assert result.start == START and result.problems == ()
+    assert result.start == START
+    assert result.problems == ()
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -60,10 +61,26 @@ def test_open_ended_deferral_raises() -> None:
     assert [v.code for v in info.value.violations] == ["washout"]  # type: ignore[attr-defined]
 
 
+def test_planning_error_leads_with_the_open_ended_reason() -> None:
+    """When a deferral runs into an open-ended rule, the error names that rule."""
+    client = cp.Client(
+        conditions=[
+            Cond("active-acne", until=D(2026, 12, 10)),
+            Cond("pregnancy", since=D(2026, 12, 5)),
+        ]
+    )
+    with pytest.raises(
+        cp.PlanningError, match=r"no known end: pregnancy since 2026-12-05"
+    ) as info:
+        _plan(client)
+    assert [v.code for v in info.value.violations] == ["deferred", "contraindicated"]  # type: ignore[attr-defined]
+
+
 def test_ongoing_retinoid_keeps_dates_and_adds_milestones() -> None:
     """An exposure paused around sessions leaves the dates alone and adds stop/resume tasks."""
     result = _plan(cp.Client(medications=[Med("topical-retinoid")]))
-    assert result.dates == PLAIN.dates and result.problems == ()
+    assert result.dates == PLAIN.dates
+    assert result.problems == ()
     for session in result.sessions:
         tasks = {(m.kind, m.subject): m.start for m in session.milestones}
         assert tasks[("stop", "topical-retinoid")] == session.date - dt.timedelta(days=5)
@@ -96,7 +113,8 @@ def test_keloid_tendency_warns_unless_cleared(cleared: bool) -> None:
         conditions=[Cond("keloid-tendency")], cleared=["keloid-tendency"] if cleared else []
     )
     result = _plan(client)
-    assert result.ok and result.dates == PLAIN.dates
+    assert result.ok
+    assert result.dates == PLAIN.dates
     expected = [] if cleared else [("needs-review", "warning", 1, "contraindications[5]")]
     assert [(p.code, p.severity, p.session, p.rule) for p in result.problems] == expected
 
@@ -114,7 +132,8 @@ def test_wedding_three_days_after_the_target() -> None:
         2,
         "session.event_buffer",
     )
-    assert "wedding" in violation.message and "2027-01-08" in violation.message
+    assert "wedding" in violation.message
+    assert "2027-01-08" in violation.message
 
 
 def test_event_buffer_defaults_to_downtime() -> None:

@@ -16,14 +16,14 @@ protocol files: unknown keys, wrong types and impossible dates are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Set
+from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
 from ._checks import is_date, is_kebab, is_optional, is_str, is_tuple_of
-from ._fields import Fields, check_kebab, load_document, read_file, relocated, to_tuple
+from ._fields import Fields, check_kebab, load_document, read_file, relocated
 from .errors import ClientError
 
 __all__ = [
@@ -139,20 +139,43 @@ class Procedure:
     """The day it was (or will be) done."""
 
 
-def _names(value: object) -> object:
-    """Converter for ``cleared``: a set becomes a sorted tuple, a list a tuple."""
+def _as_tuple(value: object) -> Any:
+    """Any iterable but a string or a table becomes a tuple (a set sorted when it can be).
+
+    Anything else is passed through for the field's validator to judge.
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return value
     if isinstance(value, Set):
         try:
             return tuple(sorted(value))
         except TypeError:
-            return tuple(value)
-    return to_tuple(value)
+            pass
+    return tuple(value)
 
 
-def _records(kind: type, what: str) -> Any:
-    return attrs.field(
-        factory=tuple, converter=to_tuple, validator=is_tuple_of(E, kind, what)
-    )
+# Converters typed per field, so that type checkers accept any iterable
+# (a list, a set) where the attribute itself is a tuple.
+
+
+def _medications(value: Iterable[Medication]) -> tuple[Medication, ...]:
+    return _as_tuple(value)  # type: ignore[no-any-return]
+
+
+def _conditions(value: Iterable[Condition]) -> tuple[Condition, ...]:
+    return _as_tuple(value)  # type: ignore[no-any-return]
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return _as_tuple(value)  # type: ignore[no-any-return]
+
+
+def _events(value: Iterable[ClientEvent]) -> tuple[ClientEvent, ...]:
+    return _as_tuple(value)  # type: ignore[no-any-return]
+
+
+def _procedures(value: Iterable[Procedure]) -> tuple[Procedure, ...]:
+    return _as_tuple(value)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
@@ -165,18 +188,26 @@ class Client:
 
     id: str | None = attrs.field(default=None, validator=is_optional(is_str(E)))
     """The clinic's own reference for the client, if it wants one in exports."""
-    medications: tuple[Medication, ...] = _records(Medication, "a Medication")
+    medications: tuple[Medication, ...] = attrs.field(
+        default=(), converter=_medications, validator=is_tuple_of(E, Medication, "a Medication")
+    )
     """Medications and other exposures, current and past."""
-    conditions: tuple[Condition, ...] = _records(Condition, "a Condition")
+    conditions: tuple[Condition, ...] = attrs.field(
+        default=(), converter=_conditions, validator=is_tuple_of(E, Condition, "a Condition")
+    )
     """Health conditions, current and past."""
     cleared: tuple[str, ...] = attrs.field(default=(), converter=_names)
     """Conditions or exposures a clinician has reviewed and cleared for treatment.
     Clearing settles a ``relative`` contraindication; it has no effect on
     ``absolute`` or ``temporary`` ones. Each must name a recorded condition or
     medication."""
-    events: tuple[ClientEvent, ...] = _records(ClientEvent, "a ClientEvent")
+    events: tuple[ClientEvent, ...] = attrs.field(
+        default=(), converter=_events, validator=is_tuple_of(E, ClientEvent, "a ClientEvent")
+    )
     """Life events to keep clear of downtime."""
-    procedures: tuple[Procedure, ...] = _records(Procedure, "a Procedure")
+    procedures: tuple[Procedure, ...] = attrs.field(
+        default=(), converter=_procedures, validator=is_tuple_of(E, Procedure, "a Procedure")
+    )
     """Other procedures, done or booked."""
 
     @cleared.validator

@@ -151,9 +151,7 @@ def _near(earlier: Duration, first: dt.date, day: dt.date) -> bool:
     return bool(earlier) and first <= day < _plus(earlier, first)
 
 
-def _exposed(
-    washout: Washout, first: dt.date | None, last: dt.date | None, day: dt.date
-) -> bool:
+def _exposed(washout: Washout, first: dt.date | None, last: dt.date | None, day: dt.date) -> bool:
     """True when use on any day of ``first..last`` conflicts with a session on ``day``.
 
     ``None`` bounds are open. The use that matters most for ``before`` is the
@@ -396,9 +394,7 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
     return rules
 
 
-def _spacing_test(
-    before: Duration, after: Duration, when: dt.date
-) -> Callable[[dt.date], bool]:
+def _spacing_test(before: Duration, after: Duration, when: dt.date) -> Callable[[dt.date], bool]:
     return lambda day: _near(before, when, day) or _near(after, day, when)
 
 
@@ -423,7 +419,7 @@ def _check_args(client: object, protocol: object) -> None:
 
 
 def _earliest(on: dt.date, deferring: list[_Rule]) -> tuple[dt.date | None, list[_Rule]]:
-    """First day on or after ``on`` that no deferring rule blocks, and the rules met on the way.
+    """First day from ``on`` that none of ``deferring`` blocks, and the rules met on the way.
 
     Each rule blocks one run of days and stops blocking on its ``clears_on``,
     so the answer is ``on`` or one of those days: try them in order.
@@ -488,7 +484,8 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     * ``contraindicated``: an absolute contraindication applies on ``on``;
     * ``deferred``: a washout or temporary condition blocks ``on``;
       ``earliest_start`` is the first day nothing blocks (the later end wins
-      when several apply), or ``None`` when one of them is ongoing;
+      when several apply, and an absolute contraindication that begins in the
+      meantime counts too), or ``None`` when one of them has no known end;
     * ``review``: a relative contraindication applies and is not cleared;
     * ``eligible``.
 
@@ -502,7 +499,10 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     rules = _rules(protocol, client)
     absolute = [r for r in rules if r.code == "contraindicated" and r.breaks(on)]
     review = [r for r in rules if r.code == "needs-review" and r.breaks(on)]
-    earliest, deferring = _earliest(on, [r for r in rules if r.defers])
+    # An absolute contraindication that begins later also bounds the start.
+    earliest, deferring = _earliest(
+        on, [r for r in rules if r.defers or (r.code == "contraindicated" and not r.breaks(on))]
+    )
     if absolute:
         status: ScreeningStatus = "contraindicated"
         earliest = None
@@ -552,8 +552,9 @@ def client_start(client: Client, protocol: Protocol, start: dt.date) -> dt.date:
         if result.status == "contraindicated"
         else "the client's start is deferred with no known end"
     )
+    headline = next((r for r in blocking if r.clears_on is None), blocking[0])
     raise PlanningError(
-        f"cannot plan {protocol.id!r} from {start}: {verdict}: {blocking[0].message}",
+        f"cannot plan {protocol.id!r} from {start}: {verdict}: {headline.message}",
         violations,
     )
 
