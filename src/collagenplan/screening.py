@@ -40,14 +40,14 @@ from typing import Literal
 import attrs
 
 from ._blockers import Blocker, DateCheck
-from ._checks import is_date, is_str, is_tuple_of, one_of
+from ._checks import is_date, is_optional, is_str, is_tuple_of, one_of
 from ._fields import to_tuple
 from .clients import Client, Condition, Medication
 from .durations import Duration
 from .errors import DurationError, InputError, PlanningError
 from .protocols.model import Protocol, Washout
 from .results import Violation
-from .sessions import Milestone, PlannedSession
+from .sessions import Milestone, PlannedSession, _saturating_add
 
 __all__ = [
     "STATUSES",
@@ -82,9 +82,11 @@ class Reason:
     """The protocol rule, as a key path (``washouts[3]``)."""
     message: str = attrs.field(validator=is_str(InputError))
     """A sentence a receptionist can read."""
-    clears_on: dt.date | None = attrs.field(default=None)
+    clears_on: dt.date | None = attrs.field(
+        default=None, validator=is_optional(is_date(InputError))
+    )
     """First day the reason no longer applies, or ``None`` when no end is known."""
-    action: str | None = attrs.field(default=None)
+    action: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """For a precaution, what to do (``antiviral-prophylaxis``)."""
 
 
@@ -100,7 +102,9 @@ class Screening:
     """Id of the protocol screened for."""
     on: dt.date = attrs.field(validator=is_date(InputError))
     """The date screened."""
-    earliest_start: dt.date | None = attrs.field(default=None)
+    earliest_start: dt.date | None = attrs.field(
+        default=None, validator=is_optional(is_date(InputError))
+    )
     """First day a series may start: ``on`` unless deferred; ``None`` when the
     client is contraindicated or a deferral has no known end."""
     reasons: tuple[Reason, ...] = attrs.field(
@@ -124,10 +128,7 @@ class Screening:
 
 def _plus(duration: Duration, day: dt.date) -> dt.date:
     """``day + duration``, saturating at ``date.max``."""
-    try:
-        return duration.add_to(day)
-    except DurationError:
-        return dt.date.max
+    return _saturating_add(day, duration) or dt.date.max
 
 
 def _minus(duration: Duration, day: dt.date) -> dt.date:
@@ -237,22 +238,22 @@ class _Rule:
         )
 
 
-Record = Condition | Medication
+_Record = Condition | Medication
 
 
-def _bounds(record: Record) -> tuple[dt.date | None, dt.date | None]:
+def _bounds(record: _Record) -> tuple[dt.date | None, dt.date | None]:
     if isinstance(record, Medication):
         return record.start, record.stop
     return record.since, record.until
 
 
-def _named(client: Client, name: str) -> list[Record]:
+def _named(client: Client, name: str) -> list[_Record]:
     """Conditions and medications called ``name``."""
-    found: list[Record] = [c for c in client.conditions if c.name == name]
+    found: list[_Record] = [c for c in client.conditions if c.name == name]
     return found + [m for m in client.medications if m.exposure == name]
 
 
-def _when(record: Record) -> str:
+def _when(record: _Record) -> str:
     first, last = _bounds(record)
     if first is None and last is None:
         return ""
