@@ -477,3 +477,30 @@ def test_zero_washout_is_ignored() -> None:
     client = cp.Client(medications=[Med("tea")])
     assert cp.screen(client, protocol, on=ON).status == "eligible"
     assert all(m.subject != "tea" for m in milestones(protocol, client, ON))
+
+
+@pytest.mark.parametrize(
+    ("build", "path"),
+    [
+        (lambda: cp.Reason(code="maybe", subject="x", rule="washouts[0]", message="m"), "code"),
+        (
+            lambda: cp.Reason(
+                code="washout", subject="x", rule="r", message="m", clears_on="2027-01-01"
+            ),
+            "clears_on",
+        ),
+        (
+            lambda: cp.Screening(status="fine", protocol_id="p", on=ON, earliest_start=ON),
+            "status",
+        ),
+        (
+            lambda: cp.Screening(status="eligible", protocol_id="p", on=ON, reasons=["x"]),
+            "reasons[0]",
+        ),
+    ],
+)
+def test_screening_values_validate(build: object, path: str) -> None:
+    """Reason and Screening reject bad values with an InputError naming the field."""
+    with pytest.raises(cp.InputError) as info:
+        build()  # type: ignore[operator]
+    assert info.value.path == path
