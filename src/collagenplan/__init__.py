@@ -10,6 +10,15 @@ problem is explained. Start with :func:`get_protocol` and :func:`plan`::
     ['2026-12-01', '2027-01-05', '2027-02-09', '2028-02-09']
 """
 
+from .clients import (
+    Client,
+    ClientEvent,
+    Condition,
+    Medication,
+    Procedure,
+    load_client,
+    parse_client,
+)
 from .clinics import (
     Appointment,
     Availability,
@@ -59,6 +68,7 @@ from .protocols import (
     protocol_to_dict,
 )
 from .results import CODES, Plan, Report, Violation
+from .screening import Reason, Screening, screen
 from .sessions import Milestone, PlannedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
@@ -70,13 +80,16 @@ __all__ = [
     "Aftercare",
     "Appointment",
     "Availability",
+    "Client",
     "ClientError",
+    "ClientEvent",
     "Clinic",
     "ClinicError",
     "Closed",
     "Closure",
     "CollagenPlanError",
     "CombinedReport",
+    "Condition",
     "Conflict",
     "Contraindication",
     "DepthRange",
@@ -85,6 +98,7 @@ __all__ = [
     "InputError",
     "Interval",
     "LatePolicy",
+    "Medication",
     "Milestone",
     "NextDue",
     "OpeningHours",
@@ -94,12 +108,15 @@ __all__ = [
     "PlanningError",
     "Practitioner",
     "Precaution",
+    "Procedure",
     "Protocol",
     "ProtocolError",
     "PublicHolidays",
+    "Reason",
     "Report",
     "ScenarioError",
     "SchemaError",
+    "Screening",
     "SessionCount",
     "SessionSpec",
     "Slot",
@@ -111,15 +128,18 @@ __all__ = [
     "Window",
     "format_protocol",
     "get_protocol",
+    "load_client",
     "load_clinic",
     "load_protocol",
     "next_due",
+    "parse_client",
     "parse_clinic",
     "parse_protocol",
     "plan",
     "protocol_ids",
     "protocol_to_dict",
     "replan",
+    "screen",
     "validate",
     "validate_together",
 ]

@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 
 from . import __version__
+from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
 from .durations import Duration
 from .errors import CollagenPlanError, InputError
@@ -30,6 +31,7 @@ from .protocols import (
     protocol_to_dict,
 )
 from .results import Plan, Report, Violation
+from .screening import Screening, screen
 from .sessions import Visit
 from .validation import validate
 
@@ -61,6 +63,10 @@ def _protocol(ref: str) -> Protocol:
     if ref.endswith((".toml", ".json")) or Path(ref).exists():
         return load_protocol(ref)
     return get_protocol(ref)
+
+
+def _client(path: str | None) -> Client | None:
+    return None if path is None else load_client(path)
 
 
 def jsonable(value: object) -> object:
@@ -141,6 +147,13 @@ def _plan_text(result: Plan) -> str:
         headers += extra[0]
         rows = [row + more for row, more in zip(rows, extra[1], strict=True)]
     out = _table(headers, rows)
+    tasks = [
+        [s.number, m.start, m.kind, m.subject, m.end or ""]
+        for s in result.sessions
+        for m in s.milestones
+    ]
+    if tasks:
+        out += "\n\n" + _table(["#", "date", "milestone", "subject", "until"], tasks)
     if result.problems:
         out += "\n\n" + _violations_text(result.problems)
     return out
@@ -199,6 +212,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         start=args.start,
         sessions=args.sessions,
         horizon=args.horizon,
+        client=_client(args.client),
         strict=args.strict,
         clinic=_clinic(args),
         history=_history(args),
@@ -234,7 +248,11 @@ def _report_text(report: Report) -> str:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     report = validate(
-        _protocol(args.protocol), args.dates, complete=args.complete, clinic=_clinic(args)
+        _protocol(args.protocol),
+        args.dates,
+        client=_client(args.client),
+        complete=args.complete,
+        clinic=_clinic(args),
     )
     _emit(
         args.format,
@@ -268,6 +286,27 @@ def _cmd_next_due(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _screening_text(result: Screening) -> str:
+    when = (
+        f"earliest start {result.earliest_start}"
+        if result.earliest_start is not None
+        else "no start date"
+    )
+    out = f"{result.status}: {when} (screened for {result.protocol_id} on {result.on})"
+    items = result.reasons + result.precautions
+    if items:
+        rows = [[r.code, r.subject, r.rule, r.clears_on or "-"] for r in items]
+        out += "\n\n" + _table(["code", "subject", "rule", "clears on"], rows)
+        out += "\n\n" + "\n".join(f"- {r.message}" for r in items)
+    return out
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    result = screen(load_client(args.client), _protocol(args.protocol), on=args.on)
+    _emit(args.format, result, lambda: _screening_text(result))
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(
@@ -298,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--clinic", help="a .toml/.json clinic file: book only days it allows")
     _add_history_options(p)
+    p.add_argument("--client", help="a .toml/.json client file to plan around")
     p.set_defaults(run=_cmd_plan)
 
     p = command("validate", "check a calendar of session dates against a protocol")
@@ -307,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--complete", action="store_true", help="the calendar is finished: report too few sessions"
     )
     p.add_argument("--clinic", help="a .toml/.json clinic file: report days it does not allow")
+    p.add_argument("--client", help="a .toml/.json client file to check the calendar against")
     p.set_defaults(run=_cmd_validate)
 
     p = command("next-due", "say when a client's next session is due")
@@ -315,6 +356,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sessions", type=int, help="sessions in the series phase")
     _add_history_options(p)
     p.set_defaults(run=_cmd_next_due)
+
+    p = command(
+        "screen",
+        "screen a client for a protocol on a date "
+        "(exit 0 eligible or review, 1 deferred or contraindicated)",
+    )
+    p.add_argument("client", help="a .toml/.json client file")
+    p.add_argument(
+        "--protocol", required=True, help="a built-in protocol id or a .toml/.json protocol file"
+    )
+    p.add_argument("--on", type=_date, required=True, help="the date to screen for, YYYY-MM-DD")
+    p.set_defaults(run=_cmd_screen)
     return parser
 
 

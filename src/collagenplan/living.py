@@ -27,6 +27,8 @@ from typing import Literal
 
 import attrs
 
+from .clients import Client
+from .clinics import Clinic
 from .errors import InputError
 from .planning import DateCheck, _phase_counts, choose_date, plan
 from .protocols.loader import get_protocol
@@ -258,8 +260,8 @@ def replan(
     *,
     today: dt.date,
     protocol: Protocol | None = None,
-    clinic: object | None = None,
-    client: object | None = None,
+    clinic: Clinic | None = None,
+    client: Client | None = None,
     strict: bool = False,
 ) -> Plan:
     """Re-plan ``existing`` after ``visits`` happened (or did not), from ``today``.

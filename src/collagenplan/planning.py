@@ -18,10 +18,13 @@ The rules (see ``docs/design.md``):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import attrs
 
+from . import screening
+from ._blockers import Blocker, DateCheck
+from .clients import Client
 from .clinics import Clinic, ClinicDays, assign_appointments
 from .errors import InputError, PlanningError, ProtocolError
 from .protocols.model import Phase, Protocol
@@ -33,22 +36,6 @@ __all__ = ["Blocker", "DateCheck", "plan"]
 # How far past a window the planner looks for an allowed date before it gives
 # up: three years covers any clinic closure or client deferral seen in practice.
 SEARCH_DAYS = 3 * 366
-
-
-@attrs.frozen
-class Blocker:
-    """Why a date is not allowed for a session (internal to planning)."""
-
-    code: str
-    """The violation code a window full of such dates produces."""
-    reason: str
-    """A phrase for messages (``"the clinic is closed"``)."""
-    rule: str | None = None
-    """Where the rule lives (``washouts[0]``, ``events[1]``)."""
-
-
-DateCheck = Callable[[dt.date], "Blocker | None"]
-"""Answers "may a session be on this date?" with ``None`` (yes) or the reason."""
 
 
 def _blocker(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:
@@ -187,8 +174,8 @@ def plan(
     start: dt.date,
     sessions: int | None = None,
     horizon: dt.date | None = None,
-    client: object | None = None,
-    clinic: object | None = None,
+    client: Client | None = None,
+    clinic: Clinic | None = None,
     history: Sequence[object] = (),
     strict: bool = False,
 ) -> Plan:
@@ -201,7 +188,12 @@ def plan(
             that phase's ``sessions.min..max``. Defaults to its ``default``.
         horizon: plan repeating phases up to this date; without it each
             repeating phase is planned once.
-        client: reserved for client-aware planning.
+        client: a :class:`Client`. The first session waits for the client's
+            screening ``earliest_start``; sessions avoid days the client's
+            washouts, temporary contraindications, events and other
+            procedures forbid; each session still to come gets its milestones
+            (stop / resume exposures, precaution actions, aftercare); relative
+            contraindications not cleared are ``needs-review`` warnings.
         clinic: a :class:`~collagenplan.Clinic`: sessions go only on days it
             allows, and planned sessions get a time-zone aware ``start``, the
             protocol's chair ``minutes`` and a ``practitioner``.
@@ -219,7 +211,10 @@ def plan(
         ProtocolError: ``sessions`` is outside the phase's range.
         InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``).
         DurationError: a window would end past ``date.max``.
-        PlanningError: with ``strict=True``, when a session has no allowed date.
+        PlanningError: with ``strict=True``, when a session has no allowed date;
+            and, whatever ``strict`` says, when the client is contraindicated
+            on ``start`` or deferred with no known end (no calendar is better
+            than one that looks bookable).
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
@@ -228,11 +223,13 @@ def plan(
         horizon = _check_date(horizon, "horizon")
         if horizon < start:
             raise InputError(f"must not be before start ({horizon} < {start})", path="horizon")
-    if client is not None:
-        raise InputError("client-aware planning is not supported yet", path="client")
     if clinic is not None and not isinstance(clinic, Clinic):
         raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
     checks: list[DateCheck] = []
+    first_day = start
+    if client is not None:
+        first_day = screening.client_start(client, protocol, start)
+        checks += screening.date_checks(protocol, client)
     days = ClinicDays(clinic, protocol) if clinic is not None else None
     if days is not None:
         checks.append(_clinic_check(days))
@@ -255,7 +252,7 @@ def plan(
     def place(phase: Phase, window: Window) -> bool:
         nonlocal previous
         number = len(planned) + 1
-        search, late = living.not_before(window, start) if resumed else (window, False)
+        search, late = living.not_before(window, first_day) if resumed else (window, False)
         day, seen = choose_date(search, checks)
         if day is not None and late and previous is not None:
             problems.append(living.late_violation(protocol, number, phase, window, day, previous))
@@ -269,7 +266,7 @@ def plan(
 
     def next_window(phase: Phase) -> Window:
         if previous is None:
-            return Window(earliest=start, target=start, latest=None)
+            return Window(earliest=first_day, target=first_day, latest=None)
         return window_after(previous, phase)
 
     ok = all(place(phase, next_window(phase)) for phase in steps)
@@ -295,7 +292,21 @@ def plan(
                 first_new.number, first_new.date, resumed.kept[-1].date, protocol
             )
         )
-        problems.sort(key=lambda p: p.session or 0)
+    if client is not None:
+        planned = [
+            s
+            if s.status == "done"
+            else attrs.evolve(s, milestones=screening.milestones(protocol, client, s.date))
+            for s in planned
+        ]
+        # Client errors cannot occur on planned dates (the checks above keep
+        # sessions off them); warnings cannot be planned away, so report them.
+        problems += [
+            v
+            for v in screening.client_violations(protocol, client, planned)
+            if v.severity == "warning"
+        ]
+    problems.sort(key=lambda v: (v.session is None, v.session or 0))
     result = Plan(
         protocol_id=protocol.id,
         start=start,

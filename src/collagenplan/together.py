@@ -24,6 +24,8 @@ from collections.abc import Iterator, Mapping, Sequence
 import attrs
 
 from ._fields import to_tuple
+from .clients import Client
+from .clinics import Clinic
 from .durations import Duration
 from .errors import DurationError, InputError
 from .protocols.model import Phase, Protocol
@@ -199,8 +201,8 @@ def _conflict(
 def validate_together(
     series: Mapping[Protocol, Calendar] | Sequence[tuple[Protocol, Calendar]],
     *,
-    client: object | None = None,
-    clinic: object | None = None,
+    client: Client | None = None,
+    clinic: Clinic | None = None,
     complete: bool = False,
 ) -> CombinedReport:
     """Validate several plans of one client, each on its own and against each other.

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from . import screening
+from .clients import Client
 from .clinics import Clinic, ClinicDays, clinic_violations
 from .errors import DurationError, InputError
 from .protocols.model import Phase, Protocol
@@ -183,8 +185,8 @@ def validate(
     protocol: Protocol,
     calendar: Calendar,
     *,
-    client: object | None = None,
-    clinic: object | None = None,
+    client: Client | None = None,
+    clinic: Clinic | None = None,
     complete: bool = False,
 ) -> Report:
     """Check ``calendar`` against ``protocol``.
@@ -193,7 +195,9 @@ def validate(
         protocol: the protocol the calendar should follow.
         calendar: a :class:`Plan`, a sequence of ``datetime.date``, or a
             sequence of :class:`Visit` (only ``done`` and ``booked`` visits count).
-        client: reserved for client-aware validation.
+        client: a :class:`Client`; adds ``washout``, ``contraindicated``,
+            ``needs-review``, ``deferred``, ``event-blackout`` and
+            ``procedure-spacing`` violations, each naming its session and rule.
         clinic: a :class:`~collagenplan.Clinic`; each session on a day it does not
             allow (closed, holiday, no qualified practitioner) is ``clinic-closed``.
             Done visits are history and are not checked.
@@ -208,8 +212,6 @@ def validate(
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
-    if client is not None:
-        raise InputError("client-aware validation is not supported yet", path="client")
     days = _clinic_days(clinic, protocol)
     entries = _entries(calendar, protocol)
     gaps = _Gaps(protocol.phases)
@@ -247,6 +249,9 @@ def validate(
                 status="booked" if status == "booked" else "done",
             )
         )
+    if client is not None:
+        violations += screening.client_violations(protocol, client, sessions)
+        violations.sort(key=lambda v: (v.session is None, v.session or 0))
     if complete:
         violations += _too_few(path[max(restarts, default=0) :], protocol)
     return Report(violations=tuple(violations), sessions=tuple(sessions))

@@ -1,0 +1,31 @@
+"""What planning asks of every date: may a session fall on it, and if not, why.
+
+These two names live in their own module so that the modules that produce
+date checks (screening, clinics) and the planner that consumes them can both
+import them without importing each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import attrs
+
+__all__ = ["Blocker", "DateCheck"]
+
+
+@attrs.frozen
+class Blocker:
+    """Why a date is not allowed for a session (internal to planning)."""
+
+    code: str
+    """The violation code a window full of such dates produces."""
+    reason: str
+    """A phrase for messages (``"the clinic is closed"``)."""
+    rule: str | None = None
+    """Where the rule lives (``washouts[0]``, ``events[1]``)."""
+
+
+DateCheck = Callable[[dt.date], "Blocker | None"]
+"""Answers "may a session be on this date?" with ``None`` (yes) or the reason."""
