@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 
 from . import __version__
+from .capacity._command import add_project_arguments, run_project
 from .durations import Duration
 from .errors import CollagenPlanError, InputError
 from .planning import plan
@@ -210,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--complete", action="store_true", help="the calendar is finished: report too few sessions"
     )
     p.set_defaults(run=_cmd_validate)
+
+    p = command("project", "project sessions, chair-hours and staffing from a capacity scenario")
+    add_project_arguments(p)
+    p.set_defaults(run=lambda args: run_project(args, emit=_emit, table=_table))
     return parser
 
 
