@@ -605,6 +605,13 @@ def parse_scenario(
         return scenario_from_dict(data, base=base)
 
 
+def _as_scenario_error(err: InputError) -> ScenarioError:
+    """The same problem as a ScenarioError (a bad duration inside a scenario, say)."""
+    if isinstance(err, ScenarioError):
+        return err
+    return ScenarioError(err.problem, path=err.path, source=err.source, line=err.line)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario file (``.toml`` or ``.json``); protocol paths are relative to it.
 
@@ -616,7 +623,19 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def scenario_from_dict(data: object, *, base: str | Path | None = None) -> Scenario:
-    """Build a :class:`Scenario` from the parsed structure of a scenario file."""
+    """Build a :class:`Scenario` from the parsed structure of a scenario file.
+
+    Raises:
+        ScenarioError: the structure breaks a scenario rule (every problem,
+            a bad duration included, is reported as a ScenarioError).
+    """
+    try:
+        return _scenario(data, base)
+    except InputError as err:
+        raise _as_scenario_error(err) from None
+
+
+def _scenario(data: object, base: str | Path | None) -> Scenario:
     top = Fields(data, "", _E)
     schema = top.integer("schema")
     if schema != SCHEMA:
