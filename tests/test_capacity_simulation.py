@@ -115,6 +115,20 @@ def test_closures_move_sessions_to_the_open_day_nearest_the_target() -> None:
     assert not any(day in booked for day in closed)
 
 
+def test_windows_absorb_a_tight_supply_as_delay() -> None:
+    """Capacity a little below target-date demand keeps sessions in window but books them later."""
+    scalp = cp.Intake(protocol=cp.get_protocol("scalp-series"), per_week=5)  # 6d / 7d / 10d
+    roomy = cp.simulate(_scenario(cp.Supply.daily(100), weeks=20, intakes=(scalp,)))
+    assert roomy.mean_delay == 0.0
+    assert all(w.delay_days == 0 for w in roomy.weeks)
+    # About 60 sessions a week once the course is full; 54 slots a week is 10% short.
+    assert sum(w.booked for w in roomy.weeks[12:]) / 8 > 60
+    tight = cp.simulate(_scenario(cp.Supply.weekly(54), weeks=20, intakes=(scalp,)))
+    assert tight.slipped == 0
+    assert tight.unmet == 0
+    assert tight.mean_delay > 0.5
+
+
 def test_overload_slips_and_leaves_sessions_unmet() -> None:
     """Too little capacity makes sessions slip, builds a backlog, and leaves some unmet."""
     sim = cp.simulate(_scenario(cp.Supply.daily(1), weeks=20))
@@ -157,7 +171,8 @@ def test_simulation_rows_export(tmp_path: object) -> None:
     lines = sim.to_csv().splitlines()
     assert (
         lines[0]
-        == "week,iso_week,booked,in_window,slipped,unmet,backlog,capacity,used,utilisation"
+        == "week,iso_week,booked,in_window,slipped,unmet,backlog,capacity,used,utilisation,"
+        "mean_delay"
     )
     assert len(lines) == 7
     pytest.importorskip("pandas")

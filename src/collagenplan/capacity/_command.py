@@ -115,7 +115,8 @@ def _simulation_text(sim: Simulation, table: Table) -> str:
     head = (
         f"constrained simulation (seed {sim.seed}): {sim.clients:,} new clients; "
         f"{sim.in_window_share:.1%} of due sessions inside their windows "
-        f"({sim.slipped:,} slipped, {sim.unmet:,} unmet, {sim.pending:,} pending at the end)"
+        f"({sim.slipped:,} slipped, {sim.unmet:,} unmet, {sim.pending:,} pending at the end); "
+        f"booked {sim.mean_delay:+.1f} days from target on average"
     )
     rows = [
         [
@@ -128,6 +129,7 @@ def _simulation_text(sim: Simulation, table: Table) -> str:
             _number(w.capacity, 0),
             _number(w.used, 0),
             _percent(w.utilisation),
+            _number(w.mean_delay),
         ]
         for w in sim.weeks
     ]
@@ -141,6 +143,7 @@ def _simulation_text(sim: Simulation, table: Table) -> str:
         "capacity",
         "used",
         "util",
+        "delay",
     ]
     return head + "\n\n" + table(headers, rows)
 
@@ -149,7 +152,7 @@ def _required_text(req: CapacityRequirement) -> str:
     unit = "slots" if req.unit == "slots" else "practitioner-hours"
     text = (
         f"required capacity for {req.share:.1%} of sessions inside their windows: "
-        f"{req.per_day:g} {unit} on the busiest weekday ({req.per_week:g} a week"
+        f"{req.per_day:g} {unit} on the busiest weekday ({req.per_week:,.1f} a week"
     )
     days = req.practitioner_days_per_week
     if days is not None:

@@ -99,11 +99,19 @@ class SimulationWeek:
     """Capacity this week, in the supply's unit."""
     used: float
     """Capacity used this week."""
+    delay_days: int = 0
+    """Days between target and booking, summed over this week's bookings
+    (sessions brought forward count negative)."""
 
     @property
     def utilisation(self) -> float | None:
         """Used over capacity (``None`` in a week with no capacity)."""
         return self.used / self.capacity if self.capacity else None
+
+    @property
+    def mean_delay(self) -> float | None:
+        """Mean days from target to booking this week (``None`` without bookings)."""
+        return self.delay_days / self.booked if self.booked else None
 
     @property
     def iso_week(self) -> str:
@@ -113,7 +121,7 @@ class SimulationWeek:
 
 _SIM_COLUMNS = (
     "week", "iso_week", "booked", "in_window", "slipped", "unmet", "backlog", "capacity",
-    "used", "utilisation",
+    "used", "utilisation", "mean_delay",
 )  # fmt: skip
 
 
@@ -157,6 +165,16 @@ class Simulation:
         return sum(w.unmet for w in self.weeks)
 
     @property
+    def mean_delay(self) -> float:
+        """Mean days from a session's target date to its booking, over all bookings.
+
+        Capacity below the target-date demand shows here before it shows as
+        slipped sessions: the windows absorb it by booking late in them,
+        which also stretches every later interval of the series.
+        """
+        return sum(w.delay_days for w in self.weeks) / self.booked if self.booked else 0.0
+
+    @property
     def in_window_share(self) -> float:
         """Sessions inside their window over all sessions that were due.
 
@@ -198,7 +216,8 @@ class Simulation:
             columns=list(_SIM_COLUMNS),
         )
         frame["week"] = pandas.to_datetime(frame["week"])
-        frame["utilisation"] = frame["utilisation"].astype("float64")
+        for column in ("utilisation", "mean_delay"):
+            frame[column] = frame[column].astype("float64")
         return frame
 
 
@@ -243,12 +262,13 @@ class CapacityRequirement:
 class _Session:
     """A session waiting for a day (internal, mutable, small)."""
 
-    __slots__ = ("client", "latest", "number", "size")
+    __slots__ = ("client", "latest", "number", "size", "target")
 
-    def __init__(self, client: _Client, number: int, latest: int, size: float) -> None:
+    def __init__(self, client: _Client, number: int, window: Window, size: float) -> None:
         self.client = client
         self.number = number
-        self.latest = latest
+        self.target = window.target.toordinal()
+        self.latest = (window.latest or window.target).toordinal()
         self.size = size
 
 
@@ -334,6 +354,7 @@ class _Books:
         self.backlog = [0] * weeks
         self.capacity = [0.0] * weeks
         self.used = [0.0] * weeks
+        self.delay = [0] * weeks
 
     def week(self, ordinal: int) -> int:
         return (ordinal - self.monday) // 7
@@ -401,7 +422,7 @@ def simulate(
             sizes.add(size)
             holder = _Client((), None, 0, size)
             window = Window(earliest=min(s.window.earliest, s.date), target=s.date, latest=latest)
-            wait(_Session(holder, 0, latest.toordinal(), size), window)
+            wait(_Session(holder, 0, window, size), window)
 
     on_time: list[tuple[int, int, _Session]] = []
     late: list[tuple[int, int, _Session]] = []
@@ -418,6 +439,7 @@ def simulate(
         else:
             books.slipped[week] += 1
         books.used[week] += session.size / to_size
+        books.delay[week] += today - session.target
         client = session.client
         following = session.number + 1
         if following >= client.sessions:
@@ -428,7 +450,7 @@ def simulate(
         window = window_after(dt.date.fromordinal(today), phase)
         if window.target.toordinal() > end or window.latest is None:
             return
-        wait(_Session(client, following, window.latest.toordinal(), client.size), window)
+        wait(_Session(client, following, window, client.size), window)
 
     def serve(
         queue: list[tuple[int, int, _Session]], room: float, today: int
@@ -453,7 +475,7 @@ def simulate(
         day = dt.date.fromordinal(today)
         for client in arrivals.get(today, ()):
             window = Window(earliest=day, target=day, latest=within.add_to(day))
-            wait(_Session(client, 0, window.latest.toordinal(), client.size), window)  # type: ignore[union-attr]
+            wait(_Session(client, 0, window, client.size), window)
         for session in waiting.pop(today, ()):
             counter += 1
             heapq.heappush(on_time, (session.latest, counter, session))
@@ -492,6 +514,7 @@ def simulate(
             backlog=books.backlog[i],
             capacity=books.capacity[i],
             used=books.used[i],
+            delay_days=books.delay[i],
         )
         for i, monday in enumerate(scenario.week_starts)
     )
