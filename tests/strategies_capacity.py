@@ -35,7 +35,7 @@ def small_scenarios(draw: st.DrawFn, supply: cp.Supply) -> cp.Scenario:
     """A few weeks of one or two small intakes, with drop-out and a count distribution."""
     protocols = draw(
         st.lists(
-            st.sampled_from(["facial-series", "body-series", "scalp-series"]),
+            st.sampled_from(["facial-series", "body-series", "scalp-series", "maintenance"]),
             min_size=1,
             max_size=2,
             unique=True,
@@ -45,8 +45,12 @@ def small_scenarios(draw: st.DrawFn, supply: cp.Supply) -> cp.Scenario:
     for pid in protocols:
         protocol = cp.get_protocol(pid)
         counted = protocol.phases[0].sessions
-        counts = draw(
-            st.one_of(st.none(), st.integers(min_value=counted.min, max_value=counted.max))
+        counts = (
+            None
+            if protocol.counted_phase_index is None
+            else draw(
+                st.one_of(st.none(), st.integers(min_value=counted.min, max_value=counted.max))
+            )
         )
         intakes.append(
             cp.Intake(

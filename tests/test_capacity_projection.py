@@ -428,3 +428,14 @@ def test_peak_and_totals() -> None:
     assert result.peak.sessions == max(_sessions(result))
     assert result.total_sessions == pytest.approx(6 * 12)
     assert result.rows[0].iso_week == "2027-W01"
+
+
+def test_a_repeating_only_protocol_repeats_up_to_the_horizon() -> None:
+    """Maintenance (every 4 months, repeating) gives three visits a year, thinned by drop-out."""
+    maintenance = cp.get_protocol("maintenance")
+    once = cp.Intake(protocol=maintenance, per_week=(5,))
+    assert cp.project(_scenario(once, weeks=52)).total_sessions == pytest.approx(15)
+    thinned = cp.Intake(protocol=maintenance, per_week=(5,), repeat_dropout=0.5)
+    result = cp.project(_scenario(thinned, weeks=52))
+    assert result.total_sessions == pytest.approx(5 * (1 + 0.5 + 0.25))
+    assert {r.phase for r in result.detail} == {"maintenance"}

@@ -87,6 +87,14 @@ def test_every_key_is_read() -> None:
     assert supply.closures == {dt.date(2027, 1, 8)} | {dt.date(2027, 2, d) for d in (1, 2, 3)}
 
 
+def test_session_pairs_in_python() -> None:
+    """In Python, counts may be an int, a dict, or a sequence of (count, probability) pairs."""
+    pairs = cp.Intake(protocol=FACIAL, per_week=1, sessions=[[3, 0.25], [6, 0.75]])
+    assert pairs.sessions == ((3, 0.25), (6, 0.75))
+    assert cp.Intake(protocol=FACIAL, per_week=1, sessions=4).count_distribution == {4: 1.0}
+    assert cp.Intake(protocol=FACIAL, per_week=1).count_distribution == {None: 1.0}
+
+
 def test_json_has_the_same_structure() -> None:
     """A JSON scenario with the same keys loads to the same value."""
     data = {
@@ -294,6 +302,9 @@ def test_load_scenario_file_problems(
         ({"per_week": True}, "per_week"),
         ({"sessions": {3: 0.5, 4: "half"}}, "sessions.4"),
         ({"sessions": 2.5}, "sessions"),
+        ({"sessions": (3, 4)}, "sessions"),
+        ({"sessions": [[3, 0.5], ["4", 0.5]]}, "sessions"),
+        ({"sessions": {}}, "sessions"),
         ({"repeat_dropout": -0.1}, "repeat_dropout"),
         ({"monthly": (1,) * 11 + (-1,)}, "monthly[11]"),
     ],

@@ -154,8 +154,8 @@ def _to_counts(value: Any) -> Any:
         items = list(value.items())
         if all(isinstance(k, int) and not isinstance(k, bool) for k, _ in items):
             return tuple(sorted((k, _to_float(v)) for k, v in items))
-    if isinstance(value, list):
-        return tuple(value)
+    if isinstance(value, list | tuple):
+        return tuple(tuple(v) if isinstance(v, list | tuple) else v for v in value)
     return value
 
 
@@ -241,6 +241,8 @@ class Intake:
         allowed = self.protocol.phases[counted].sessions
         total = 0.0
         for pair in self.sessions:
+            if not isinstance(pair, tuple) or len(pair) != 2:
+                raise _E(f"must hold (count, probability) pairs, got {pair!r}", path="sessions")
             count, probability = pair
             if isinstance(count, bool) or not isinstance(count, int):
                 raise _E(f"counts must be integers, got {count!r}", path="sessions")
