@@ -406,9 +406,10 @@ def test_plot_writes_a_picture(tmp_path: Path) -> None:
         weeks=20,
         supply=cp.Supply.daily(6, closures=[dt.date(2027, 2, 1)]),
     )
+    pyplot_before = "matplotlib.pyplot" in sys.modules
     path = cp.project(scenario, runs=20).plot(tmp_path / "demand.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "matplotlib.pyplot" not in sys.modules
+    assert ("matplotlib.pyplot" in sys.modules) == pyplot_before
     svg = cp.project(scenario).plot(tmp_path / "demand.svg", title="Demand")
     assert "Demand" in svg.read_text()
 
