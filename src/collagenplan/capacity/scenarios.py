@@ -115,8 +115,8 @@ def _is_number(**bounds: float) -> Validator:
     return validate
 
 
-def _is_probability(*, below_one: bool = False) -> Validator:
-    return _is_number(below=1.0) if below_one else _is_number(maximum=1.0)
+def _is_probability() -> Validator:
+    return _is_number(maximum=1.0)
 
 
 def _numbers(name: str, value: object, size: int | None = None, **bounds: float) -> None:
