@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 
 from . import __version__
+from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
 from .durations import Duration
@@ -368,6 +369,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--on", type=_date, required=True, help="the date to screen for, YYYY-MM-DD")
     p.set_defaults(run=_cmd_screen)
+
+    p = command("project", "project sessions, chair-hours and staffing from a capacity scenario")
+    add_project_arguments(p)
+    p.set_defaults(run=lambda args: run_project(args, emit=_emit, table=_table))
     return parser
 
 
