@@ -268,3 +268,17 @@ def test_search_progress_ends_complete() -> None:
     cp.required_capacity(_small(), share=0.9, progress=lambda d, t: seen.append((d, t)))
     assert seen
     assert seen[-1][0] == seen[-1][1]
+
+
+def test_a_clinic_supplies_opening_days() -> None:
+    """A cp.Clinic is an opening calendar: its closed weekdays get no bookings."""
+    clinic = cp.parse_clinic(
+        'schema = 1\nid = "k"\nname = "K"\ntimezone = "Europe/London"\n'
+        '[[hours]]\ndays = ["mon", "tue", "thu", "fri"]\nopens = "09:00"\ncloses = "17:00"\n'
+    )
+    assert clinic.is_open(dt.date(2027, 1, 4))
+    assert not clinic.is_open(dt.date(2027, 1, 6))
+    sim = cp.simulate(_scenario(cp.Supply.daily(6, calendar=clinic)))
+    _check_days(sim)
+    assert all(d.booked == 0 for d in sim.days if d.date.weekday() in (2, 5, 6))
+    assert sim.booked > 0

@@ -459,6 +459,14 @@ class Clinic:
         found = ClinicDays._clinic_closed(self, day, None)
         return None if found is None else found.reason
 
+    def is_open(self, day: dt.date) -> bool:
+        """True when the clinic opens on ``day``.
+
+        This makes a clinic usable wherever an opening calendar is asked for,
+        such as :attr:`collagenplan.Supply.calendar` in capacity scenarios.
+        """
+        return self.closed_reason(day) is None
+
     def check(self, protocol: TreatmentProtocol, day: dt.date) -> Closed | None:
         """Why a session of ``protocol`` cannot be on ``day``, or ``None`` when it can."""
         return ClinicDays(self, protocol).closed(day)
