@@ -23,6 +23,15 @@ from .errors import (
     SchemaError,
     UnknownProtocolError,
 )
+from .exporters import (
+    from_json,
+    milestones_to_csv,
+    protocol_to_fhir,
+    to_csv,
+    to_fhir,
+    to_ics,
+    to_json,
+)
 from .planning import plan
 from .protocols import (
     Aftercare,
@@ -82,10 +91,17 @@ __all__ = [
     "Washout",
     "Window",
     "format_protocol",
+    "from_json",
     "get_protocol",
     "load_protocol",
+    "milestones_to_csv",
     "parse_protocol",
     "plan",
     "protocol_ids",
+    "protocol_to_fhir",
+    "to_csv",
+    "to_fhir",
+    "to_ics",
+    "to_json",
     "validate",
 ]

@@ -109,7 +109,7 @@ def end_of(start: dt.datetime, minutes: int) -> dt.datetime:
     Elapsed, not wall-clock: a 60-minute 01:30 appointment on a fall-back
     night ends at 01:30 again, an hour later.
     """
-    utc = start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+    utc = start.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)
     return utc.astimezone(start.tzinfo)
 
 

@@ -83,7 +83,7 @@ def _zone_name(moment: dt.datetime) -> str | None:
 def _in_calendar_zone(moment: dt.datetime) -> dt.datetime:
     # A fixed offset has no TZID an iCalendar reader can look up (3.2.19), so
     # such times, and UTC itself, are written as UTC ("Z", 3.3.5 form #2).
-    return moment if _zone_name(moment) else moment.astimezone(dt.timezone.utc)
+    return moment if _zone_name(moment) else moment.astimezone(dt.UTC)
 
 
 def _check_aware(moment: object, name: str) -> dt.datetime:
@@ -210,7 +210,7 @@ def to_ics(
         raise InputError("has no sessions; an iCalendar file needs at least one event",
                          path="plan.sessions")
     stamp = (
-        dt.datetime.combine(plan.start, dt.time(0), tzinfo=dt.timezone.utc)
+        dt.datetime.combine(plan.start, dt.time(0), tzinfo=dt.UTC)
         if dtstamp is None
         else _check_aware(dtstamp, "dtstamp")
     )
@@ -238,7 +238,7 @@ def to_ics(
 
     starts: list[dt.datetime] = []
     events: list[icalendar.Event] = []
-    stamp_utc = stamp.astimezone(dt.timezone.utc)
+    stamp_utc = stamp.astimezone(dt.UTC)
     for index, session in enumerate(plan.sessions):
         start = session_start(session, index)
         event = icalendar.Event()
@@ -275,4 +275,5 @@ def to_ics(
         cal.add_component(zone)
     for event in events:
         cal.add_component(event)
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data

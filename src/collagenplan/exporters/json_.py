@@ -280,8 +280,10 @@ class _Located(Exception):
 
 def _attrs_hook(cls: type, converter: cattrs.Converter) -> Callable[[object, type], Any]:
     kind = _BY_CLASS.get(cls)
-    skip = {name: override(omit=True) for name in (kind.omit if kind else ())}
-    build = make_dict_structure_fn(cls, converter, **skip)  # type: ignore[arg-type]
+    skip: dict[str, Any] = {name: override(omit=True) for name in (kind.omit if kind else ())}
+    build: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(
+        cls, converter, **skip
+    )
 
     def read(value: object, _: type) -> Any:
         if not isinstance(value, Mapping):
@@ -293,8 +295,9 @@ def _attrs_hook(cls: type, converter: cattrs.Converter) -> Callable[[object, typ
 
 def _attrs_writer(cls: type, converter: cattrs.Converter) -> Callable[[Any], Any]:
     kind = _BY_CLASS.get(cls)
-    skip = {name: override(omit=True) for name in (kind.omit if kind else ())}
-    return make_dict_unstructure_fn(cls, converter, **skip)  # type: ignore[arg-type]
+    skip: dict[str, Any] = {name: override(omit=True) for name in (kind.omit if kind else ())}
+    writer: Callable[[Any], Any] = make_dict_unstructure_fn(cls, converter, **skip)
+    return writer
 
 
 def _make_converter() -> cattrs.Converter:
@@ -435,7 +438,7 @@ def from_json(text: str | bytes | Mapping[str, Any], expect: type[T] | None = No
         )
     body = {k: v for k, v in data.items() if k != "schema" and k not in kind.derived}
     try:
-        value = _converter.structure(body, kind.cls)
+        value: object = _converter.structure(body, kind.cls)
     except Exception as exc:  # cattrs wraps everything; _locate unwraps it
         raise _locate(exc, "") from None
     for name in kind.derived:
