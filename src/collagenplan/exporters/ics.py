@@ -8,8 +8,11 @@ Design choices, with the RFC sections they rest on:
   non-inclusive"), marked ``TRANSP:TRANSPARENT`` (3.8.2.7) because the time
   is not yet known and should not block the day. A timed session uses
   ``DTSTART;TZID=...`` with the IANA name of its ``zoneinfo`` zone and a
-  ``VTIMEZONE`` for every zone used (3.6.5); the end is the start plus the
-  chair minutes of elapsed time.
+  ``VTIMEZONE`` for every zone used (3.6.5), written with yearly RRULEs
+  rather than RDATE lists because more readers get those right (see
+  ``_vtimezone``); the end is the start plus the chair minutes of elapsed
+  time. Times in fixed-offset zones, in UTC, or in the second pass through a
+  repeated hour are written in UTC.
 * **Identity.** ``UID`` (3.8.4.7) is derived from the plan key and the session
   number only, never from the dates, so exporting a re-planned calendar again
   updates the events already imported instead of adding copies. Pass
@@ -57,6 +60,7 @@ from ._common import (
     session_minutes,
     session_start,
 )
+from ._vtimezone import vtimezone
 
 __all__ = ["to_ics"]
 
@@ -65,6 +69,7 @@ PRODID = "-//collagenplan//collagenplan//EN"
 
 # RFC 5545 section 3.8.1.11: STATUS values allowed in a VEVENT.
 _STATUS = {"planned": "TENTATIVE", "booked": "CONFIRMED", "done": "CONFIRMED"}
+_RECOGNISABLE_FROM = dt.date(2000, 1, 1)
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal"})
 
 
@@ -75,9 +80,13 @@ def _one_line(text: str) -> str:
 def _zone_name(moment: dt.datetime) -> str | None:
     """The TZID to write, or ``None`` to write the time in UTC."""
     zone = moment.tzinfo
-    if isinstance(zone, zoneinfo.ZoneInfo) and zone.key and zone.key not in _UTC_NAMES:
-        return zone.key
-    return None
+    if not isinstance(zone, zoneinfo.ZoneInfo) or not zone.key or zone.key in _UTC_NAMES:
+        return None
+    if moment.replace(fold=0).utcoffset() != moment.utcoffset():
+        # The second 01:30 of a fall-back night: a local time with a TZID
+        # means the first occurrence (RFC 5545 section 3.3.5), so write UTC.
+        return None
+    return zone.key
 
 
 def _in_calendar_zone(moment: dt.datetime) -> dt.datetime:
@@ -154,10 +163,12 @@ def _timezones(starts: list[dt.datetime]) -> list[icalendar.Timezone]:
     out = []
     for name, days in sorted(zones.items()):
         # RFC 5545 section 3.6.5: the definitions must cover every time that
-        # refers to the zone; a year's margin each side covers DTEND too.
-        first = dt.date(min(days).year - 1, 1, 1)
+        # refers to the zone; a year's margin each side covers DTEND too. They
+        # start in 2000 at the latest: some readers (vobject) take a zone with
+        # no transition in 2000-2020 and offset 0 for UTC and drop it.
+        first = min(dt.date(min(days).year - 1, 1, 1), _RECOGNISABLE_FROM)
         last = dt.date(max(days).year + 2, 1, 1)
-        out.append(icalendar.Timezone.from_tzid(name, first_date=first, last_date=last))
+        out.append(vtimezone(name, first, last))
     return out
 
 
