@@ -58,6 +58,26 @@ def _default_url(protocol_id: str) -> str:
     return f"urn:collagenplan:protocol:{protocol_id}"
 
 
+def _fhir_strings(value: Any) -> Any:
+    """Make every string a valid R4 ``string``.
+
+    R4 strings match ``[ \\r\\n\\t\\S]+``: no control characters, no
+    whitespace other than space, tab, CR and LF, never empty; and they SHOULD
+    carry no leading or trailing whitespace. User text is brought in line:
+    other whitespace becomes a space, and text left empty becomes ``"-"``.
+    """
+    if isinstance(value, dict):
+        return {k: _fhir_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fhir_strings(v) for v in value]
+    if isinstance(value, str):
+        text = "".join(
+            " " if c.isspace() and c not in " \t\r\n" else c for c in clean_text(value)
+        ).strip()
+        return text or "-"
+    return value
+
+
 def _ref(uid: str, display: str | None = None) -> Json:
     ref: Json = {"reference": f"urn:uuid:{uid}"}
     if display:
@@ -300,7 +320,8 @@ def to_fhir(
             # Bundle.entry.request: update-as-create keeps re-posting idempotent.
             entry["request"] = {"method": "PUT", "url": f"{resource['resourceType']}/{uid}"}
         bundle["entry"].append(entry)
-    return bundle
+    result: Json = _fhir_strings(bundle)
+    return result
 
 
 # --- PlanDefinition --------------------------------------------------------------
@@ -513,7 +534,7 @@ def protocol_to_fhir(
             f"{s.procedure} (at least {s.before} before, {s.after} after)"
             for s in protocol.spacing
         ) + ".")
-    return {
+    definition: Json = {
         "resourceType": "PlanDefinition",
         "id": ident,
         "url": url if url is not None else _default_url(protocol.id),
@@ -528,3 +549,5 @@ def protocol_to_fhir(
         "description": " ".join(text),
         "action": actions,
     }
+    result: Json = _fhir_strings(definition)
+    return result
