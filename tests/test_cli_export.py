@@ -22,7 +22,8 @@ def test_json_is_the_plan_document(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*PLAN, "--format", "json"]) == 0
     out = capsys.readouterr().out
     plan = cp.from_json(out, cp.Plan)
-    assert plan.protocol_id == "facial-series" and len(plan.sessions) == 4
+    assert plan.protocol_id == "facial-series"
+    assert len(plan.sessions) == 4
 
 
 def test_ics_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,7 +45,8 @@ def test_csv_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main([*PLAN, "--format", "csv", "--output", str(target)]) == 0
     assert capsys.readouterr().out == ""
     data = target.read_bytes()
-    assert data.count(b"\r\n") == 5 and b"\r\r\n" not in data
+    assert data.count(b"\r\n") == 5
+    assert b"\r\r\n" not in data
     rows = list(csv.DictReader(io.StringIO(data.decode(), newline="")))
     assert [r["date"] for r in rows] == ["2026-12-01", "2027-01-05", "2027-02-09", "2028-02-09"]
 
@@ -53,7 +55,8 @@ def test_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     """An output file that cannot be written is exit 2 with a one-line message."""
     assert main([*PLAN, "--output", str(tmp_path / "missing" / "x.ics")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("collagenplan: error:") and "cannot write file" in err
+    assert err.startswith("collagenplan: error:")
+    assert "cannot write file" in err
 
 
 def test_validate_and_protocol_json_are_documents(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,10 +10,10 @@ import zoneinfo
 import attrs
 import pytest
 from hypothesis import given, settings
-from strategies_exporters import plans
 
 import collagenplan as cp
 from collagenplan.exporters import MILESTONE_COLUMNS, SESSION_COLUMNS
+from strategies_exporters import plans
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -45,13 +45,18 @@ def test_session_table_header_and_values() -> None:
     rows = _rows(text)
     assert len(rows) == 4
     first, second = rows[0], rows[1]
-    assert first["plan_id"] == "course-7" and first["protocol_id"] == "facial-series"
+    assert first["plan_id"] == "course-7"
+    assert first["protocol_id"] == "facial-series"
     assert first["start"] == "2027-03-29T10:00:00+01:00"
     assert first["end"] == "2027-03-29T11:00:00+01:00"
-    assert first["time_zone"] == "Europe/London" and first["minutes"] == "60"
-    assert first["status"] == "booked" and first["milestones"] == "2"
-    assert first["problems"] == "washout" and first["window_latest"] == ""
-    assert second["date"] == "2027-04-26" and second["window_earliest"] == "2027-04-19"
+    assert first["time_zone"] == "Europe/London"
+    assert first["minutes"] == "60"
+    assert first["status"] == "booked"
+    assert first["milestones"] == "2"
+    assert first["problems"] == "washout"
+    assert first["window_latest"] == ""
+    assert second["date"] == "2027-04-26"
+    assert second["window_earliest"] == "2027-04-19"
     assert second["start"] == second["end"] == second["minutes"] == ""
 
 
@@ -70,7 +75,8 @@ def test_milestone_table() -> None:
     assert [(r["session"], r["kind"], r["start"], r["end"]) for r in rows] == [
         ("1", "stop", "2027-03-24", ""), ("1", "aftercare", "2027-03-29", "2027-03-30")]
     assert rows[0]["note"] == 'Pause, "gently"\nthen stop'
-    assert rows[0]["rule"] == "washouts[0]" and rows[0]["session_date"] == "2027-03-22"
+    assert rows[0]["rule"] == "washouts[0]"
+    assert rows[0]["session_date"] == "2027-03-22"
 
 
 def test_default_plan_id_matches_between_tables() -> None:
@@ -78,7 +84,8 @@ def test_default_plan_id_matches_between_tables() -> None:
     plan = _plan()
     ids = {r["plan_id"] for r in _rows(cp.to_csv(plan))}
     assert ids == {r["plan_id"] for r in _rows(cp.milestones_to_csv(plan))}
-    assert len(ids) == 1 and len(ids.pop()) == 24
+    assert len(ids) == 1
+    assert len(ids.pop()) == 24
 
 
 def test_not_a_plan() -> None:

@@ -12,9 +12,9 @@ import pytest
 from fhir.resources.bundle import Bundle
 from fhir.resources.plandefinition import PlanDefinition
 from hypothesis import given, settings
-from strategies_exporters import plans, protocols
 
 import collagenplan as cp
+from strategies_exporters import plans, protocols
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -62,7 +62,8 @@ def check_bundle(bundle: dict[str, object]) -> None:
     for entry in entries:
         assert entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}"
     internal = [r for r in _references(bundle) if r.startswith("urn:uuid:")]
-    assert internal and set(internal) <= set(urls)
+    assert internal
+    assert set(internal) <= set(urls)
 
 
 def test_bundle_is_valid_r4_with_resolving_references() -> None:
@@ -88,7 +89,8 @@ def test_careplan_references_every_appointment_in_order() -> None:
         "scheduledPeriod": {"start": "2027-03-17", "end": "2027-03-17"},
         "description": "Session 1: stop topical-retinoid. Pause retinol",
     }]
-    assert careplan["intent"] == "plan" and careplan["status"] == "active"
+    assert careplan["intent"] == "plan"
+    assert careplan["status"] == "active"
     assert careplan["instantiatesCanonical"] == ["urn:collagenplan:protocol:facial-series"]
     assert careplan["period"] == {"start": "2027-03-22",
                                   "end": _plan().sessions[-1].date.isoformat()}
@@ -101,7 +103,8 @@ def test_appointments_carry_window_times_and_status() -> None:
     done, booked, booked_untimed, planned = appointments[:4]
     assert done["status"] == "fulfilled"
     assert done["start"] == "2027-03-22T10:00:00+00:00"
-    assert done["end"] == "2027-03-22T10:50:00+00:00" and done["minutesDuration"] == 50
+    assert done["end"] == "2027-03-22T10:50:00+00:00"
+    assert done["minutesDuration"] == 50
     assert booked["status"] == "booked"
     assert booked["start"] == "2027-04-26T14:30:00+01:00"
     assert booked["end"] == "2027-04-26T15:30:00+01:00"
@@ -111,7 +114,8 @@ def test_appointments_carry_window_times_and_status() -> None:
     assert done["requestedPeriod"] == [{"start": "2027-03-22"}]
     for untimed in (booked_untimed, planned):
         assert untimed["status"] == "proposed"
-        assert "start" not in untimed and "end" not in untimed
+        assert "start" not in untimed
+        assert "end" not in untimed
     assert booked_untimed["comment"].startswith("Session booked for")
     assert planned["comment"].startswith("Session planned for")
     actors = [p["actor"] for p in done["participant"]]
@@ -206,14 +210,16 @@ def test_catalogue_plan_definitions_are_valid(protocol_id: str) -> None:
     assert len(set(ids)) == len(ids)
     for action in definition["action"]:
         for link in action.get("relatedAction", []):
-            assert link["actionId"] in ids and link["actionId"] != action["id"]
+            assert link["actionId"] in ids
+            assert link["actionId"] != action["id"]
 
 
 def test_facial_series_actions() -> None:
     """Phases carry Timing (count/countMax, period/periodMax) and link by offsetRange."""
     definition = cp.protocol_to_fhir(cp.get_protocol("facial-series"))
     assert definition["url"] == "urn:collagenplan:protocol:facial-series"
-    assert definition["name"] == "FacialSeries" and definition["status"] == "active"
+    assert definition["name"] == "FacialSeries"
+    assert definition["status"] == "active"
     series, touch_up = definition["action"][:2]
     assert series["timingTiming"] == {"repeat": {
         "count": 3, "countMax": 6, "period": 4, "periodMax": 6, "periodUnit": "wk"}}
@@ -261,13 +267,16 @@ def test_a_duration_mixing_months_and_days_is_refused() -> None:
         cp.Aftercare(restriction="no-sun", duration=cp.Duration(months=1, days=15)),))
     with pytest.raises(cp.ProtocolError) as info:
         cp.protocol_to_fhir(protocol)
-    assert info.value.path == "aftercare[0].duration" and "1m15d" in info.value.problem
+    assert info.value.path == "aftercare[0].duration"
+    assert "1m15d" in info.value.problem
 
 
 def _single_unit(protocol: cp.Protocol) -> bool:
-    durations = [p.interval.min for p in protocol.phases] + [p.interval.max for p in protocol.phases]
+    durations = [p.interval.min for p in protocol.phases]
+    durations += [p.interval.max for p in protocol.phases]
     durations += [w.before for w in protocol.washouts] + [w.after for w in protocol.washouts]
-    durations += [a.duration for a in protocol.aftercare] + [p.before for p in protocol.precautions]
+    durations += [a.duration for a in protocol.aftercare]
+    durations += [p.before for p in protocol.precautions]
     durations += [
         cp.Duration(months=p.before.months + p.after.months, days=p.before.days + p.after.days,
                     hours=p.before.hours + p.after.hours)
