@@ -205,6 +205,7 @@ def test_a_hostile_client_name_cannot_create_properties() -> None:
     alarm = ours[0].walk("VALARM")[0]
     expected = "2027-01-27: stop topical-retinoid (line1\nBEGIN:VALARM\\;,)"
     assert str(alarm["description"]) == expected
+    assert theirs[0].valarm.description.value == expected
     assert len(list(ours[0].walk("VALARM"))) == 1
     assert "Practitioner: Dr; X,\nY" in str(ours[0]["description"])
     for line in data.split(b"\r\n"):
