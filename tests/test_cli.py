@@ -121,7 +121,9 @@ def test_protocols_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert cp.parse_protocol(out) == cp.get_protocol("scalp-series")
     code, out, _ = run(capsys, "protocols", "facial-series", "--format", "json")
+    # the exported document is also a protocol file
     assert cp.parse_protocol(out, format="json") == cp.get_protocol("facial-series")
+    assert cp.from_json(out) == cp.get_protocol("facial-series")
     code, out, _ = run(capsys, "protocols", "--format", "json")
     assert {p["id"] for p in json.loads(out)} == set(cp.protocol_ids())
 

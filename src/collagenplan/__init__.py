@@ -66,6 +66,15 @@ from .errors import (
     SchemaError,
     UnknownProtocolError,
 )
+from .exporters import (
+    from_json,
+    milestones_to_csv,
+    protocol_to_fhir,
+    to_csv,
+    to_fhir,
+    to_ics,
+    to_json,
+)
 from .living import NextDue, next_due, replan
 from .planning import plan
 from .protocols import (
@@ -161,11 +170,13 @@ __all__ = [
     "Washout",
     "Window",
     "format_protocol",
+    "from_json",
     "get_protocol",
     "load_client",
     "load_clinic",
     "load_protocol",
     "load_scenario",
+    "milestones_to_csv",
     "next_due",
     "parse_client",
     "parse_clinic",
@@ -175,11 +186,16 @@ __all__ = [
     "project",
     "protocol_ids",
     "protocol_to_dict",
+    "protocol_to_fhir",
     "replan",
     "required_capacity",
     "sample_demand",
     "screen",
     "simulate",
+    "to_csv",
+    "to_fhir",
+    "to_ics",
+    "to_json",
     "validate",
     "validate_together",
 ]

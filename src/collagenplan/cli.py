@@ -21,6 +21,7 @@ from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
 from .durations import Duration
 from .errors import CollagenPlanError, InputError
+from .exporters import schemas, to_csv, to_fhir, to_ics, to_json
 from .living import NextDue, next_due
 from .planning import plan
 from .protocols import (
@@ -29,7 +30,6 @@ from .protocols import (
     get_protocol,
     load_protocol,
     protocol_ids,
-    protocol_to_dict,
 )
 from .results import Plan, Report, Violation
 from .screening import Screening, screen
@@ -100,17 +100,49 @@ def _violations_text(violations: Sequence[Violation]) -> str:
     return "\n".join(str(v) for v in violations)
 
 
+def _json_text(data: object) -> str:
+    """A collagenplan JSON document for registered kinds, plain JSON otherwise."""
+    if type(data) in schemas().values():
+        return to_json(data)
+    return json.dumps(jsonable(data), indent=2, ensure_ascii=False)
+
+
 def _emit(fmt: str, data: object, text: Callable[[], str]) -> None:
     if fmt == "json":
-        print(json.dumps(jsonable(data), indent=2, ensure_ascii=False))
+        print(_json_text(data))
     else:
         print(text())
+
+
+def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> None:
+    """Write a plan in the chosen format to ``--output`` or standard output."""
+    fmt = args.format
+    if fmt == "ics":
+        # The command line is where the clock is read: DTSTAMP is the time of export.
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        out = to_ics(result, protocol=protocol, dtstamp=now).decode("utf-8")
+    elif fmt == "fhir":
+        out = json.dumps(to_fhir(result, protocol=protocol), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        out = to_csv(result)
+    elif fmt == "json":
+        out = to_json(result) + "\n"
+    else:
+        out = _plan_text(result) + "\n"
+    if args.output is None:
+        sys.stdout.write(out)
+        return
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(out)
+    except OSError as exc:
+        raise InputError(f"cannot write file ({exc.strerror})", source=args.output) from None
 
 
 def _cmd_protocols(args: argparse.Namespace) -> int:
     if args.id:
         protocol = _protocol(args.id)
-        _emit(args.format, protocol_to_dict(protocol), lambda: format_protocol(protocol).rstrip())
+        _emit(args.format, protocol, lambda: format_protocol(protocol).rstrip())
         return EXIT_OK
     protocols = [get_protocol(i) for i in protocol_ids()]
 
@@ -208,8 +240,9 @@ def _add_history_options(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    protocol = _protocol(args.protocol)
     result = plan(
-        _protocol(args.protocol),
+        protocol,
         start=args.start,
         sessions=args.sessions,
         horizon=args.horizon,
@@ -218,7 +251,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         clinic=_clinic(args),
         history=_history(args),
     )
-    _emit(args.format, result, lambda: _plan_text(result))
+    _export_plan(args, result, protocol)
     return EXIT_OK if result.ok else EXIT_INVALID
 
 
@@ -255,11 +288,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         complete=args.complete,
         clinic=_clinic(args),
     )
-    _emit(
-        args.format,
-        {"ok": report.ok, "violations": report.violations, "sessions": report.sessions},
-        lambda: _report_text(report),
-    )
+    _emit(args.format, report, lambda: _report_text(report))
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
@@ -317,18 +346,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"collagenplan {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, help: str, formats: tuple[str, ...] = ("table", "json")
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.add_argument(
-            "--format", choices=("table", "json"), default="table", help="output format"
-        )
+        p.add_argument("--format", choices=formats, default="table", help="output format")
         return p
 
     p = command("protocols", "list the built-in protocols, or print one as TOML")
     p.add_argument("id", nargs="?", help="a protocol id or a protocol file to print")
     p.set_defaults(run=_cmd_protocols)
 
-    p = command("plan", "plan a series of sessions")
+    p = command("plan", "plan a series of sessions", ("table", "json", "ics", "fhir", "csv"))
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")
     p.add_argument("--start", type=_date, required=True, help="first possible date, YYYY-MM-DD")
     p.add_argument("--sessions", type=int, help="sessions in the series phase")

@@ -29,6 +29,8 @@ from .model import (
 __all__ = ["get_protocol", "load_protocol", "parse_protocol", "protocol_from_dict", "protocol_ids"]
 
 _E = ProtocolError
+DOCUMENT_SCHEMA = "collagenplan/protocol/1"
+"""The ``schema`` value of a protocol written by :func:`collagenplan.to_json`."""
 _ZERO = Duration()
 
 
@@ -65,9 +67,16 @@ def load_protocol(path: str | Path) -> Protocol:
 def protocol_from_dict(data: object) -> Protocol:
     """Build a :class:`Protocol` from the parsed structure of a protocol file."""
     top = Fields(data, "", _E)
-    schema = top.integer("schema")
-    if schema != 1:
-        raise top.fail("schema", f"unsupported schema {schema}; this version reads schema 1")
+    schema = top.raw("schema")
+    # A protocol exported by to_json() names its schema as a document kind;
+    # it is the same layout, so both spellings load.
+    if schema == DOCUMENT_SCHEMA:
+        schema = 1
+    if isinstance(schema, bool) or schema != 1:
+        raise top.fail(
+            "schema",
+            f"unsupported schema {schema!r}; this version reads schema 1 (or {DOCUMENT_SCHEMA!r})",
+        )
     depth = top.table("depth_mm", optional=True)
     late = top.table("late", optional=True)
     phases = top.tables("phases")

@@ -1,0 +1,170 @@
+"""CSV export: one row per session, and one row per milestone, for analysts.
+
+Both tables follow RFC 4180 (comma-separated, ``"``-quoted where needed,
+CRLF line ends, a header row). Dates are ISO 8601 ``YYYY-MM-DD``; appointment
+times are ISO 8601 with their UTC offset, and the IANA zone is a column of its
+own. An empty cell means "not known" (``None``).
+
+Cells holding free text (practitioner names, notes) that start with ``=``,
+``+``, ``-``, ``@``, TAB or CR are prefixed with ``'`` by default, so that a
+spreadsheet opens them as text instead of running them as formulas (CSV
+injection). Pass ``spreadsheet_safe=False`` for byte-exact text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zoneinfo
+from collections.abc import Iterable, Sequence
+
+from ..results import Plan
+from ._common import check_plan, clean_text, end_of, plan_key, session_start
+
+__all__ = ["MILESTONE_COLUMNS", "SESSION_COLUMNS", "milestones_to_csv", "to_csv"]
+
+SESSION_COLUMNS: tuple[str, ...] = (
+    "plan_id",
+    "protocol_id",
+    "session",
+    "phase",
+    "status",
+    "date",
+    "window_earliest",
+    "window_target",
+    "window_latest",
+    "start",
+    "end",
+    "time_zone",
+    "minutes",
+    "practitioner",
+    "milestones",
+    "problems",
+)
+"""Header of :func:`to_csv`, in order (see ``docs/formats/csv.md``)."""
+
+MILESTONE_COLUMNS: tuple[str, ...] = (
+    "plan_id",
+    "protocol_id",
+    "session",
+    "session_date",
+    "kind",
+    "subject",
+    "start",
+    "end",
+    "note",
+    "rule",
+)
+"""Header of :func:`milestones_to_csv`, in order."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str | None, safe: bool) -> str:
+    if value is None:
+        return ""
+    text = clean_text(value)
+    if safe and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _day(value: dt.date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _zone(moment: dt.datetime) -> str:
+    zone = moment.tzinfo
+    if isinstance(zone, zoneinfo.ZoneInfo) and zone.key:
+        return zone.key
+    return ""
+
+
+def _write(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _plan_column(plan: Plan, plan_id: str | None, safe: bool) -> str:
+    return _text(plan_id, safe) if plan_id is not None else plan_key(plan, None)
+
+
+def to_csv(plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = True) -> str:
+    """One CSV row per session of ``plan`` (columns: :data:`SESSION_COLUMNS`).
+
+    Args:
+        plan: the plan.
+        plan_id: written in the ``plan_id`` column, so that several plans can
+            be concatenated; defaults to the key derived from the plan's
+            protocol id and start (the one iCalendar UIDs use).
+        spreadsheet_safe: prefix free text that a spreadsheet would run as a
+            formula with ``'``.
+
+    Returns:
+        The table as text with CRLF line ends; write it with ``newline=""``.
+
+    Raises:
+        InputError: ``plan`` is not a Plan, or a session start is not
+            time-zone aware.
+    """
+    plan = check_plan(plan)
+    key = _plan_column(plan, plan_id, spreadsheet_safe)
+    rows = []
+    for index, s in enumerate(plan.sessions):
+        start = session_start(s, index)
+        end = end_of(start, s.minutes) if start is not None and s.minutes else None
+        codes = " ".join(p.code for p in plan.problems if p.session == s.number)
+        rows.append(
+            [
+                key,
+                plan.protocol_id,
+                s.number,
+                s.phase,
+                s.status,
+                _day(s.date),
+                _day(s.window.earliest),
+                _day(s.window.target),
+                _day(s.window.latest),
+                start.isoformat() if start is not None else "",
+                end.isoformat() if end is not None else "",
+                _zone(start) if start is not None else "",
+                "" if s.minutes is None else s.minutes,
+                _text(s.practitioner, spreadsheet_safe),
+                len(s.milestones),
+                codes,
+            ]
+        )
+    return _write(SESSION_COLUMNS, rows)
+
+
+def milestones_to_csv(
+    plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = True
+) -> str:
+    """One CSV row per milestone of ``plan`` (columns: :data:`MILESTONE_COLUMNS`).
+
+    Rows follow the sessions in order, and each session's milestones in the
+    order the plan lists them. Arguments are those of :func:`to_csv`.
+    """
+    plan = check_plan(plan)
+    key = _plan_column(plan, plan_id, spreadsheet_safe)
+    rows = [
+        [
+            key,
+            plan.protocol_id,
+            s.number,
+            _day(s.date),
+            _text(m.kind, spreadsheet_safe),
+            _text(m.subject, spreadsheet_safe),
+            _day(m.start),
+            _day(m.end),
+            _text(m.note, spreadsheet_safe),
+            _text(m.rule, spreadsheet_safe),
+        ]
+        for s in plan.sessions
+        for m in s.milestones
+    ]
+    return _write(MILESTONE_COLUMNS, rows)

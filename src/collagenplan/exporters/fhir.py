@@ -1,0 +1,570 @@
+"""FHIR R4 export: a plan as a Bundle of CarePlan + Appointments, a protocol
+as a PlanDefinition.
+
+The output is plain JSON-ready data (``dict``), so no FHIR library is needed
+at run time; the test suite validates it against the R4 (4.0.1) models of
+the ``fhir.resources`` package. Element paths in comments are those of the
+R4 specification (``Appointment.requestedPeriod``).
+
+Identity: every resource id is a version 5 UUID derived from the plan key
+(see :func:`to_fhir`) and the resource's role, so exporting the same plan
+again yields the same ids. Each ``Bundle.entry.fullUrl`` is ``urn:uuid:<id>``
+and every reference inside the Bundle uses that form, which is how
+references between entries resolve (R4 Bundle, "Resolving references in
+Bundles"); a server processing a transaction rewrites them to the ids it
+stores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from ..durations import Duration
+from ..errors import InputError, ProtocolError
+from ..protocols.model import Interval, Protocol
+from ..results import Plan
+from ..sessions import Milestone, PlannedSession
+from ._common import (
+    check_plan,
+    check_protocol,
+    clean_text,
+    end_of,
+    milestone_text,
+    plan_key,
+    session_minutes,
+    session_start,
+    stable_uuid,
+)
+
+__all__ = ["protocol_to_fhir", "to_fhir"]
+
+Json = dict[str, Any]
+UCUM = "http://unitsofmeasure.org"
+_V2_0276 = "http://terminology.hl7.org/CodeSystem/v2-0276"
+_PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
+# Appointment.status for a session with a time. app-3 ("Only proposed or
+# cancelled appointments can be missing start/end dates") makes every
+# session without a time a "proposed" appointment whatever its status.
+_APPOINTMENT_STATUS = {"planned": "proposed", "booked": "booked", "done": "fulfilled"}
+# Appointment.participant.status (ParticipationStatus) of the client.
+_PARTICIPANT_STATUS = {"planned": "needs-action", "booked": "accepted", "done": "accepted"}
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+
+
+def _default_url(protocol_id: str) -> str:
+    # A URN, so that no web address is invented for the clinic.
+    return f"urn:collagenplan:protocol:{protocol_id}"
+
+
+def _fhir_strings(value: Any) -> Any:
+    """Make every string a valid R4 ``string``.
+
+    R4 strings match ``[ \\r\\n\\t\\S]+``: no control characters, no
+    whitespace other than space, tab, CR and LF, never empty; and they SHOULD
+    carry no leading or trailing whitespace. User text is brought in line:
+    other whitespace becomes a space, and text left empty becomes ``"-"``.
+    """
+    if isinstance(value, dict):
+        return {k: _fhir_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fhir_strings(v) for v in value]
+    if isinstance(value, str):
+        text = "".join(
+            " " if c.isspace() and c not in " \t\r\n" else c for c in clean_text(value)
+        ).strip()
+        return text or "-"
+    return value
+
+
+def _ref(uid: str, display: str | None = None) -> Json:
+    ref: Json = {"reference": f"urn:uuid:{uid}"}
+    if display:
+        ref["display"] = display
+    return ref
+
+
+def _instant(moment: dt.datetime) -> str:
+    # R4 instant: seconds are required and so is the offset.
+    return moment.isoformat(timespec="seconds")
+
+
+def _period(start: dt.date, end: dt.date | None) -> Json:
+    period: Json = {"start": start.isoformat()}
+    if end is not None:
+        period["end"] = end.isoformat()
+    return period
+
+
+def _appointment(
+    plan: Plan,
+    index: int,
+    session: PlannedSession,
+    uid: str,
+    patient: Json,
+    title: str,
+    default_minutes: int,
+    instructions: str | None,
+) -> Json:
+    start = session_start(session, index)
+    total = len(plan.sessions)
+    status = _APPOINTMENT_STATUS[session.status] if start is not None else "proposed"
+    res: Json = {
+        "resourceType": "Appointment",
+        "id": uid,
+        "status": status,
+        # Appointment.appointmentType, v2 table 0276.
+        "appointmentType": {
+            "coding": [
+                {
+                    "system": _V2_0276,
+                    "code": "ROUTINE" if session.number == 1 else "FOLLOWUP",
+                }
+            ]
+        },
+        "description": clean_text(
+            f"{title}: session {session.number} of {total} ({session.phase})"
+        ),
+    }
+    if start is not None:
+        minutes = session_minutes(session, index, default_minutes)
+        res["start"] = _instant(start)
+        res["end"] = _instant(end_of(start, minutes))
+        res["minutesDuration"] = minutes
+    elif session.minutes is not None:
+        res["minutesDuration"] = session_minutes(session, index, default_minutes)
+    # Appointment.requestedPeriod: the window the session may fall in.
+    w = session.window
+    res["requestedPeriod"] = [_period(w.earliest, w.latest)]
+    when = (
+        "booked for"
+        if session.status == "booked"
+        else ("done on" if session.status == "done" else "planned for")
+    )
+    comment = f"Session {when} {session.date.isoformat()}"
+    comment += "." if start is not None else " (no appointment time yet)."
+    comment += f" Window {w.earliest.isoformat()} to "
+    comment += f"{w.latest.isoformat() if w.latest else 'open'}, target {w.target.isoformat()}."
+    problems = [p for p in plan.problems if p.session == session.number]
+    comment += "".join(f" Problem ({p.code}): {clean_text(p.message)}" for p in problems)
+    res["comment"] = comment
+    if instructions:
+        res["patientInstruction"] = instructions
+    participants: list[Json] = [
+        {
+            "actor": patient,
+            "required": "required",
+            "status": _PARTICIPANT_STATUS[session.status] if start is not None else "needs-action",
+        }
+    ]
+    if session.practitioner:
+        participants.append(
+            {
+                "actor": {"display": clean_text(session.practitioner)},
+                "required": "required",
+                "status": "accepted" if start is not None else "needs-action",
+            }
+        )
+    res["participant"] = participants
+    return res
+
+
+def _instructions(session: PlannedSession, protocol: Protocol | None) -> str | None:
+    lines = [milestone_text(m) for m in session.milestones]
+    if protocol is not None:
+        for a in protocol.aftercare:
+            note = f": {clean_text(a.note)}" if a.note else ""
+            lines.append(f"Aftercare: {a.restriction} for {a.duration}{note}")
+    return "\n".join(lines) or None
+
+
+def _milestone_activity(m: Milestone, session: PlannedSession) -> Json:
+    # CarePlan.activity.detail (cpl-3: a detail and no reference).
+    status = "completed" if session.status == "done" else "not-started"
+    detail: Json = {
+        "kind": "Task",
+        "code": {"text": f"{m.kind} {m.subject}"},
+        "status": status,
+        "scheduledPeriod": _period(m.start, m.end if m.end is not None else m.start),
+        "description": clean_text(
+            f"Session {session.number}: {m.kind} {m.subject}" + (f". {m.note}" if m.note else "")
+        ),
+    }
+    return {"detail": detail}
+
+
+def to_fhir(
+    plan: Plan,
+    *,
+    patient: str | None = None,
+    client_name: str | None = None,
+    protocol: Protocol | None = None,
+    plan_id: str | None = None,
+    bundle_type: Literal["collection", "transaction"] = "collection",
+    careplan_status: Literal["draft", "active", "on-hold", "revoked", "completed"] = "active",
+    protocol_url: str | None = None,
+    default_minutes: int = 60,
+) -> Json:
+    """Write ``plan`` as a FHIR R4 Bundle: a CarePlan and one Appointment per session.
+
+    The CarePlan (``intent`` ``plan``) lists one ``activity.reference`` per
+    session, pointing at its Appointment, and one ``activity.detail`` (kind
+    ``Task``) per milestone. Each Appointment carries the session's window
+    as ``requestedPeriod``; ``start``/``end``/``minutesDuration`` when the
+    session has an appointment time; and ``status`` ``proposed`` (planned),
+    ``booked`` or ``fulfilled`` (done). A session without a time is always
+    ``proposed``, because R4 (invariant app-3) lets only proposed, cancelled
+    and waitlisted appointments lack start and end; its ``comment`` says
+    whether it was booked or done.
+
+    Args:
+        plan: the plan to export.
+        patient: a reference to the client's Patient in your EHR
+            (``"Patient/123"``). Without it, the Bundle holds a Patient with
+            only ``client_name`` (if given) and everything refers to that.
+        client_name: the client's name, for that Patient and ``display``.
+        protocol: the plan's protocol, for its name, chair minutes and
+            aftercare (``Appointment.patientInstruction``).
+        plan_id: your stable id for this course of treatment; resource ids
+            derive from it (or, without it, from protocol id, start date and
+            client name).
+        bundle_type: ``collection``, or ``transaction`` with a ``PUT`` per
+            entry so that posting it again updates the same resources.
+        careplan_status: ``CarePlan.status``.
+        protocol_url: canonical URL of the protocol's PlanDefinition, for
+            ``CarePlan.instantiatesCanonical``; defaults to
+            ``urn:collagenplan:protocol:<protocol id>``.
+        default_minutes: length of a timed session whose minutes are
+            unknown, when ``protocol`` does not give its chair minutes.
+
+    Returns:
+        The Bundle as a ``dict`` ready for ``json.dumps``.
+
+    Raises:
+        InputError: a bad argument, or a session start that is not
+            time-zone aware.
+    """
+    plan = check_plan(plan)
+    protocol = check_protocol(protocol, plan)
+    if bundle_type not in ("collection", "transaction"):
+        raise InputError(
+            f"must be 'collection' or 'transaction', got {bundle_type!r}", path="bundle_type"
+        )
+    if careplan_status not in ("draft", "active", "on-hold", "revoked", "completed"):
+        raise InputError(f"is not a CarePlan status: {careplan_status!r}", path="careplan_status")
+    key = plan_key(plan, plan_id, client_name)
+    title = protocol.name if protocol is not None else plan.protocol_id
+    minutes = protocol.session.chair_minutes if protocol is not None else default_minutes
+    entries: list[tuple[Json, str]] = []
+
+    display = clean_text(client_name) if client_name else None
+    if patient is not None:
+        if not isinstance(patient, str) or not re.fullmatch(r"\S+", patient):
+            raise InputError(
+                f"must be a reference such as 'Patient/123', got {patient!r}", path="patient"
+            )
+        subject: Json = {"reference": patient}
+        if display:
+            subject["display"] = display
+    else:
+        patient_id = stable_uuid(key, "patient")
+        resource: Json = {"resourceType": "Patient", "id": patient_id}
+        if display:
+            resource["name"] = [{"text": display}]
+        entries.append((resource, patient_id))
+        subject = _ref(patient_id, display)
+
+    careplan_id = stable_uuid(key, "careplan")
+    activities: list[Json] = []
+    appointments: list[tuple[Json, str]] = []
+    for index, session in enumerate(plan.sessions):
+        uid = stable_uuid(key, "appointment", session.number)
+        appointment = _appointment(
+            plan, index, session, uid, subject, title, minutes, _instructions(session, protocol)
+        )
+        appointments.append((appointment, uid))
+        # CarePlan.activity.reference: Reference(Appointment | ...).
+        activities.append({"reference": _ref(uid, appointment["description"])})
+        activities += [_milestone_activity(m, session) for m in session.milestones]
+
+    careplan: Json = {
+        "resourceType": "CarePlan",
+        "id": careplan_id,
+        "instantiatesCanonical": [protocol_url or _default_url(plan.protocol_id)],
+        "status": careplan_status,
+        "intent": "plan",
+        "title": clean_text(title),
+        "description": f"{len(plan.sessions)} sessions of {plan.protocol_id} from "
+        f"{plan.start.isoformat()}.",
+        "subject": subject,
+    }
+    if plan.sessions:
+        careplan["period"] = _period(plan.sessions[0].date, plan.sessions[-1].date)
+    if activities:
+        careplan["activity"] = activities
+    if plan.problems:
+        careplan["note"] = [
+            {"text": clean_text(f"{p.severity} [{p.code}]: {p.message}")} for p in plan.problems
+        ]
+    entries.append((careplan, careplan_id))
+    entries += appointments
+
+    bundle: Json = {
+        "resourceType": "Bundle",
+        "id": stable_uuid(key, "bundle", bundle_type),
+        "type": bundle_type,
+        "entry": [],
+    }
+    for resource, uid in entries:
+        entry: Json = {"fullUrl": f"urn:uuid:{uid}", "resource": resource}
+        if bundle_type == "transaction":
+            # Bundle.entry.request: update-as-create keeps re-posting idempotent.
+            entry["request"] = {"method": "PUT", "url": f"{resource['resourceType']}/{uid}"}
+        bundle["entry"].append(entry)
+    result: Json = _fhir_strings(bundle)
+    return result
+
+
+# --- PlanDefinition --------------------------------------------------------------
+
+# UCUM codes for the units of a Duration (R4 Duration, drt-1: a UCUM time code).
+_UNIT_NAMES = {"h": "hours", "d": "days", "wk": "weeks", "mo": "months", "a": "years"}
+
+
+def _as_one_unit(d: Duration, path: str) -> tuple[int, str]:
+    """``d`` as one number and UCUM unit, exactly, or a ProtocolError."""
+    if d.months and (d.days or d.hours):
+        raise ProtocolError(
+            f"{d} mixes calendar months with days or hours and cannot be written as "
+            "one FHIR Duration; write it in one unit",
+            path=path,
+        )
+    if d.months:
+        return (d.months // 12, "a") if d.months % 12 == 0 else (d.months, "mo")
+    if d.hours:
+        return d.days * 24 + d.hours, "h"
+    return (d.days // 7, "wk") if d.days % 7 == 0 and d.days else (d.days, "d")
+
+
+def _quantity(d: Duration, path: str) -> Json:
+    value, unit = _as_one_unit(d, path)
+    return {"value": value, "unit": _UNIT_NAMES[unit], "system": UCUM, "code": unit}
+
+
+_HOURS = {"h": 1, "d": 24, "wk": 168}
+_MONTHS = {"mo": 1, "a": 12}
+
+
+def _common_unit(a: tuple[int, str], b: tuple[int, str]) -> tuple[int, int, str] | None:
+    """Both amounts in one unit (the larger that fits both exactly), if any."""
+    for table in (_HOURS, _MONTHS):
+        if a[1] in table and b[1] in table:
+            base_a, base_b = a[0] * table[a[1]], b[0] * table[b[1]]
+            for unit, size in sorted(table.items(), key=lambda kv: -kv[1]):
+                if base_a % size == 0 and base_b % size == 0:
+                    return base_a // size, base_b // size, unit
+    return None
+
+
+def _timing(phase_sessions: tuple[int, int] | None, interval: Interval, path: str) -> Json:
+    # Timing.repeat: count/countMax sessions, period/periodMax between them.
+    repeat: Json = {}
+    if phase_sessions is not None:
+        low, high = phase_sessions
+        repeat["count"] = low
+        if high != low:
+            repeat["countMax"] = high
+    common = _common_unit(
+        _as_one_unit(interval.min, f"{path}.interval.min"),
+        _as_one_unit(interval.max, f"{path}.interval.max"),
+    )
+    if common is not None:
+        low_p, high_p, unit = common
+        repeat["period"] = low_p
+        if high_p != low_p:
+            repeat["periodMax"] = high_p
+        repeat["periodUnit"] = unit
+    return {"repeat": repeat}
+
+
+def _fhir_name(protocol_id: str) -> str:
+    # cnl-0: a computer-friendly name starts with a capital, then letters,
+    # digits and underscores.
+    name = "".join(part.capitalize() for part in protocol_id.split("-"))
+    return name if name[:1].isalpha() else f"Protocol{name}"
+
+
+def protocol_to_fhir(
+    protocol: Protocol,
+    *,
+    url: str | None = None,
+    status: Literal["draft", "active", "retired", "unknown"] = "active",
+) -> Json:
+    """Write ``protocol`` as a FHIR R4 PlanDefinition (type ``clinical-protocol``).
+
+    Each phase is an action (id ``phase-<name>``) with a ``timingTiming``:
+    ``repeat.count``/``countMax`` from the session range (none for a
+    repeating phase) and ``period``/``periodMax``/``periodUnit`` from the
+    interval's min and max when both fit one unit exactly; the target gap is
+    in the action's ``description``. A later phase links to the one before
+    with ``relatedAction`` (``after-end``, ``offsetRange`` = its interval).
+    Washouts become ``stop-<exposure>`` (``before-start``, ``offsetRange.low``
+    = how long before) and ``resume-<exposure>`` (``after-end``) actions,
+    precautions a ``before-start`` action with ``reason`` = the condition,
+    aftercare ``after-end`` actions with ``timingDuration``; each links to
+    every phase. Contraindications and spacing rules have no PlanDefinition
+    element and are listed in ``description``.
+
+    Args:
+        protocol: the protocol.
+        url: the PlanDefinition's canonical URL; defaults to
+            ``urn:collagenplan:protocol:<id>``, a URN, so that no web
+            address is made up for the clinic.
+        status: ``PlanDefinition.status``.
+
+    Returns:
+        The PlanDefinition as a ``dict``.
+
+    Raises:
+        ProtocolError: a duration that mixes months with days cannot be one
+            FHIR Duration (the message names the rule).
+    """
+    if not isinstance(protocol, Protocol):
+        raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
+    if status not in ("draft", "active", "retired", "unknown"):
+        raise InputError(f"is not a PlanDefinition status: {status!r}", path="status")
+    ident = protocol.id
+    if not _FHIR_ID.fullmatch(ident):  # FHIR ids are at most 64 characters
+        ident = stable_uuid("protocol", protocol.id)
+    actions: list[Json] = []
+    phase_ids: list[str] = []
+    for i, phase in enumerate(protocol.phases):
+        path = f"phases[{i}]"
+        s = phase.sessions
+        count = None if phase.repeat else (s.min, s.max)
+        iv = phase.interval
+        how_many = (
+            "repeating"
+            if phase.repeat
+            else (f"{s.min}" if s.min == s.max else f"{s.min}-{s.max} (default {s.default})")
+        )
+        description = (
+            f"{how_many} sessions, every {iv.target} ({iv.min} to {iv.max} from the one before)"
+        )
+        if phase.grace:
+            description += f"; up to {phase.grace} early is accepted with a warning"
+        action: Json = {
+            "id": f"phase-{phase.name}",
+            "title": f"{phase.name} phase",
+            "description": description + ".",
+            "timingTiming": _timing(count, iv, path),
+        }
+        if phase_ids:
+            action["relatedAction"] = [
+                {
+                    "actionId": phase_ids[-1],
+                    "relationship": "after-end",
+                    "offsetRange": {
+                        "low": _quantity(iv.min, f"{path}.interval.min"),
+                        "high": _quantity(iv.max, f"{path}.interval.max"),
+                    },
+                }
+            ]
+        phase_ids.append(action["id"])
+        actions.append(action)
+
+    def related(relationship: str, offset: Duration | None, path: str) -> list[Json]:
+        out = []
+        for phase_id in phase_ids:
+            link: Json = {"actionId": phase_id, "relationship": relationship}
+            if offset:
+                link["offsetRange"] = {"low": _quantity(offset, path)}
+            out.append(link)
+        return out
+
+    for i, w in enumerate(protocol.washouts):
+        note = f" {clean_text(w.note)}" if w.note else ""
+        if w.before:
+            actions.append(
+                {
+                    "id": f"stop-{w.exposure}",
+                    "title": f"Stop {w.exposure}",
+                    "description": f"Stop {w.exposure} at least {w.before} before each session.{note}",
+                    "relatedAction": related("before-start", w.before, f"washouts[{i}].before"),
+                }
+            )
+        if w.after:
+            actions.append(
+                {
+                    "id": f"resume-{w.exposure}",
+                    "title": f"Resume {w.exposure}",
+                    "description": f"Resume {w.exposure} no sooner than {w.after} after each "
+                    f"session.{note}",
+                    "relatedAction": related("after-end", w.after, f"washouts[{i}].after"),
+                }
+            )
+    for i, p in enumerate(protocol.precautions):
+        action = {
+            "id": f"{p.action}-for-{p.condition}",
+            "title": p.action,
+            "description": f"For clients with {p.condition}: {p.action} from {p.before} before "
+            f"to {p.after} after each session." + (f" {clean_text(p.note)}" if p.note else ""),
+            "reason": [{"text": p.condition}],
+            "relatedAction": related("before-start", p.before, f"precautions[{i}].before"),
+        }
+        total = Duration(
+            months=p.before.months + p.after.months,
+            days=p.before.days + p.after.days,
+            hours=p.before.hours + p.after.hours,
+        )
+        if total:
+            action["timingDuration"] = _quantity(total, f"precautions[{i}]")
+        actions.append(action)
+    for i, a in enumerate(protocol.aftercare):
+        actions.append(
+            {
+                "id": f"aftercare-{a.restriction}",
+                "title": a.restriction,
+                "description": f"{a.restriction} for {a.duration} after each session."
+                + (f" {clean_text(a.note)}" if a.note else ""),
+                "timingDuration": _quantity(a.duration, f"aftercare[{i}].duration"),
+                "relatedAction": related("after-end", None, f"aftercare[{i}]"),
+            }
+        )
+
+    text = [f"{protocol.name}."]
+    if protocol.notes:
+        text.append(clean_text(protocol.notes))
+    if protocol.contraindications:
+        text.append(
+            "Contraindications: "
+            + "; ".join(f"{c.condition} ({c.tier})" for c in protocol.contraindications)
+            + "."
+        )
+    if protocol.spacing:
+        text.append(
+            "Spacing from other procedures: "
+            + "; ".join(
+                f"{s.procedure} (at least {s.before} before, {s.after} after)"
+                for s in protocol.spacing
+            )
+            + "."
+        )
+    definition: Json = {
+        "resourceType": "PlanDefinition",
+        "id": ident,
+        "url": url if url is not None else _default_url(protocol.id),
+        "name": _fhir_name(protocol.id),
+        "title": clean_text(protocol.name),
+        "type": {
+            "coding": [
+                {"system": _PLAN_TYPE, "code": "clinical-protocol", "display": "Clinical Protocol"}
+            ]
+        },
+        "status": status,
+        "description": " ".join(text),
+        "action": actions,
+    }
+    result: Json = _fhir_strings(definition)
+    return result
