@@ -490,7 +490,9 @@ def protocol_to_fhir(
                 {
                     "id": f"stop-{w.exposure}",
                     "title": f"Stop {w.exposure}",
-                    "description": f"Stop {w.exposure} at least {w.before} before each session.{note}",
+                    "description": (
+                        f"Stop {w.exposure} at least {w.before} before each session.{note}"
+                    ),
                     "relatedAction": related("before-start", w.before, f"washouts[{i}].before"),
                 }
             )
