@@ -186,6 +186,15 @@ class Fields:
             return None
         return Fields(value, join(self.path, key), self.error)
 
+    def schema(self, version: int) -> int:
+        """Read the required ``schema`` key and check it is ``version``."""
+        found = self.integer("schema")
+        if found != version:
+            raise self.fail(
+                "schema", f"unsupported schema {found}; this version reads schema {version}"
+            )
+        return version
+
     def required_table(self, key: str) -> Fields:
         return Fields(self.raw(key), join(self.path, key), self.error)
 
@@ -247,6 +256,19 @@ def load_document(
             raise error(f"must be a JSON object, got {_typename(data)}", source=source)
         return data
     raise error(f"unknown format {format!r}; use 'toml' or 'json'", source=source)
+
+
+def parse_document(
+    text: str,
+    format: Literal["toml", "json"],
+    error: type[InputError],
+    source: str | None,
+    build: Callable[[dict[str, object]], T],
+) -> T:
+    """Parse TOML/JSON ``text`` and ``build`` a value; every error names ``source``."""
+    data = load_document(text, format, error, source)
+    with relocated("", source):
+        return build(data)
 
 
 def read_file(path: str | Path, error: type[E]) -> tuple[str, Literal["toml", "json"], str]:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import attrs
 
 from ._checks import is_date, is_kebab, is_optional, is_str, is_tuple_of
-from ._fields import Fields, check_kebab, load_document, read_file, relocated
+from ._fields import Fields, check_kebab, parse_document, read_file
 from .errors import ClientError
 
 __all__ = [
@@ -262,9 +262,7 @@ def parse_client(
         ClientError: the text is not valid TOML/JSON or breaks a client rule;
             the message names the key path (``medications[1].stop``).
     """
-    data = load_document(text, format, E, source)
-    with relocated("", source):
-        return client_from_dict(data)
+    return parse_document(text, format, E, source, client_from_dict)
 
 
 def load_client(path: str | Path) -> Client:
@@ -281,12 +279,7 @@ def load_client(path: str | Path) -> Client:
 def client_from_dict(data: object) -> Client:
     """Build a :class:`Client` from the parsed structure of a client file."""
     top = Fields(data, "", E)
-    schema = top.integer("schema")
-    if schema != CLIENT_SCHEMA_VERSION:
-        raise top.fail(
-            "schema",
-            f"unsupported schema {schema}; this version reads schema {CLIENT_SCHEMA_VERSION}",
-        )
+    top.schema(CLIENT_SCHEMA_VERSION)
     return top.build(
         Client,
         id=top.string("id", None),

@@ -39,7 +39,14 @@ import attrs
 from dateutil.rrule import rrule, rrulestr
 
 from ._checks import is_bool, is_kebab, is_optional, is_str, is_tuple_of
-from ._fields import Fields, _typename, check_kebab, load_document, read_file, relocated, to_tuple
+from ._fields import (
+    Fields,
+    _typename,
+    check_kebab,
+    parse_document,
+    read_file,
+    to_tuple,
+)
 from .errors import ClinicError
 from .protocols.model import Protocol as TreatmentProtocol
 from .results import Violation
@@ -747,9 +754,7 @@ def parse_clinic(
         ClinicError: the text is not valid TOML/JSON or breaks a clinic rule;
             the message names the file and the key path (``hours[1].closes``).
     """
-    data = load_document(text, format, E, source)
-    with relocated("", source):
-        return clinic_from_dict(data)
+    return parse_document(text, format, E, source, clinic_from_dict)
 
 
 def load_clinic(path: str | Path) -> Clinic:
@@ -765,11 +770,7 @@ def load_clinic(path: str | Path) -> Clinic:
 def clinic_from_dict(data: object) -> Clinic:
     """Build a :class:`Clinic` from the parsed structure of a clinic file."""
     top = Fields(data, "", E)
-    schema = top.integer("schema")
-    if schema != CLINIC_SCHEMA:
-        raise top.fail(
-            "schema", f"unsupported schema {schema}; this version reads schema {CLINIC_SCHEMA}"
-        )
+    schema = top.schema(CLINIC_SCHEMA)
     if not top.has("hours"):
         raise top.fail("hours", "is required: add at least one [[hours]] table")
     holidays = top.table("holidays", optional=True)

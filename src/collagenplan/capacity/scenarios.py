@@ -30,7 +30,15 @@ from .._checks import (
     is_tuple_of,
     one_of,
 )
-from .._fields import Fields, _typename, load_document, parse_date, read_file, relocated, to_tuple
+from .._fields import (
+    Fields,
+    _typename,
+    parse_date,
+    parse_document,
+    read_file,
+    relocated,
+    to_tuple,
+)
 from ..durations import Duration
 from ..errors import InputError, ProtocolError, ScenarioError, UnknownProtocolError
 from ..protocols import Phase, get_protocol, load_protocol
@@ -602,9 +610,9 @@ def parse_scenario(
         ScenarioError: the text is not valid, or breaks a scenario rule; the
             message names the file and the key path (``intake[0].dropout``).
     """
-    data = load_document(text, format, _E, source)
-    with relocated("", source):
-        return scenario_from_dict(data, base=base)
+    return parse_document(
+        text, format, _E, source, lambda data: scenario_from_dict(data, base=base)
+    )
 
 
 def _as_scenario_error(err: InputError) -> ScenarioError:
@@ -639,9 +647,7 @@ def scenario_from_dict(data: object, *, base: str | Path | None = None) -> Scena
 
 def _scenario(data: object, base: str | Path | None) -> Scenario:
     top = Fields(data, "", _E)
-    schema = top.integer("schema")
-    if schema != SCHEMA:
-        raise top.fail("schema", f"unsupported schema {schema}; this version reads schema 1")
+    top.schema(SCHEMA)
     folder = Path(base) if base is not None else Path()
     intakes = [_intake(f, folder) for f in top.tables("intake")]
     supply = top.table("supply", optional=True)

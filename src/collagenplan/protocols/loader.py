@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from .._fields import Fields, load_document, read_file, relocated
+from .._fields import Fields, parse_document, read_file
 from ..durations import Duration
 from ..errors import ProtocolError, UnknownProtocolError
 from .model import (
@@ -48,9 +48,7 @@ def parse_protocol(
         ProtocolError: the text is not valid TOML/JSON or breaks a protocol rule;
             the message names the key path (``phases[0].interval.max``).
     """
-    data = load_document(text, format, _E, source)
-    with relocated("", source):
-        return protocol_from_dict(data)
+    return parse_document(text, format, _E, source, protocol_from_dict)
 
 
 def load_protocol(path: str | Path) -> Protocol:
