@@ -410,3 +410,42 @@ def test_intake_weekdays_follow_the_supply() -> None:
         start=MONDAY, weeks=1, intakes=(intake,), supply=cp.Supply.daily(1, open=["tue", "sat"])
     )
     assert six.daily_intake(intake) == [(dt.date(2027, 1, 5), 3.0), (dt.date(2027, 1, 9), 3.0)]
+
+
+def _booked_scenario(tmp_path: Path, names: list[str]) -> Path:
+    f = tmp_path / "scenario.toml"
+    listed = ", ".join(f'"{n}"' for n in names)
+    f.write_text(
+        f"schema = 1\nstart = 2027-01-04\nweeks = 20\nbooked = [{listed}]\n",
+        encoding="utf-8",
+    )
+    return f
+
+
+def test_booked_plans_are_read_from_json_documents(tmp_path: Path) -> None:
+    """A scenario's booked key loads plan documents written by cp.to_json, relative to it."""
+    plan = cp.plan(cp.get_protocol("facial-series"), start=dt.date(2027, 1, 6), sessions=4)
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "ana.json").write_text(cp.to_json(plan), encoding="utf-8")
+    scenario = cp.load_scenario(_booked_scenario(tmp_path, ["plans/ana.json"]))
+    assert scenario.booked == (plan,)
+    projection = cp.project(scenario)
+    assert sum(row.sessions for row in projection.rows) == pytest.approx(4)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "cannot read plan file"),
+        ('{"schema": "collagenplan/report/1"}', "expected a Plan"),
+        ("{", "not valid JSON"),
+    ],
+)
+def test_bad_booked_files_are_named(tmp_path: Path, content: str | None, words: str) -> None:
+    """A missing or wrong booked plan file is a ScenarioError naming booked[i] and the file."""
+    if content is not None:
+        (tmp_path / "p.json").write_text(content, encoding="utf-8")
+    with pytest.raises(cp.ScenarioError, match=words) as info:
+        cp.load_scenario(_booked_scenario(tmp_path, ["p.json"]))
+    assert info.value.path == "booked[0]"
+    assert "p.json" in str(info.value)

@@ -41,6 +41,7 @@ from .._fields import (
 )
 from ..durations import Duration
 from ..errors import InputError, ProtocolError, ScenarioError, UnknownProtocolError
+from ..exporters.json_ import from_json
 from ..protocols import Phase, get_protocol, load_protocol
 from ..protocols import Protocol as TreatmentProtocol
 from ..results import Plan
@@ -662,7 +663,30 @@ def _scenario(data: object, base: str | Path | None) -> Scenario:
         seed=top.integer("seed", 0, minimum=0),
         intakes=tuple(intakes),
         supply=None if supply is None else _supply(supply),
+        booked=_booked(top, folder),
     )
+
+
+def _booked(top: Fields, folder: Path) -> tuple[Plan, ...]:
+    """Plans listed under ``booked``: JSON plan documents written by ``cp.to_json``.
+
+    Each entry is a path, relative to the scenario file, to a document holding
+    one plan (``collagenplan/plan/1``).
+    """
+    plans = []
+    for i, name in enumerate(top.strings("booked", ())):
+        where = f"booked[{i}]"
+        path = folder / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _E(f"cannot read plan file {str(path)!r} ({exc.strerror})", path=where) from None
+        try:
+            plans.append(from_json(text, Plan))
+        except InputError as err:
+            inner = f" at {err.path}" if err.path else ""
+            raise _E(f"{path}{inner}: {err.problem}", path=where) from None
+    return tuple(plans)
 
 
 def _protocol_ref(f: Fields, folder: Path) -> TreatmentProtocol:
