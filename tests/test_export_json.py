@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import collagenplan as cp
 from collagenplan.exporters import json_ as cpjson
+from tests.strategies_clients import protocols_and_clients
 from tests.strategies_exporters import plans, protocols, reports
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -371,3 +372,14 @@ def test_any_text_fails_only_with_schema_error(text: str) -> None:
     """Whatever the text, from_json returns a value or raises SchemaError, nothing else."""
     with contextlib.suppress(cp.SchemaError):
         cp.from_json(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(protocols_and_clients(), st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 31)))
+def test_screening_round_trip(pair: tuple[cp.Protocol, cp.Client], on: dt.date) -> None:
+    """Every screening of a random client round-trips through its JSON document."""
+    protocol, client = pair
+    screening = cp.screen(client, protocol, on=on)
+    text = cp.to_json(screening)
+    assert json.loads(text)["schema"] == "collagenplan/screening/1"
+    assert cp.from_json(text, cp.Screening) == screening
