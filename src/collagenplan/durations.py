@@ -145,6 +145,11 @@ class Duration:
 
     def subtract_from(self, day: dt.date) -> dt.date:
         """Return ``day`` minus this duration, with the same rules as :meth:`add_to`."""
+        if not self.months and type(day) is dt.date:
+            try:
+                return day - self._step
+            except OverflowError:
+                pass  # reported with the full message below
         return self._apply(day, -1)
 
     def _apply(self, day: dt.date, sign: int) -> dt.date:
