@@ -2,7 +2,9 @@
 
 Conventions for Markdown pages (``README.md`` and ``docs/**/*.md``), in the
 order the fenced blocks appear on a page, one Python namespace per page and a
-fresh temporary working directory per page:
+fresh temporary working directory per page, holding a copy of the project's
+``examples/`` folder so that pages use ``examples/client.toml`` and the like
+as a reader in a checkout would:
 
 * ``python`` blocks are executed.
 * An ``output`` block right after a ``python`` block holds what that block
@@ -28,6 +30,7 @@ import io
 import pkgutil
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import traceback
@@ -226,6 +229,7 @@ def run_page(page: Path) -> None:
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every python and console block of a page runs, in order, and prints what the page shows."""
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "100")
     run_page(page)

@@ -341,7 +341,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(
         prog="collagenplan",
-        description="Plan and validate microneedling treatment series from protocol files.",
+        description=(
+            "Plan, validate and export microneedling treatment series from protocol files, "
+            "and project clinic capacity."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"collagenplan {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

@@ -1,4 +1,4 @@
-"""JSON documents: a versioned, lossless text form of plans, reports and protocols.
+"""JSON documents: a versioned, lossless text form of plans, reports, protocols and screenings.
 
 Every document is one JSON object whose ``"schema"`` key names what it holds
 and the version of its layout, ``"collagenplan/<kind>/<version>"``::
@@ -77,8 +77,8 @@ class _Kind:
 
 _BY_NAME: dict[str, _Kind] = {}
 _BY_CLASS: dict[type, _Kind] = {}
-# Kinds defined by modules that may not be installed in every build; they are
-# imported the first time a document needs them.
+# Kinds whose modules are imported the first time a document needs them,
+# rather than when this module loads.
 _LAZY: dict[str, tuple[str, str]] = {
     "collagenplan/screening/1": ("collagenplan.screening", "Screening"),
 }
@@ -402,7 +402,7 @@ def to_jsonable(obj: object) -> dict[str, Any]:
 
 def to_json(obj: object, *, indent: int | None = 2) -> str:
     """Write a :class:`~collagenplan.Plan`, :class:`~collagenplan.Report`,
-    :class:`~collagenplan.Protocol` (or another registered kind) as JSON text.
+    :class:`~collagenplan.Protocol` or :class:`~collagenplan.Screening` as JSON text.
 
     ``from_json(to_json(x)) == x`` for every value the library can produce.
 
