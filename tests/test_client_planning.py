@@ -76,10 +76,12 @@ def test_planning_error_leads_with_the_open_ended_reason() -> None:
     assert [v.code for v in info.value.violations] == ["deferred", "contraindicated"]  # type: ignore[attr-defined]
 
 
-def test_ongoing_retinoid_keeps_dates_and_adds_milestones() -> None:
-    """An exposure paused around sessions leaves the dates alone and adds stop/resume tasks."""
+def test_ongoing_retinoid_keeps_spacing_and_adds_milestones() -> None:
+    """An exposure paused around sessions adds stop/resume tasks; only the first session
+    waits until its stop reminder can be acted on from the plan's start."""
     result = _plan(cp.Client(medications=[Med("topical-retinoid")]))
-    assert result.dates == PLAIN.dates
+    shifted = cp.plan(FACIAL, start=START + dt.timedelta(days=5))
+    assert result.dates == shifted.dates
     assert result.problems == ()
     for session in result.sessions:
         tasks = {(m.kind, m.subject): m.start for m in session.milestones}
@@ -314,3 +316,13 @@ def test_validate_rejects_a_non_client() -> None:
     """A client that is not a Client is an InputError, even for an empty calendar."""
     with pytest.raises(cp.InputError, match="must be a Client"):
         cp.validate(FACIAL, [], client="client.toml")  # type: ignore[arg-type]
+
+
+def test_first_session_waits_for_antiviral_lead_in() -> None:
+    """No lead-in task of a new plan is dated before its start."""
+    result = _plan(cp.Client(conditions=[Cond("cold-sore-history")]))
+    first = result.sessions[0]
+    starts = [m.start for m in first.milestones if m.kind in ("start", "stop")]
+    assert starts
+    assert min(starts) == START
+    assert first.date == START + dt.timedelta(days=2)

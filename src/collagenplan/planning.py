@@ -228,7 +228,7 @@ def plan(
     checks: list[DateCheck] = []
     first_day = start
     if client is not None:
-        first_day = screening.client_start(client, protocol, start)
+        first_day = screening.client_start(client, protocol, start, lead_in=not history)
         checks += screening.date_checks(protocol, client)
     days = ClinicDays(clinic, protocol) if clinic is not None else None
     if days is not None:

@@ -526,8 +526,15 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
 # ------------------------------------------------- planning and validation
 
 
-def client_start(client: Client, protocol: Protocol, start: dt.date) -> dt.date:
+def client_start(
+    client: Client, protocol: Protocol, start: dt.date, *, lead_in: bool = True
+) -> dt.date:
     """The first day a plan from ``start`` may place its first session.
+
+    With ``lead_in``, the first session also waits until its lead-in tasks
+    (stopping an exposure, starting a prophylaxis) fall on or after ``start``.
+    Re-planning a series in progress turns it off: the client is already
+    following the pauses around sessions.
 
     Raises:
         PlanningError: the client is contraindicated on ``start``, or a
@@ -535,7 +542,9 @@ def client_start(client: Client, protocol: Protocol, start: dt.date) -> dt.date:
     """
     result = screen(client, protocol, on=start)
     if result.earliest_start is not None:
-        return result.earliest_start
+        if not lead_in:
+            return result.earliest_start
+        return _reminders_ready(protocol, client, start, result.earliest_start)
     blocking = [r for r in result.reasons if r.code != "needs-review"]
     violations = tuple(
         Violation(
@@ -558,6 +567,25 @@ def client_start(client: Client, protocol: Protocol, start: dt.date) -> dt.date:
         f"cannot plan {protocol.id!r} from {start}: {verdict}: {headline.message}",
         violations,
     )
+
+
+def _reminders_ready(protocol: Protocol, client: Client, start: dt.date, day: dt.date) -> dt.date:
+    """The first day from ``day`` whose lead-in tasks can still be done from ``start``.
+
+    A session on ``day`` may ask the client to stop an exposure or start a
+    prophylaxis some days before; when that day is before ``start`` (the day
+    the plan is made), nobody can act on it, so the first session waits.
+    """
+    for _ in range(32):  # each round moves past one late task; a few suffice
+        late = [
+            m.start
+            for m in milestones(protocol, client, day)
+            if m.kind in ("stop", "start") and m.start < start
+        ]
+        if not late:
+            return day
+        day += start - min(late)
+    return day
 
 
 def date_checks(protocol: Protocol, client: Client) -> list[DateCheck]:
