@@ -151,3 +151,26 @@ def test_python_dash_m_entry_point() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("course") == 12
+
+
+def test_next_due_json_is_plain_data(capsys: pytest.CaptureFixture[str]) -> None:
+    """next-due --format json prints the NextDue fields with ISO dates."""
+    code, out, _ = run(
+        capsys,
+        "next-due",
+        "facial-series",
+        "--today",
+        "2027-02-16",
+        "--done",
+        "2027-01-05",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["status"] == "due"
+    assert (data["earliest"], data["latest"], data["last_done"]) == (
+        "2027-02-02",
+        "2027-02-16",
+        "2027-01-05",
+    )

@@ -359,7 +359,7 @@ def test_register_rejects_clashes(name: str, cls: type, words: str) -> None:
 
 
 def test_screening_is_registered_when_its_module_exists() -> None:
-    """The screening schema is resolved lazily: present exactly when the module is."""
+    """Screenings are a registered document kind."""
     import importlib.util
 
     available = importlib.util.find_spec("collagenplan.screening") is not None

@@ -13,15 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import attrs
-
 from . import __version__
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
-from .durations import Duration
 from .errors import CollagenPlanError, InputError
 from .exporters import schemas, to_csv, to_fhir, to_ics, to_json
+from .exporters.json_ import to_plain
 from .living import NextDue, next_due
 from .planning import plan
 from .protocols import (
@@ -70,22 +68,6 @@ def _client(path: str | None) -> Client | None:
     return None if path is None else load_client(path)
 
 
-def jsonable(value: object) -> object:
-    """Turn library values into plain JSON-compatible data."""
-    if isinstance(value, Duration):
-        return str(value)
-    cls = type(value)
-    if attrs.has(cls):
-        return {f.name: jsonable(getattr(value, f.name)) for f in attrs.fields(cls)}
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return value
-
-
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
@@ -104,7 +86,7 @@ def _json_text(data: object) -> str:
     """A collagenplan JSON document for registered kinds, plain JSON otherwise."""
     if type(data) in schemas().values():
         return to_json(data)
-    return json.dumps(jsonable(data), indent=2, ensure_ascii=False)
+    return json.dumps(to_plain(data), indent=2, ensure_ascii=False)
 
 
 def _emit(fmt: str, data: object, text: Callable[[], str]) -> None:

@@ -26,7 +26,6 @@ key path (``sessions[2].window.latest``).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import re
 import typing
@@ -50,6 +49,7 @@ from ..protocols.formatting import protocol_to_dict
 from ..protocols.loader import protocol_from_dict
 from ..protocols.model import Protocol
 from ..results import Plan, Report
+from ..screening import Screening
 
 __all__ = ["from_json", "register", "schema_for", "schemas", "to_json", "to_jsonable"]
 
@@ -77,16 +77,17 @@ class _Kind:
 
 _BY_NAME: dict[str, _Kind] = {}
 _BY_CLASS: dict[type, _Kind] = {}
-# Kinds whose modules are imported the first time a document needs them,
-# rather than when this module loads.
-_LAZY: dict[str, tuple[str, str]] = {
-    "collagenplan/screening/1": ("collagenplan.screening", "Screening"),
-}
 _SCHEMA = re.compile(r"collagenplan/[a-z][a-z0-9-]*/[1-9][0-9]*")
 
 
 def register(
-    schema: str, cls: type, *, derived: tuple[str, ...] = (), omit: tuple[str, ...] = ()
+    schema: str,
+    cls: type,
+    *,
+    derived: tuple[str, ...] = (),
+    omit: tuple[str, ...] = (),
+    dump: Callable[[Any], dict[str, Any]] | None = None,
+    load: Callable[[dict[str, Any]], Any] | None = None,
 ) -> None:
     """Make ``cls`` (an ``attrs`` class) readable and writable as ``schema``.
 
@@ -98,6 +99,8 @@ def register(
             schema key; on reading they are optional and must agree.
         omit: fields left out of the document because the schema version
             implies them (they must have defaults).
+        dump: writes the document body, instead of the generic converter.
+        load: reads the document body back, instead of the generic converter.
 
     Raises:
         SchemaError: a malformed name, a class that is not ``attrs``, or a
@@ -112,16 +115,9 @@ def register(
         raise SchemaError(f"schema {schema!r} is already registered for {known.cls.__name__}")
     if cls in _BY_CLASS and _BY_CLASS[cls].schema != schema:
         raise SchemaError(f"{cls.__name__} is already registered as {_BY_CLASS[cls].schema!r}")
-    kind = _Kind(schema, cls, derived, omit)
+    kind = _Kind(schema, cls, derived, omit, dump, load)
     _BY_NAME[schema] = kind
     _BY_CLASS[cls] = kind
-
-
-register("collagenplan/plan/1", Plan, derived=("ok",))
-register("collagenplan/report/1", Report, derived=("ok",))
-# A protocol's own ``schema`` field (the protocol file schema) is the version
-# number of this document kind, so it is not written twice.
-register("collagenplan/protocol/1", Protocol, omit=("schema",))
 
 
 def _protocol_body(protocol: Protocol) -> dict[str, Any]:
@@ -135,29 +131,23 @@ def _protocol_from_body(body: dict[str, Any]) -> Protocol:
         raise SchemaError(err.problem, path=err.path) from None
 
 
-# A protocol document is exactly a protocol file in JSON (with its schema
-# named as a document kind), so a file and an export are one format: what
-# to_json writes, load_protocol reads, and the other way round.
-_BY_CLASS[Protocol] = _BY_NAME["collagenplan/protocol/1"] = attrs.evolve(
-    _BY_NAME["collagenplan/protocol/1"], dump=_protocol_body, load=_protocol_from_body
+register("collagenplan/plan/1", Plan, derived=("ok",))
+register("collagenplan/report/1", Report, derived=("ok",))
+register("collagenplan/screening/1", Screening)
+# A protocol document is exactly a protocol file in JSON, its schema named as a
+# document kind instead of the file's schema number: what to_json writes,
+# load_protocol reads, and the other way round.
+register(
+    "collagenplan/protocol/1",
+    Protocol,
+    omit=("schema",),
+    dump=_protocol_body,
+    load=_protocol_from_body,
 )
-
-
-def _load_lazy() -> None:
-    for name, (module, attr) in list(_LAZY.items()):
-        try:
-            cls = getattr(importlib.import_module(module), attr)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:  # the module exists but is broken: say so
-                raise
-            continue
-        del _LAZY[name]
-        register(name, cls)
 
 
 def schemas() -> dict[str, type]:
     """Every schema name this installation reads and writes, with its class."""
-    _load_lazy()
     return {name: kind.cls for name, kind in sorted(_BY_NAME.items())}
 
 
@@ -167,7 +157,6 @@ def schema_for(cls: type) -> str:
     Raises:
         SchemaError: ``cls`` has no registered schema.
     """
-    _load_lazy()
     kind = _BY_CLASS.get(cls)
     if kind is None:
         names = ", ".join(k.cls.__name__ for k in _BY_NAME.values())
@@ -400,6 +389,12 @@ def to_jsonable(obj: object) -> dict[str, Any]:
     return doc
 
 
+def to_plain(value: object) -> Any:
+    """Any library value (attrs classes, dates, durations, containers) as plain
+    JSON-ready data, with the same conventions as the documents but no schema."""
+    return _converter.unstructure(value)
+
+
 def to_json(obj: object, *, indent: int | None = 2) -> str:
     """Write a :class:`~collagenplan.Plan`, :class:`~collagenplan.Report`,
     :class:`~collagenplan.Protocol` or :class:`~collagenplan.Screening` as JSON text.
@@ -451,7 +446,6 @@ def from_json(text: str | bytes | Mapping[str, Any], expect: type[T] | None = No
             else "is required (a collagenplan document names its schema)",
             path="schema",
         )
-    _load_lazy()
     kind = _BY_NAME.get(schema)
     if kind is None:
         known = ", ".join(sorted(_BY_NAME))
