@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -19,6 +19,7 @@ from .errors import InputError
 
 __all__ = [
     "Validator",
+    "date_problem",
     "is_bool",
     "is_date",
     "is_duration",
@@ -28,6 +29,7 @@ __all__ = [
     "is_str",
     "is_tuple_of",
     "one_of",
+    "require_date",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -92,13 +94,30 @@ def is_duration(error: type[InputError]) -> Validator:
     )
 
 
-def is_date(error: type[InputError]) -> Validator:
-    def test(value: Any) -> str | None:
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            return f"must be a datetime.date, got {_typename(value)}"
-        return None
+def date_problem(value: object) -> str | None:
+    """The one date policy: a ``datetime.date`` and nothing else.
 
-    return _make(error, test)
+    A ``datetime`` is a ``date`` subclass, but taking one where a day is meant
+    would silently drop its time (and time zone), so it is refused everywhere
+    a date is expected: arguments, attrs fields and documents alike.
+    """
+    if isinstance(value, dt.datetime):
+        return f"must be a datetime.date, got a date-time {value.isoformat()}"
+    if not isinstance(value, dt.date):
+        return f"must be a datetime.date, got {_typename(value)}"
+    return None
+
+
+def require_date(value: object, path: str, error: type[InputError] = InputError) -> dt.date:
+    """Return ``value`` if it is a plain date, else raise ``error`` at ``path``."""
+    problem = date_problem(value)
+    if problem is not None:
+        raise error(problem, path=path)
+    return cast(dt.date, value)
+
+
+def is_date(error: type[InputError]) -> Validator:
+    return _make(error, date_problem)
 
 
 def one_of(error: type[InputError], options: tuple[str, ...]) -> Validator:
