@@ -13,7 +13,7 @@ import vobject
 from hypothesis import given, settings
 
 import collagenplan as cp
-from tests.strategies_exporters import plans
+from tests.strategies import plans
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
