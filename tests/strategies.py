@@ -135,6 +135,7 @@ def _phases(draw: st.DrawFn, name: str, repeat: bool) -> cp.Phase:
 
 
 def _one_unit(kind: str, amount: int) -> cp.Duration:
+    """``amount`` months if ``kind`` is ``m``, else ``amount`` days."""
     return cp.Duration(months=amount) if kind == "m" else cp.Duration(days=amount)
 
 
@@ -166,6 +167,7 @@ def _ruled_phases(draw: st.DrawFn, name: str, repeat: bool) -> cp.Phase:
 
 
 def _unique(strategy: st.SearchStrategy[object], key: str) -> st.SearchStrategy[list[object]]:
+    """Up to three values of ``strategy`` with distinct ``key`` attributes."""
     return st.lists(strategy, max_size=3, unique_by=lambda x: getattr(x, key))
 
 
@@ -181,7 +183,6 @@ def _plain_protocols(draw: st.DrawFn, late: bool) -> cp.Protocol:
     n = draw(st.integers(1, 3))
     repeat_last = draw(st.booleans())
     built = tuple(draw(_phases(f"phase-{i}", repeat=repeat_last and i == n - 1)) for i in range(n))
-    extra = {"late": draw(_late_policies)} if late else {}
     return cp.Protocol(
         id=draw(kebab),
         name=draw(st.text(min_size=1, max_size=20).filter(str.strip)),
@@ -202,7 +203,7 @@ def _plain_protocols(draw: st.DrawFn, late: bool) -> cp.Protocol:
                 )
             )
         ),
-        **extra,
+        late=draw(_late_policies) if late else cp.LatePolicy(),
     )
 
 
@@ -552,6 +553,7 @@ _days = dates(dt.date(2000, 1, 1), dt.date(2080, 12, 31))
 
 @st.composite
 def _windows(draw: st.DrawFn) -> cp.Window:
+    """A window of up to 30 days each side of its target, maybe open-ended."""
     earliest = draw(_days)
     target = earliest + dt.timedelta(days=draw(st.integers(0, 30)))
     latest = draw(st.none() | st.integers(0, 30).map(lambda n: target + dt.timedelta(days=n)))
