@@ -77,8 +77,10 @@ def test_planning_error_leads_with_the_open_ended_reason() -> None:
 
 
 def test_ongoing_retinoid_keeps_spacing_and_adds_milestones() -> None:
-    """An exposure paused around sessions adds stop/resume tasks; only the first session
-    waits until its stop reminder can be acted on from the plan's start."""
+    """An exposure paused around sessions adds stop/resume tasks; only the first session waits.
+
+    It waits until its stop reminder can be acted on from the plan's start.
+    """
     result = _plan(cp.Client(medications=[Med("topical-retinoid")]))
     shifted = cp.plan(FACIAL, start=START + dt.timedelta(days=5))
     assert result.dates == shifted.dates

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import collagenplan as cp
 from collagenplan.screening import milestones
-from tests.strategies_clients import BASE, clients, days_around, protocols, protocols_and_clients
+from tests.strategies import BASE, clients, days_around, protocols, protocols_and_clients
 
 CLIENT_CODES = {
     "washout",
@@ -82,7 +82,7 @@ def test_earliest_start_is_the_first_clear_day(
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=st.data(), protocol=protocols(), day=days_around(BASE, 400, 400))
+@given(data=st.data(), protocol=protocols(catalogue=True), day=days_around(BASE, 400, 400))
 def test_milestones_surround_the_session(
     data: st.DataObject, protocol: cp.Protocol, day: dt.date
 ) -> None:

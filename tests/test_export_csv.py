@@ -13,7 +13,7 @@ from hypothesis import given, settings
 
 import collagenplan as cp
 from collagenplan.exporters import MILESTONE_COLUMNS, SESSION_COLUMNS
-from tests.strategies_exporters import plans
+from tests.strategies import plans
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 

