@@ -27,7 +27,7 @@ import types
 import typing
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -44,6 +44,7 @@ HINT = "collagenplan.hint"
 READ = "collagenplan.read"
 """Field metadata: ``False`` for a field never read from data (a live hook)."""
 
+T = TypeVar("T")
 Hook = Callable[[object, "Reader"], Any]
 """Reads one raw value; raises InputError with a path relative to that value."""
 
@@ -69,7 +70,7 @@ def _hints(cls: type) -> dict[str, Any]:
 def _fields(cls: type) -> dict[str, attrs.Attribute[Any]]:
     """The readable fields of ``cls`` by file key."""
     return {
-        a.metadata.get(KEY, a.alias): a
+        a.metadata.get(KEY, str(a.alias)): a
         for a in attrs.fields(cls)
         if a.init and a.metadata.get(READ, True)
     }
@@ -109,9 +110,7 @@ class Reader:
 
     # ------------------------------------------------------------ documents
 
-    def document(
-        self, data: object, cls: type, *, schema: int, also: tuple[str, ...] = ()
-    ) -> Any:
+    def document(self, data: object, cls: type, *, schema: int, also: tuple[str, ...] = ()) -> Any:
         """Read a whole file: check its required ``schema`` key once, then read ``cls``.
 
         ``also`` are other accepted spellings of the schema (a document kind).
@@ -142,12 +141,12 @@ class Reader:
         if unknown:
             raise self.fail(f"unknown key (allowed here: {', '.join(names)})", unknown[0])
 
-    def build(self, cls: type, data: object, *, allowed: tuple[str, ...] = ()) -> Any:
+    def build(self, cls: type[T], data: object, *, allowed: tuple[str, ...] = ()) -> T:
         """Read the table ``data`` into ``cls``: present keys only, class defaults for the rest."""
         table = self.mapping(data)
         fields = _fields(cls)
         hints = _hints(cls)
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {}  # by the field's __init__ name (its alias)
         for key, field in fields.items():
             if key not in table:
                 if field.default is attrs.NOTHING:
@@ -156,9 +155,9 @@ class Reader:
             hook = self.hooks.get((cls, field.name))
             try:
                 if hook is not None:
-                    kwargs[field.alias] = hook(table[key], self)
+                    kwargs[str(field.alias)] = hook(table[key], self)
                 else:
-                    kwargs[field.alias] = self.read(table[key], hints[field.name])
+                    kwargs[str(field.alias)] = self.read(table[key], hints[field.name])
             except InputError as err:
                 raise self._at(err, key) from None
         self.check_keys(table, [*fields, *allowed])

@@ -39,9 +39,9 @@ from .._fields import (
     relocated,
     to_tuple,
 )
+from ..documents import from_json
 from ..durations import Duration
 from ..errors import InputError, ProtocolError, ScenarioError, UnknownProtocolError
-from ..exporters.json_ import from_json
 from ..protocols import Phase, get_protocol, load_protocol
 from ..protocols import Protocol as TreatmentProtocol
 from ..results import Plan
