@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import re
 import types
 import typing
 import zoneinfo
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -62,9 +62,15 @@ def step(key: str | int, rest: str = "") -> str:
     return head + (rest if rest.startswith("[") else "." + rest)
 
 
-@functools.cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The resolved field types of ``cls`` (computed once per class)."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = typing.get_type_hints(cls)
+    return found
 
 
 def _fields(cls: type) -> dict[str, attrs.Attribute[Any]]:
@@ -108,9 +114,19 @@ class Reader:
     def _at(self, err: InputError, key: str | int) -> InputError:
         return self.error(err.problem, path=step(key, err.path), source=err.source, line=err.line)
 
+    @contextmanager
+    def at(self, key: str | int) -> Iterator[None]:
+        """Re-raise any :class:`InputError` inside the block as this format's, under ``key``."""
+        try:
+            yield
+        except InputError as err:
+            raise self._at(err, key) from None
+
     # ------------------------------------------------------------ documents
 
-    def document(self, data: object, cls: type, *, schema: int, also: tuple[str, ...] = ()) -> Any:
+    def document(
+        self, data: object, cls: type[T], *, schema: int, also: tuple[str, ...] = ()
+    ) -> T:
         """Read a whole file: check its required ``schema`` key once, then read ``cls``.
 
         ``also`` are other accepted spellings of the schema (a document kind).
@@ -153,18 +169,14 @@ class Reader:
                     raise self.fail(self._missing(key, field, table, fields), key)
                 continue
             hook = self.hooks.get((cls, field.name))
-            try:
+            with self.at(key):
                 if hook is not None:
                     kwargs[str(field.alias)] = hook(table[key], self)
                 else:
                     kwargs[str(field.alias)] = self.read(table[key], hints[field.name])
-            except InputError as err:
-                raise self._at(err, key) from None
         self.check_keys(table, [*fields, *allowed])
-        try:
+        with self.at(""):
             return cls(**kwargs)
-        except InputError as err:
-            raise self._at(err, "") from None
 
     @staticmethod
     def _missing(
@@ -222,10 +234,8 @@ class Reader:
             raise self.fail(f"must be an array of {_plural(item)}, got {_typename(value)}")
         out = []
         for i, element in enumerate(value):
-            try:
+            with self.at(i):
                 out.append(self.read(element, item))
-            except InputError as err:
-                raise self._at(err, i) from None
         return tuple(out)
 
 

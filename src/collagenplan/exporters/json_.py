@@ -1,4 +1,4 @@
-"""JSON documents, kept here for compatibility: the layer lives in :mod:`collagenplan.documents`."""
+"""JSON documents, re-exported for compatibility from :mod:`collagenplan.documents`."""
 
 from ..documents import (
     _BY_CLASS,
