@@ -17,9 +17,9 @@ from . import __version__
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
+from .documents import to_plain
 from .errors import CollagenPlanError, InputError
 from .exporters import schemas, to_csv, to_fhir, to_ics, to_json
-from .exporters.json_ import to_plain
 from .living import NextDue, next_due
 from .planning import plan
 from .protocols import (

@@ -255,7 +255,7 @@ def to_fhir(
         raise InputError(f"is not a CarePlan status: {careplan_status!r}", path="careplan_status")
     key = plan_key(plan, plan_id, client_name)
     title = protocol.name if protocol is not None else plan.protocol_id
-    minutes = protocol.session.chair_minutes if protocol is not None else default_minutes
+    minutes = (protocol.session.chair_minutes if protocol else None) or default_minutes
     entries: list[tuple[Json, str]] = []
 
     display = clean_text(client_name) if client_name else None

@@ -239,7 +239,7 @@ def to_ics(
         if text is not None and not isinstance(text, str):
             raise InputError(f"must be a string, got {type(text).__name__}", path=name)
     key = plan_key(plan, plan_id, client_name)
-    minutes_default = protocol.session.chair_minutes if protocol is not None else default_minutes
+    minutes_default = (protocol.session.chair_minutes if protocol else None) or default_minutes
     title = protocol.name if protocol is not None else plan.protocol_id
 
     cal = icalendar.Calendar()
