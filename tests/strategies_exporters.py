@@ -168,26 +168,30 @@ def windows(draw: st.DrawFn) -> cp.Window:
     return cp.Window(earliest=earliest, target=target, latest=latest)
 
 
-milestones = st.builds(
-    cp.Milestone,
-    kind=st.sampled_from(["stop", "resume", "start", "end", "aftercare"]) | text,
-    subject=kebab | text,
-    start=days,
-    end=st.none() | days,
-    note=note,
-    rule=st.none() | st.just("washouts[0]") | text,
+milestones = st.tuples(days, days).flatmap(
+    lambda pair: st.builds(
+        cp.Milestone,
+        kind=st.sampled_from(["stop", "resume", "start", "end", "aftercare"]) | text,
+        subject=kebab | text,
+        start=st.just(min(pair)),
+        end=st.none() | st.just(max(pair)),  # a milestone never ends before it starts
+        note=note,
+        rule=st.none() | st.just("washouts[0]") | text,
+    )
 )
 
-violations = st.builds(
-    cp.Violation,
-    code=st.sampled_from(sorted(cp.CODES)),
-    severity=st.sampled_from(["error", "warning"]),
-    message=text,
-    session=st.none() | st.integers(1, 20),
-    date=st.none() | days,
-    rule=st.none() | text,
-    expected=st.none() | windows(),
-    gap_days=st.none() | st.integers(-400, 400),
+violations = st.sampled_from(sorted(cp.CODES)).flatmap(
+    lambda code: st.builds(
+        cp.Violation,
+        code=st.just(code),
+        severity=st.just(cp.CODES[code].severity),
+        message=text,
+        session=st.none() | st.integers(1, 20),
+        date=st.none() | days,
+        rule=st.none() | text,
+        expected=st.none() | windows(),
+        gap_days=st.none() | st.integers(-400, 400),
+    )
 )
 
 
@@ -229,7 +233,7 @@ def plans(draw: st.DrawFn, protocol: st.SearchStrategy[cp.Protocol] | None = Non
     plan = cp.plan(chosen, start=start, sessions=sessions, horizon=horizon)
     sessions_out = tuple(draw(timed(s)) for s in plan.sessions)
     problems = tuple(draw(st.lists(violations, max_size=3)))
-    return attrs.evolve(plan, sessions=sessions_out, problems=plan.problems + problems)
+    return attrs.evolve(plan, sessions=sessions_out, violations=plan.violations + problems)
 
 
 @st.composite

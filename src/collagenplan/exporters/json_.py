@@ -131,7 +131,35 @@ def _protocol_from_body(body: dict[str, Any]) -> Protocol:
         raise SchemaError(err.problem, path=err.path) from None
 
 
-register("collagenplan/plan/1", Plan, derived=("ok",))
+# Plan.violations was Plan.problems before; plan/1 documents keep the key
+# "problems", so documents written before and after the rename read alike.
+_PLAN_KEYS = {"violations": "problems"}
+
+
+def _plan_body(plan: Plan) -> dict[str, Any]:
+    body: dict[str, Any] = _converter.unstructure(plan)
+    return {_PLAN_KEYS.get(k, k): v for k, v in body.items()}
+
+
+def _plan_from_body(body: dict[str, Any]) -> Plan:
+    allowed = [_PLAN_KEYS.get(a.name, a.name) for a in attrs.fields(Plan)]
+    unknown = sorted(k for k in body if k not in allowed)
+    if unknown:
+        raise SchemaError(f"unknown key (allowed here: {', '.join(allowed)})", path=unknown[0])
+    fields = {new: old for old, new in _PLAN_KEYS.items()}
+    try:
+        plan: Plan = _converter.structure({fields.get(k, k): v for k, v in body.items()}, Plan)
+    except Exception as exc:  # cattrs wraps everything; _locate unwraps it
+        error = _locate(exc, "")
+        path = error.path
+        for old, new in _PLAN_KEYS.items():
+            if path == old or path.startswith((f"{old}[", f"{old}.")):
+                path = new + path[len(old) :]
+        raise SchemaError(error.problem, path=path) from None
+    return plan
+
+
+register("collagenplan/plan/1", Plan, derived=("ok",), dump=_plan_body, load=_plan_from_body)
 register("collagenplan/report/1", Report, derived=("ok",))
 register("collagenplan/screening/1", Screening)
 # A protocol document is exactly a protocol file in JSON, its schema named as a
