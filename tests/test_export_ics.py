@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zoneinfo
+from typing import Any
 
 import attrs
 import icalendar
@@ -413,3 +414,13 @@ def test_random_plans_read_back_in_both_readers(plan: cp.Plan) -> None:
             assert b.dtstart.value.astimezone(dt.UTC) == expected
             assert a.decoded("dtstart").astimezone(dt.UTC) == expected
         assert len(list(a.walk("VALARM"))) == len(session.milestones)
+
+
+@pytest.mark.parametrize("export", [cp.to_ics, cp.to_fhir])
+@pytest.mark.parametrize(("minutes", "words"), [(0, "at least 1"), ("60", "whole number")])
+def test_bad_default_minutes_are_refused(export: Any, minutes: object, words: str) -> None:
+    """default_minutes is checked once, as an argument, by the shared session view."""
+    plan = cp.plan(cp.get_protocol("facial-series"), start=dt.date(2027, 3, 22))
+    with pytest.raises(cp.InputError, match=words) as info:
+        export(plan, default_minutes=minutes)
+    assert info.value.path == "default_minutes"
