@@ -560,26 +560,30 @@ def _windows(draw: st.DrawFn) -> cp.Window:
     return cp.Window(earliest=earliest, target=target, latest=latest)
 
 
-_milestones = st.builds(
-    cp.Milestone,
-    kind=st.sampled_from(["stop", "resume", "start", "end", "aftercare"]) | texts,
-    subject=kebabs(part=4) | texts,
-    start=_days,
-    end=st.none() | _days,
-    note=_notes,
-    rule=st.none() | st.just("washouts[0]") | texts,
+_milestones = st.tuples(_days, _days).flatmap(
+    lambda pair: st.builds(
+        cp.Milestone,
+        kind=st.sampled_from(["stop", "resume", "start", "end", "aftercare"]) | texts,
+        subject=kebabs(part=4) | texts,
+        start=st.just(min(pair)),
+        end=st.none() | st.just(max(pair)),  # a milestone never ends before it starts
+        note=_notes,
+        rule=st.none() | st.just("washouts[0]") | texts,
+    )
 )
 
-_violations = st.builds(
-    cp.Violation,
-    code=st.sampled_from(sorted(cp.CODES)),
-    severity=st.sampled_from(["error", "warning"]),
-    message=texts,
-    session=st.none() | st.integers(1, 20),
-    date=st.none() | _days,
-    rule=st.none() | texts,
-    expected=st.none() | _windows(),
-    gap_days=st.none() | st.integers(-400, 400),
+_violations = st.sampled_from(sorted(cp.CODES)).flatmap(
+    lambda code: st.builds(
+        cp.Violation,
+        code=st.just(code),
+        severity=st.just(cp.CODES[code].severity),  # the registry fixes each code's severity
+        message=texts,
+        session=st.none() | st.integers(1, 20),
+        date=st.none() | _days,
+        rule=st.none() | texts,
+        expected=st.none() | _windows(),
+        gap_days=st.none() | st.integers(-400, 400),
+    )
 )
 
 
@@ -612,7 +616,7 @@ def plans(draw: st.DrawFn, protocol: st.SearchStrategy[cp.Protocol] | None = Non
 
     What the clinic layer and history add (appointment times in IANA and
     fixed-offset zones, chair minutes, practitioners, statuses, milestones,
-    problems) is drawn too, so the exporters see every kind of value the
+    violations) is drawn too, so the exporters see every kind of value the
     library can produce. ``protocol`` defaults to ``protocols(rules=True,
     late=True)`` or a catalogue protocol.
     """
@@ -628,8 +632,8 @@ def plans(draw: st.DrawFn, protocol: st.SearchStrategy[cp.Protocol] | None = Non
         sessions = draw(st.integers(c.min, c.max))
     plan = cp.plan(chosen, start=start, sessions=sessions, horizon=horizon)
     sessions_out = tuple(draw(_timed(s)) for s in plan.sessions)
-    problems = tuple(draw(st.lists(_violations, max_size=3)))
-    return attrs.evolve(plan, sessions=sessions_out, problems=plan.problems + problems)
+    extra = tuple(draw(st.lists(_violations, max_size=3)))
+    return attrs.evolve(plan, sessions=sessions_out, violations=plan.violations + extra)
 
 
 @st.composite

@@ -47,7 +47,7 @@ def _plan() -> cp.Plan:
         ),
     )
     problem = cp.Violation(code="washout", severity="error", message="x", session=1)
-    return attrs.evolve(plan, sessions=(first, *plan.sessions[1:]), problems=(problem,))
+    return attrs.evolve(plan, sessions=(first, *plan.sessions[1:]), violations=(problem,))
 
 
 def test_session_table_header_and_values() -> None:

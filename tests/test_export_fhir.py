@@ -187,7 +187,7 @@ def test_problems_become_careplan_notes() -> None:
         session=2,
         message="The clinic is closed on 2027-04-26.",
     )
-    plan = attrs.evolve(_plan(), problems=(problem,))
+    plan = attrs.evolve(_plan(), violations=(problem,))
     bundle = cp.to_fhir(plan)
     check_bundle(bundle)
     careplan = _resources(bundle, "CarePlan")[0]

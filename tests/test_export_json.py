@@ -289,7 +289,7 @@ def test_keys_with_defaults_may_be_left_out() -> None:
     )
     plan = cp.from_json(text, cp.Plan)
     assert plan.sessions[0].status == "planned"
-    assert plan.problems == ()
+    assert plan.violations == ()
 
 
 def test_to_json_refuses_unregistered_values() -> None:

@@ -35,7 +35,7 @@ def test_history_is_kept_and_the_rest_re_anchored() -> None:
     assert third.window.earliest == D(2027, 1, 27)  # 2026-12-30 + 4w
     assert third.date == D(2027, 2, 3)  # + 5w
     assert [s.phase for s in result.sessions] == ["series", "series", "series", "touch-up"]
-    assert result.problems == ()
+    assert result.violations == ()
     assert cp.validate(FACIAL, result).ok
 
 
@@ -49,7 +49,7 @@ def test_missed_session_then_replan() -> None:
     second = again.sessions[1]
     assert second.window.target == D(2027, 1, 5)  # still anchored on the done session
     assert second.date == D(2027, 1, 8)  # the nearest date to the target from today
-    assert again.problems == ()
+    assert again.violations == ()
     assert len(again.sessions) == len(original.sessions)
 
 
@@ -123,8 +123,8 @@ def test_gap_beyond_max_continue_policy() -> None:
     assert [s.phase for s in result.sessions] == ["series"] * 3
     late = result.sessions[1]
     assert late.date == D(2027, 4, 1)
-    assert [(v.code, v.session) for v in result.problems] == [("interval-too-long", 2)]
-    assert "late" in result.problems[0].message
+    assert [(v.code, v.session) for v in result.violations] == [("interval-too-long", 2)]
+    assert "late" in result.violations[0].message
     assert result.sessions[2].window.earliest == D(2027, 4, 29)  # re-anchored on the late one
     report = cp.validate(p, result)
     assert report.codes == ("interval-too-long",)
@@ -139,7 +139,7 @@ def test_gap_beyond_max_restart_policy() -> None:
     restarted = result.sessions[2]
     assert restarted.date == D(2027, 6, 1)
     assert restarted.window.latest is None  # a fresh series start
-    assert [(v.code, v.severity, v.session) for v in result.problems] == [
+    assert [(v.code, v.severity, v.session) for v in result.violations] == [
         ("series-restarted", "warning", 3)
     ]
     assert result.ok
@@ -152,7 +152,7 @@ def test_restart_policy_within_the_limit_continues() -> None:
     """restart: a late gap shorter than restart_after is flagged like continue."""
     p = protocol(sessions=3, late=RESTART)
     result = cp.plan(p, start=D(2027, 3, 1), history=[done(D(2027, 1, 4))])  # 8 weeks
-    assert [v.code for v in result.problems] == ["interval-too-long"]
+    assert [v.code for v in result.violations] == ["interval-too-long"]
     assert len(result.sessions) == 3
 
 

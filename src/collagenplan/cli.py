@@ -169,8 +169,8 @@ def _plan_text(result: Plan) -> str:
     ]
     if tasks:
         out += "\n\n" + _table(["#", "date", "milestone", "subject", "until"], tasks)
-    if result.problems:
-        out += "\n\n" + _violations_text(result.problems)
+    if result.violations:
+        out += "\n\n" + _violations_text(result.violations)
     return out
 
 

@@ -11,7 +11,7 @@ The rules (see ``docs/design.md``):
   ``horizon`` (once when there is no horizon).
 * When a window holds no allowed date, the session goes on the nearest
   allowed date after the window and a violation is recorded in
-  ``Plan.problems`` (or :class:`~collagenplan.errors.PlanningError` is raised
+  ``Plan.violations`` (or :class:`~collagenplan.errors.PlanningError` is raised
   with ``strict=True``).
 """
 
@@ -205,7 +205,7 @@ def plan(
         strict: raise :class:`PlanningError` instead of returning a plan with problems.
 
     Returns:
-        A :class:`Plan`; ``plan.problems`` lists what could not be satisfied.
+        A :class:`Plan`; ``plan.violations`` lists what could not be satisfied.
 
     Raises:
         ProtocolError: ``sessions`` is outside the phase's range.
@@ -311,7 +311,7 @@ def plan(
         protocol_id=protocol.id,
         start=start,
         sessions=assign_appointments(days, planned) if days is not None else tuple(planned),
-        problems=tuple(problems),
+        violations=tuple(problems),
         horizon=horizon,
     )
     if strict and not result.ok:

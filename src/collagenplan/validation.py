@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from . import screening
+from ._checks import require_date
 from .clients import Client
 from .clinics import Clinic, ClinicDays, clinic_violations
 from .errors import DurationError, InputError
@@ -46,10 +47,9 @@ def _entries(calendar: object, protocol: Protocol) -> list[tuple[dt.date, int | 
         if isinstance(item, Visit):
             if item.status in _COUNTED:
                 out.append((item.date, None, item.status))
-        elif isinstance(item, dt.datetime):
-            out.append((item.date(), None, "done"))
         elif isinstance(item, dt.date):
-            out.append((item, None, "done"))
+            # The one date policy: a date-time is refused, not truncated.
+            out.append((require_date(item, f"calendar[{i}]"), None, "done"))
         else:
             raise InputError(
                 f"must be a datetime.date or a Visit, got {type(item).__name__} {item!r}",
@@ -208,7 +208,8 @@ def validate(
         A :class:`Report`; ``report.ok`` is true when no violation is an error.
 
     Raises:
-        InputError: the calendar holds something that is not a date or a Visit.
+        InputError: the calendar holds something that is not a date or a Visit
+            (a ``datetime`` is refused too: pass its ``.date()``).
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
