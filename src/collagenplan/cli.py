@@ -17,7 +17,7 @@ from . import __version__
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
-from .errors import CollagenPlanError, InputError
+from .errors import CollagenPlanError, InputError, PlanningError
 from .exporters import schemas, to_csv, to_fhir, to_ics, to_json
 from .exporters.json_ import to_plain
 from .living import NextDue, next_due
@@ -401,12 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    except CollagenPlanError as exc:
-        if isinstance(exc, InputError) or not hasattr(exc, "violations"):
-            print(f"collagenplan: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    except PlanningError as exc:  # the calendar cannot be made: like an invalid one
         print(f"collagenplan: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except CollagenPlanError as exc:  # bad input, unknown id, missing extra
+        print(f"collagenplan: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,7 +47,7 @@ from ._fields import (
     read_file,
     to_tuple,
 )
-from .errors import ClinicError
+from .errors import ClinicError, MissingHolidaysError
 from .protocols.model import Protocol as TreatmentProtocol
 from .results import Violation
 from .sessions import PlannedSession
@@ -258,7 +258,7 @@ def _holidays_module() -> Any:
     try:
         import holidays
     except ImportError:
-        raise E(
+        raise MissingHolidaysError(
             "public holidays need the optional 'holidays' package; "
             "install it with: pip install 'collagenplan[holidays]'"
         ) from None
