@@ -10,27 +10,12 @@ problem is explained. Start with :func:`get_protocol` and :func:`plan`::
     ['2026-12-01', '2027-01-05', '2027-02-09', '2028-02-09']
 """
 
-from .capacity import (
-    CapacityRequirement,
-    DemandSamples,
-    Intake,
-    MissingExtraError,
-    OpeningCalendar,
-    PhaseRow,
-    Projection,
-    ProjectionRow,
-    Scenario,
-    Simulation,
-    SimulationDay,
-    SimulationWeek,
-    Supply,
-    load_scenario,
-    parse_scenario,
-    project,
-    required_capacity,
-    sample_demand,
-    simulate,
-)
+import contextlib as _contextlib
+import importlib as _importlib
+import typing as _typing
+
+import attrs as _attrs
+
 from .clients import (
     Client,
     ClientEvent,
@@ -60,20 +45,12 @@ from .errors import (
     CollagenPlanError,
     DurationError,
     InputError,
+    MissingExtraError,
     PlanningError,
     ProtocolError,
     ScenarioError,
     SchemaError,
     UnknownProtocolError,
-)
-from .exporters import (
-    from_json,
-    milestones_to_csv,
-    protocol_to_fhir,
-    to_csv,
-    to_fhir,
-    to_ics,
-    to_json,
 )
 from .living import NextDue, next_due, replan
 from .planning import plan
@@ -103,7 +80,79 @@ from .sessions import Milestone, PlannedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 
+if _typing.TYPE_CHECKING:
+    from .capacity import (
+        CapacityRequirement,
+        DemandSamples,
+        Intake,
+        OpeningCalendar,
+        PhaseRow,
+        Projection,
+        ProjectionRow,
+        Scenario,
+        Simulation,
+        SimulationDay,
+        SimulationWeek,
+        Supply,
+        load_scenario,
+        parse_scenario,
+        project,
+        required_capacity,
+        sample_demand,
+        simulate,
+    )
+    from .exporters import (
+        from_json,
+        milestones_to_csv,
+        protocol_to_fhir,
+        to_csv,
+        to_fhir,
+        to_ics,
+        to_json,
+    )
+
 __version__ = "0.1.0"
+
+# Names whose modules load on first use: the exporters pull in icalendar and
+# cattrs, capacity its scenarios, projection and simulation. A date
+# calculation should not pay for them (see benchmarks/bench_import.py).
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "CapacityRequirement",
+            "DemandSamples",
+            "Intake",
+            "OpeningCalendar",
+            "PhaseRow",
+            "Projection",
+            "ProjectionRow",
+            "Scenario",
+            "Simulation",
+            "SimulationDay",
+            "SimulationWeek",
+            "Supply",
+            "load_scenario",
+            "parse_scenario",
+            "project",
+            "required_capacity",
+            "sample_demand",
+            "simulate",
+        ),
+        "capacity",
+    ),
+    **dict.fromkeys(
+        (
+            "milestones_to_csv",
+            "protocol_to_fhir",
+            "to_csv",
+            "to_fhir",
+            "to_ics",
+            "from_json",
+            "to_json",
+        ),
+        "exporters",
+    ),
+}
 
 __all__ = [
     "CODES",
@@ -199,3 +248,41 @@ __all__ = [
     "validate",
     "validate_together",
 ]
+
+
+def _fixup(value: object) -> None:
+    """Make a public class or function report ``collagenplan`` as its module.
+
+    As trio does: tracebacks, ``repr`` of classes, Sphinx and pickle then show
+    the name people import (``collagenplan.Plan``), not the private room it
+    is defined in. attrs classes resolve their string annotations first,
+    while their defining module is still on record.
+    """
+    module = getattr(value, "__module__", None)
+    if not isinstance(module, str) or not module.startswith("collagenplan."):
+        return
+    if isinstance(value, type) and _attrs.has(value):
+        # NameError: a name imported for type checkers only (numpy.typing)
+        with _contextlib.suppress(NameError):
+            _attrs.resolve_types(value)
+    value.__module__ = "collagenplan"
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    _fixup(value)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _fixup(globals()[_name])
+del _name

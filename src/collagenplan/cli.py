@@ -18,8 +18,6 @@ from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
 from .errors import CollagenPlanError, InputError, PlanningError
-from .exporters import schemas, to_csv, to_fhir, to_ics, to_json
-from .exporters.json_ import to_plain
 from .living import NextDue, next_due
 from .planning import plan
 from .protocols import (
@@ -84,6 +82,9 @@ def _violations_text(violations: Sequence[Violation]) -> str:
 
 def _json_text(data: object) -> str:
     """A collagenplan JSON document for registered kinds, plain JSON otherwise."""
+    from .exporters import schemas, to_json  # cattrs: loaded only for JSON output
+    from .exporters.json_ import to_plain
+
     if type(data) in schemas().values():
         return to_json(data)
     return json.dumps(to_plain(data), indent=2, ensure_ascii=False)
@@ -98,6 +99,8 @@ def _emit(fmt: str, data: object, text: Callable[[], str]) -> None:
 
 def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> None:
     """Write a plan in the chosen format to ``--output`` or standard output."""
+    from .exporters import to_csv, to_fhir, to_ics, to_json  # icalendar, cattrs: on demand
+
     fmt = args.format
     if fmt == "ics":
         # The command line is where the clock is read: DTSTAMP is the time of export.
