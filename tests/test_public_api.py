@@ -7,6 +7,8 @@ import subprocess
 import sys
 import types
 
+import attrs
+
 import collagenplan
 
 
@@ -64,11 +66,16 @@ def test_dir_lists_every_public_name() -> None:
 
 
 def test_public_names_report_the_public_module() -> None:
-    """Public classes and functions say they come from ``collagenplan``, not a private room."""
+    """Public functions and exceptions say they come from ``collagenplan``, not a private room.
+
+    attrs value classes keep their defining module: their field docstrings
+    (Sphinx, test_docs) and string annotations are read from it.
+    """
     wrong = [
         name
         for name in collagenplan.__all__
         if isinstance(value := getattr(collagenplan, name), type | types.FunctionType)
+        and not attrs.has(value)
         and value.__module__ != "collagenplan"
     ]
     assert wrong == []

@@ -10,7 +10,6 @@ problem is explained. Start with :func:`get_protocol` and :func:`plan`::
     ['2026-12-01', '2027-01-05', '2027-02-09', '2028-02-09']
 """
 
-import contextlib as _contextlib
 import importlib as _importlib
 import typing as _typing
 
@@ -251,20 +250,19 @@ __all__ = [
 
 
 def _fixup(value: object) -> None:
-    """Make a public class or function report ``collagenplan`` as its module.
+    """Make a public function or exception report ``collagenplan`` as its module.
 
-    As trio does: tracebacks, ``repr`` of classes, Sphinx and pickle then show
-    the name people import (``collagenplan.Plan``), not the private room it
-    is defined in. attrs classes resolve their string annotations first,
-    while their defining module is still on record.
+    As trio does: tracebacks, reprs and pickle then show the name people
+    import (``collagenplan.ProtocolError``), not the private room it is
+    defined in. attrs value classes keep their defining module: Sphinx and
+    ``typing.get_type_hints`` read their field docstrings and string
+    annotations from it.
     """
     module = getattr(value, "__module__", None)
     if not isinstance(module, str) or not module.startswith("collagenplan."):
         return
     if isinstance(value, type) and _attrs.has(value):
-        # NameError: a name imported for type checkers only (numpy.typing)
-        with _contextlib.suppress(NameError):
-            _attrs.resolve_types(value)
+        return
     value.__module__ = "collagenplan"
 
 
