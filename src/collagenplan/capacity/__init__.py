@@ -10,33 +10,94 @@
   sessions inside their windows.
 """
 
-from ._extras import MissingExtraError
-from .projection import (
-    DemandSamples,
-    PhaseRow,
-    Progress,
-    Projection,
-    ProjectionRow,
-    project,
-    sample_demand,
-)
-from .scenarios import (
-    Intake,
-    OpeningCalendar,
-    Scenario,
-    Supply,
-    load_scenario,
-    parse_scenario,
-    scenario_from_dict,
-)
-from .simulation import (
-    CapacityRequirement,
-    Simulation,
-    SimulationDay,
-    SimulationWeek,
-    required_capacity,
-    simulate,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from .projection import (
+        DemandSamples,
+        PhaseRow,
+        Progress,
+        Projection,
+        ProjectionRow,
+        project,
+        sample_demand,
+    )
+    from .scenarios import (
+        Intake,
+        OpeningCalendar,
+        Scenario,
+        Supply,
+        load_scenario,
+        parse_scenario,
+        scenario_from_dict,
+    )
+    from .simulation import (
+        CapacityRequirement,
+        Simulation,
+        SimulationDay,
+        SimulationWeek,
+        required_capacity,
+        simulate,
+    )
+
+# Loaded on first use, so that the command line (and ``import collagenplan``)
+# do not pay for the capacity tools until they are asked for.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "DemandSamples",
+            "PhaseRow",
+            "Progress",
+            "Projection",
+            "ProjectionRow",
+            "project",
+            "sample_demand",
+        ),
+        "projection",
+    ),
+    **dict.fromkeys(
+        (
+            "Intake",
+            "OpeningCalendar",
+            "Scenario",
+            "Supply",
+            "load_scenario",
+            "parse_scenario",
+            "scenario_from_dict",
+        ),
+        "scenarios",
+    ),
+    **dict.fromkeys(
+        (
+            "CapacityRequirement",
+            "Simulation",
+            "SimulationDay",
+            "SimulationWeek",
+            "required_capacity",
+            "simulate",
+        ),
+        "simulation",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CapacityRequirement",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import AttrsInstance
 
 from ._progress import terminal_progress
-from .projection import Projection, project
-from .scenarios import load_scenario
-from .simulation import CapacityRequirement, Simulation, required_capacity, simulate
+
+if TYPE_CHECKING:  # the command line builds its parser without loading the capacity tools
+    from .projection import Projection
+    from .simulation import CapacityRequirement, Simulation
 
 __all__ = ["add_project_arguments", "run_project"]
 
@@ -222,6 +223,10 @@ def _with_progress(label: str, work: Callable[[Any], Any]) -> Any:
 
 
 def run_project(args: argparse.Namespace, *, emit: Emit, table: Table) -> int:
+    from .projection import project
+    from .scenarios import load_scenario
+    from .simulation import required_capacity, simulate
+
     """Run ``collagenplan project``; returns the exit status (0)."""
     scenario = load_scenario(args.scenario)
     projection: Projection = _with_progress(

@@ -8,16 +8,39 @@ no global state behind.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..errors import InputError
 from ._extras import require
-
-if TYPE_CHECKING:
-    from .projection import Projection
+from .scenarios import Scenario
 
 __all__ = ["plot_projection"]
+
+
+class Projection(Protocol):
+    """What a drawing needs of a :class:`~collagenplan.Projection`.
+
+    Spelled out here so that this module does not import ``projection``,
+    which imports it (``Projection.plot``): the dependency runs one way.
+    """
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def measure(self) -> str: ...
+    @property
+    def runs(self) -> int: ...
+    @property
+    def rows(self) -> Sequence[Any]: ...
+    @property
+    def detail(self) -> Sequence[Any]: ...
+    @property
+    def total_sessions(self) -> float: ...
+    @property
+    def total_chair_hours(self) -> float: ...
+
 
 # (series, later phase) colour pairs, one pair per protocol.
 _PALETTE = (

@@ -47,7 +47,7 @@ from .._checks import (
 )
 from .._fields import _typename, check_kebab, to_tuple
 from .._reader import HINT, READ
-from ..errors import ClinicError
+from ..errors import ClinicError, MissingHolidaysError
 from ..protocols.model import Protocol as TreatmentProtocol
 from ._days import (
     Appointment,
@@ -234,7 +234,7 @@ def _holidays_module() -> Any:
     try:
         import holidays
     except ImportError:
-        raise E(
+        raise MissingHolidaysError(
             "public holidays need the optional 'holidays' package; "
             "install it with: pip install 'collagenplan[holidays]'"
         ) from None
