@@ -7,7 +7,9 @@
   with p10 / p50 / p90 bands from ``runs=N`` random runs.
 * :func:`simulate` books the sessions into limited daily capacity;
   :func:`required_capacity` finds the capacity that keeps a share of
-  sessions inside their windows.
+  sessions inside their windows. The booking policy is near-optimal by
+  default (``"triage"``); ``policy="exact"`` asks OR-Tools CP-SAT (the
+  ``optimize`` extra) for the optimum and its proven bound.
 """
 
 from ._extras import MissingExtraError
@@ -30,10 +32,15 @@ from .scenarios import (
     scenario_from_dict,
 )
 from .simulation import (
+    POLICIES,
     CapacityRequirement,
+    LineWeek,
+    Policy,
+    ProtocolLoad,
     Simulation,
     SimulationDay,
     SimulationWeek,
+    SolverReport,
     required_capacity,
     simulate,
 )
@@ -42,16 +49,21 @@ __all__ = [
     "CapacityRequirement",
     "DemandSamples",
     "Intake",
+    "LineWeek",
     "MissingExtraError",
     "OpeningCalendar",
+    "POLICIES",
     "PhaseRow",
+    "Policy",
     "Progress",
     "Projection",
     "ProjectionRow",
+    "ProtocolLoad",
     "Scenario",
     "Simulation",
     "SimulationDay",
     "SimulationWeek",
+    "SolverReport",
     "Supply",
     "load_scenario",
     "parse_scenario",

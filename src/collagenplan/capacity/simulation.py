@@ -426,6 +426,16 @@ class CapacityRequirement:
     """The simulation at that capacity."""
     tried: tuple[tuple[float, float], ...]
     """Every ``(capacity, share)`` the search evaluated, by capacity."""
+    policy: Policy = "triage"
+    """The booking policy every simulation of the search used."""
+    binding: str = ""
+    """What binds, in a sentence: the weekday whose capacity runs fullest at
+    the answer, the weeks where sessions slip one step below it, and whether
+    closures or ``first_session_within`` cap the share as well."""
+    busiest_weekday: str | None = None
+    """The weekday (``"mon"`` ...) with the highest utilisation at the answer."""
+    short_weeks: tuple[str, ...] = ()
+    """ISO weeks where sessions slip or go unmet one step below the answer, worst first."""
 
     @property
     def per_week(self) -> float:
@@ -449,7 +459,7 @@ def _check_policy(policy: object) -> Policy:
             f"must be one of {', '.join(repr(p) for p in POLICIES)}, got {policy!r}",
             path="policy",
         )
-    return policy  # type: ignore[return-value]
+    return policy
 
 
 def _check_time_limit(time_limit: object) -> float:
@@ -654,6 +664,7 @@ def required_capacity(
     supply: Supply | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
+    policy: Policy = "triage",
 ) -> CapacityRequirement:
     """The smallest daily capacity that keeps ``share`` of sessions inside their windows.
 
@@ -670,6 +681,8 @@ def required_capacity(
         supply: the pattern to scale (default: the scenario's supply).
         seed: seed of the random draws (default: the scenario's ``seed``).
         progress: called with ``(simulations done, simulations)``.
+        policy: the booking policy of every simulation (``"triage"`` or
+            ``"edf"``; the exact mode is too slow for a search).
 
     Raises:
         ScenarioError: even unlimited capacity does not reach ``share``
@@ -679,6 +692,13 @@ def required_capacity(
     scenario = _check_scenario(scenario)
     share = _check_share(share)
     seed = _check_seed(seed, scenario)
+    policy = _check_policy(policy)
+    if policy == "exact":
+        raise InputError(
+            "the capacity search runs many simulations; use 'triage' or 'edf', then check "
+            "the answer with simulate(..., policy='exact')",
+            path="policy",
+        )
     base = supply if supply is not None else scenario.supply
     if base is None:
         base = Supply.daily(1)
@@ -688,7 +708,9 @@ def required_capacity(
 
     def run(peak: float) -> Simulation:
         if peak not in results:
-            results[peak] = simulate(scenario, supply=base.scaled(peak), seed=seed)
+            results[peak] = simulate(
+                scenario, supply=base.scaled(peak), seed=seed, policy=policy
+            )
         return results[peak]
 
     unlimited = run(_UNLIMITED)
@@ -726,6 +748,8 @@ def required_capacity(
     if progress is not None:
         progress(steps, steps)
     found = run(high)
+    below = results.get(high - 1.0)
+    weekday, weeks, text = _binding(found, below, best, share)
     return CapacityRequirement(
         share=share,
         per_day=high,
@@ -739,4 +763,43 @@ def required_capacity(
                 (peak, sim.in_window_share) for peak, sim in results.items() if peak != _UNLIMITED
             )
         ),
+        policy=policy,
+        binding=text,
+        busiest_weekday=weekday,
+        short_weeks=weeks,
     )
+
+
+def _binding(
+    found: Simulation, below: Simulation | None, best: float, share: float
+) -> tuple[str | None, tuple[str, ...], str]:
+    """Which weekday runs fullest, where sessions slip one step below, what else caps the share."""
+    capacity = [0.0] * 7
+    used = [0.0] * 7
+    for day in found.days:
+        capacity[day.date.weekday()] += day.capacity
+        used[day.date.weekday()] += day.used
+    ratios = [(used[i] / capacity[i], i) for i in range(7) if capacity[i] > 0]
+    weekday = WEEKDAYS[max(ratios)[1]] if ratios else None
+    short: tuple[str, ...] = ()
+    if below is not None:
+        ranked = sorted(
+            ((w.slipped + w.unmet, w.iso_week) for w in below.weeks if w.slipped + w.unmet),
+            key=lambda t: (-t[0], t[1]),
+        )
+        short = tuple(label for _, label in ranked[:5])
+    parts = []
+    if weekday is not None:
+        ratio = max(ratios)[0]
+        parts.append(f"daily capacity binds, {weekday} fullest ({ratio:.0%} used)")
+    if short:
+        parts.append(
+            f"one step lower ({found.supply.peak - 1:g}), sessions slip first in "
+            + ", ".join(short)
+        )
+    if best < 1.0 - 1e-9:
+        parts.append(
+            f"closures or first_session_within also cap the share at {best:.1%}"
+            + (" (close to the target)" if best - share < 0.01 else "")
+        )
+    return weekday, short, "; ".join(parts)
