@@ -46,13 +46,13 @@ from .simulation import (
 )
 
 __all__ = [
+    "POLICIES",
     "CapacityRequirement",
     "DemandSamples",
     "Intake",
     "LineWeek",
     "MissingExtraError",
     "OpeningCalendar",
-    "POLICIES",
     "PhaseRow",
     "Policy",
     "Progress",

@@ -50,9 +50,7 @@ def require_exact() -> ModuleType:
     try:
         return importlib.import_module("ortools.sat.python.cp_model")
     except ImportError:
-        raise MissingExtraError(
-            "ortools", "simulate(policy='exact')", extra="optimize"
-        ) from None
+        raise MissingExtraError("ortools", "simulate(policy='exact')", extra="optimize") from None
 
 
 class Answer:

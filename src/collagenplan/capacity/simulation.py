@@ -708,9 +708,7 @@ def required_capacity(
 
     def run(peak: float) -> Simulation:
         if peak not in results:
-            results[peak] = simulate(
-                scenario, supply=base.scaled(peak), seed=seed, policy=policy
-            )
+            results[peak] = simulate(scenario, supply=base.scaled(peak), seed=seed, policy=policy)
         return results[peak]
 
     unlimited = run(_UNLIMITED)
