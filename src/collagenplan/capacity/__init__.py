@@ -7,7 +7,9 @@
   with p10 / p50 / p90 bands from ``runs=N`` random runs.
 * :func:`simulate` books the sessions into limited daily capacity;
   :func:`required_capacity` finds the capacity that keeps a share of
-  sessions inside their windows.
+  sessions inside their windows. The booking policy is near-optimal by
+  default (``"triage"``); ``policy="exact"`` asks OR-Tools CP-SAT (the
+  ``optimize`` extra) for the optimum and its proven bound.
 """
 
 from __future__ import annotations
@@ -37,10 +39,15 @@ if TYPE_CHECKING:
         scenario_from_dict,
     )
     from .simulation import (
+        POLICIES,
         CapacityRequirement,
+        LineWeek,
+        Policy,
+        ProtocolLoad,
         Simulation,
         SimulationDay,
         SimulationWeek,
+        SolverReport,
         required_capacity,
         simulate,
     )
@@ -74,10 +81,15 @@ _LAZY = {
     ),
     **dict.fromkeys(
         (
+            "POLICIES",
             "CapacityRequirement",
+            "LineWeek",
+            "Policy",
+            "ProtocolLoad",
             "Simulation",
             "SimulationDay",
             "SimulationWeek",
+            "SolverReport",
             "required_capacity",
             "simulate",
         ),
@@ -100,19 +112,24 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "POLICIES",
     "CapacityRequirement",
     "DemandSamples",
     "Intake",
+    "LineWeek",
     "MissingExtraError",
     "OpeningCalendar",
     "PhaseRow",
+    "Policy",
     "Progress",
     "Projection",
     "ProjectionRow",
+    "ProtocolLoad",
     "Scenario",
     "Simulation",
     "SimulationDay",
     "SimulationWeek",
+    "SolverReport",
     "Supply",
     "load_scenario",
     "parse_scenario",
