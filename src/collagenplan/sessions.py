@@ -28,7 +28,6 @@ __all__ = [
     "Visit",
     "VisitStatus",
     "Window",
-    "window_after",
 ]
 
 SessionStatus = Literal["planned", "booked", "done"]
