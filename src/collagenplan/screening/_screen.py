@@ -12,7 +12,17 @@ from .._fields import to_tuple
 from ..clients import Client
 from ..errors import InputError
 from ..protocols.model import Protocol
-from ._rules import _Rule, check_args, named, rules
+from ._rules import (
+    _Rule,
+    called,
+    check_args,
+    named,
+    pauses_between_sessions,
+    rules,
+    unknown_message,
+    unrecognised,
+    uses,
+)
 
 __all__ = [
     "REASON_CODES",
@@ -20,6 +30,7 @@ __all__ = [
     "Reason",
     "Screening",
     "ScreeningStatus",
+    "pauses",
     "precautions",
     "screen",
 ]
@@ -27,7 +38,15 @@ __all__ = [
 ScreeningStatus = Literal["eligible", "review", "deferred", "contraindicated"]
 STATUSES: tuple[ScreeningStatus, ...] = ("eligible", "review", "deferred", "contraindicated")
 """Screening outcomes, from best to worst."""
-REASON_CODES = ("contraindicated", "deferred", "washout", "needs-review", "precaution")
+REASON_CODES = (
+    "contraindicated",
+    "deferred",
+    "washout",
+    "needs-review",
+    "unrecognised",
+    "precaution",
+    "pause",
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -36,11 +55,15 @@ class Reason:
 
     code: str = attrs.field(validator=one_of(InputError, REASON_CODES))
     """``contraindicated``, ``deferred`` (a temporary condition), ``washout``,
-    ``needs-review`` or ``precaution``; all but the last are violation codes."""
+    ``needs-review``, ``unrecognised`` (a name nothing knows), ``precaution``
+    or ``pause`` (a washout the client follows around each session); all but
+    the last two are violation codes."""
     subject: str = attrs.field(validator=is_str(InputError))
-    """The condition or exposure concerned (``isotretinoin``)."""
+    """The condition or exposure concerned (``isotretinoin``); for
+    ``unrecognised``, the name as written."""
     rule: str = attrs.field(validator=is_str(InputError))
-    """The protocol rule, as a key path (``washouts[3]``)."""
+    """The protocol rule, as a key path (``washouts[3]``); for
+    ``unrecognised``, the client file's key path (``medications[0].exposure``)."""
     message: str = attrs.field(validator=is_str(InputError))
     """A sentence a receptionist can read."""
     clears_on: dt.date | None = attrs.field(
@@ -49,6 +72,10 @@ class Reason:
     """First day the reason no longer applies, or ``None`` when no end is known."""
     action: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """For a precaution, what to do (``antiviral-prophylaxis``)."""
+    suggestions: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, str, "a name")
+    )
+    """For ``unrecognised``, the ids of the closest known names, best first."""
 
 
 @attrs.frozen(kw_only=True)
@@ -77,6 +104,12 @@ class Screening:
         default=(), converter=to_tuple, validator=is_tuple_of(InputError, Reason, "a Reason")
     )
     """Precautions that apply (code ``precaution``), with their action."""
+    pauses: tuple[Reason, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Reason, "a Reason")
+    )
+    """Washouts the client follows around every session (code ``pause``): an
+    exposure in use that must stop ``before`` each session and may resume
+    ``after`` it, in protocol order."""
 
     @property
     def ok(self) -> bool:
@@ -121,7 +154,7 @@ def _reason(rule: _Rule, on: dt.date) -> Reason:
 def precautions(protocol: Protocol, client: Client, day: dt.date) -> list[tuple[int, Reason]]:
     out = []
     for i, precaution in enumerate(protocol.precautions):
-        if any(r.active_on(day) for r in named(client, precaution.condition)):
+        if any(r.active_on(day) for r in named(client, precaution.condition, protocol)):
             timing = f"from {precaution.before} before to {precaution.after} after each session"
             note = f" {precaution.note}" if precaution.note else ""
             out.append(
@@ -142,6 +175,52 @@ def precautions(protocol: Protocol, client: Client, day: dt.date) -> list[tuple[
     return out
 
 
+def _unknown_reasons(protocol: Protocol, client: Client) -> list[Reason]:
+    return [
+        Reason(
+            code="unrecognised",
+            subject=unknown.name,
+            rule=unknown.path,
+            message=unknown_message(unknown),
+            suggestions=unknown.suggestions,
+        )
+        for unknown in unrecognised(protocol, client)
+    ]
+
+
+def pauses(protocol: Protocol, client: Client, on: dt.date) -> list[Reason]:
+    """The washouts the client pauses around each session, for exposures used from ``on``."""
+    out = []
+    for i, washout in enumerate(protocol.washouts):
+        if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):
+            continue
+        used = [
+            m
+            for m in client.medications
+            if uses(client, m, washout.exposure, protocol) and (m.stop is None or m.stop >= on)
+        ]
+        if not used:
+            continue
+        steps = []
+        if washout.before:
+            steps.append(f"stop at least {washout.before} before each session")
+        if washout.after:
+            steps.append(f"resume no sooner than {washout.after} after it")
+        note = f" {washout.note}" if washout.note else ""
+        out.append(
+            Reason(
+                code="pause",
+                subject=washout.exposure,
+                rule=f"washouts[{i}]",
+                message=(
+                    f"{called(used[0].exposure, washout.exposure)}: {' and '.join(steps)} "
+                    f"(washouts[{i}]).{note}"
+                ),
+            )
+        )
+    return out
+
+
 def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     """Screen ``client`` for starting ``protocol`` on ``on``.
 
@@ -152,8 +231,14 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
       ``earliest_start`` is the first day nothing blocks (the later end wins
       when several apply, and an absolute contraindication that begins in the
       meantime counts too), or ``None`` when one of them has no known end;
-    * ``review``: a relative contraindication applies and is not cleared;
+    * ``review``: a relative contraindication applies and is not cleared, or
+      a name in the client's records is unknown to the vocabulary and to the
+      protocol (an ``unrecognised`` reason, with the closest known names);
     * ``eligible``.
+
+    Unrecognised names are listed in ``reasons`` whatever the status, after
+    everything else. ``pauses`` lists the washouts the client follows
+    around each session (stop retinol 5 days before, resume 7 days after).
 
     Raises:
         InputError: ``client`` is not a :class:`Client`, ``protocol`` not a
@@ -164,6 +249,7 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     found = rules(protocol, client)
     absolute = [r for r in found if r.code == "contraindicated" and r.breaks(on)]
     review = [r for r in found if r.code == "needs-review" and r.breaks(on)]
+    unknown = _unknown_reasons(protocol, client)
     # An absolute contraindication that begins later also bounds the start.
     earliest, deferring = _earliest(
         on, [r for r in found if r.defers or (r.code == "contraindicated" and not r.breaks(on))]
@@ -173,7 +259,7 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
         earliest = None
     elif earliest != on:
         status = "deferred"
-    elif review:
+    elif review or unknown:
         status = "review"
     else:
         status = "eligible"
@@ -182,6 +268,7 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
         protocol_id=protocol.id,
         on=on,
         earliest_start=earliest,
-        reasons=tuple(_reason(r, on) for r in absolute + deferring + review),
+        reasons=(*(_reason(r, on) for r in absolute + deferring + review), *unknown),
         precautions=tuple(reason for _, reason in precautions(protocol, client, on)),
+        pauses=tuple(pauses(protocol, client, on)),
     )
