@@ -50,6 +50,7 @@ from .errors import (
     ScenarioError,
     SchemaError,
     UnknownProtocolError,
+    VocabularyError,
 )
 from .living import NextDue, next_due, replan
 from .planning import plan
@@ -78,6 +79,14 @@ from .screening import Reason, Screening, screen
 from .sessions import Milestone, PlannedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
+from .vocabulary import (
+    Area,
+    Term,
+    Vocabulary,
+    default_vocabulary,
+    load_vocabulary,
+    parse_vocabulary,
+)
 
 if _typing.TYPE_CHECKING:
     from .capacity import (
@@ -155,6 +164,7 @@ __all__ = [
     "CODES",
     "Aftercare",
     "Appointment",
+    "Area",
     "Availability",
     "CapacityRequirement",
     "Client",
@@ -211,11 +221,15 @@ __all__ = [
     "Slot",
     "Spacing",
     "Supply",
+    "Term",
     "UnknownProtocolError",
     "Violation",
     "Visit",
+    "Vocabulary",
+    "VocabularyError",
     "Washout",
     "Window",
+    "default_vocabulary",
     "format_protocol",
     "from_json",
     "get_protocol",
@@ -223,12 +237,14 @@ __all__ = [
     "load_clinic",
     "load_protocol",
     "load_scenario",
+    "load_vocabulary",
     "milestones_to_csv",
     "next_due",
     "parse_client",
     "parse_clinic",
     "parse_protocol",
     "parse_scenario",
+    "parse_vocabulary",
     "plan",
     "project",
     "protocol_ids",
