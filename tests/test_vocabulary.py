@@ -303,6 +303,16 @@ def test_unknown_names_are_listed_even_when_something_else_decides() -> None:
     assert [r.code for r in result.reasons] == ["contraindicated", "unrecognised"]
 
 
+def test_planning_error_lists_what_blocks_not_what_is_unknown() -> None:
+    """A client refused a plan gets the blocking reasons as errors; unknown names stay out."""
+    client = cp.Client(conditions=[cp.Condition("pregnancy"), cp.Condition("hay fever")])
+    with pytest.raises(cp.PlanningError) as info:
+        cp.plan(FACIAL, start=ON, client=client)
+    assert [(v.code, v.severity) for v in info.value.violations] == [
+        ("contraindicated", "error")
+    ]
+
+
 def test_a_name_only_the_protocol_knows_is_recognised() -> None:
     """A clinic protocol rule for a name the vocabulary lacks matches it, in any case."""
     p = protocol()

@@ -35,7 +35,7 @@ def client_start(
         if not lead_in:
             return result.earliest_start
         return _reminders_ready(protocol, client, start, result.earliest_start)
-    blocking = [r for r in result.reasons if r.code != "needs-review"]
+    blocking = [r for r in result.reasons if r.code not in ("needs-review", "unrecognised")]
     violations = tuple(
         Violation(
             code=r.code,
