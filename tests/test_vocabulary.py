@@ -308,9 +308,7 @@ def test_planning_error_lists_what_blocks_not_what_is_unknown() -> None:
     client = cp.Client(conditions=[cp.Condition("pregnancy"), cp.Condition("hay fever")])
     with pytest.raises(cp.PlanningError) as info:
         cp.plan(FACIAL, start=ON, client=client)
-    assert [(v.code, v.severity) for v in info.value.violations] == [
-        ("contraindicated", "error")
-    ]
+    assert [(v.code, v.severity) for v in info.value.violations] == [("contraindicated", "error")]
 
 
 def test_a_name_only_the_protocol_knows_is_recognised() -> None:

@@ -29,7 +29,7 @@ from ._checks import is_date, is_optional, is_str, is_tuple_of
 from ._fields import parse_document, read_file, to_tuple
 from ._reader import READ, Reader
 from .errors import ClientError
-from .vocabulary import Vocabulary, default_vocabulary, normalise
+from .vocabulary import Among, Vocabulary, default_vocabulary, normalise
 
 __all__ = [
     "CLIENT_SCHEMA_VERSION",
@@ -388,9 +388,6 @@ class Client:
     def medications_on(self, day: dt.date) -> tuple[Medication, ...]:
         """The medications taken on ``day``."""
         return tuple(m for m in self.medications if m.active_on(day))
-
-
-Among = Literal["records", "procedures", "areas"]
 
 
 def _typed(record: Medication | Condition) -> str:

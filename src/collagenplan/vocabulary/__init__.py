@@ -21,12 +21,13 @@ from ._loader import (
     parse_vocabulary,
     vocabulary_from_dict,
 )
-from ._model import KINDS, SCOPES, Area, Kind, Match, Scope, Term, Vocabulary, normalise
+from ._model import KINDS, SCOPES, Among, Area, Kind, Match, Scope, Term, Vocabulary, normalise
 
 __all__ = [
     "KINDS",
     "SCHEMA_VERSION",
     "SCOPES",
+    "Among",
     "Area",
     "Kind",
     "Match",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
@@ -14,13 +15,28 @@ from .._checks import is_kebab, is_optional, is_str, is_tuple_of, one_of
 from .._fields import to_tuple
 from ..errors import VocabularyError
 
-__all__ = ["KINDS", "SCOPES", "Area", "Kind", "Match", "Scope", "Term", "Vocabulary", "normalise"]
+__all__ = [
+    "KINDS",
+    "SCOPES",
+    "Among",
+    "Area",
+    "Kind",
+    "Match",
+    "Scope",
+    "Term",
+    "Vocabulary",
+    "normalise",
+]
 
 E = VocabularyError
 Kind = Literal["exposures", "conditions", "procedures"]
 KINDS: tuple[Kind, ...] = ("exposures", "conditions", "procedures")
 Scope = Literal["body", "area"]
 SCOPES: tuple[Scope, ...] = ("body", "area")
+
+Among = Literal["records", "procedures", "areas"]
+"""Which names a lookup searches: ``records`` (exposures and conditions, the
+names medications and conditions use), ``procedures`` or ``areas``."""
 
 _WORDS = re.compile(r"[^\W_]+")
 
@@ -186,7 +202,11 @@ class Vocabulary:
         """The ids of one kind of term, in file order."""
         return tuple(t.id for t in getattr(self, kind))
 
-    def lookup(self, name: str, among: Literal["records", "procedures", "areas"]) -> str | None:
+    def known(self, among: Among) -> Mapping[str, str]:
+        """Every known name, normalised, with the id it stands for (read-only)."""
+        return types.MappingProxyType(self._index[among])
+
+    def lookup(self, name: str, among: Among) -> str | None:
         """The id ``name`` stands for, or ``None``; case, accents and spacing do not matter.
 
         ``among`` is ``"records"`` (exposures and conditions, what medications
@@ -197,7 +217,7 @@ class Vocabulary:
     def match(
         self,
         name: str,
-        among: Literal["records", "procedures", "areas"],
+        among: Among,
         *,
         also: Iterable[str] = (),
         limit: int = 3,
@@ -220,7 +240,7 @@ class Vocabulary:
     def suggest(
         self,
         name: str,
-        among: Literal["records", "procedures", "areas"],
+        among: Among,
         *,
         also: Iterable[str] = (),
         limit: int = 3,
