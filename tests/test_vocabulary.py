@@ -324,6 +324,22 @@ def test_a_name_only_the_protocol_knows_is_recognised() -> None:
     assert result.reasons[0].message.startswith("tranexamic-acid used on 2026-12-01")
 
 
+def test_a_protocol_rule_may_use_any_name_of_an_entry() -> None:
+    """A clinic rule for 'retinol' or 'botox' meets records of 'Retin-A' or 'Dysport'."""
+    p = cp.parse_protocol(
+        cp.format_protocol(protocol())
+        + '\n[[washouts]]\nexposure = "retinol"\nbefore = "3d"\n'
+        + '\n[[spacing]]\nprocedure = "botox"\nbefore = "2w"\n'
+    )
+    client = cp.Client(
+        medications=[cp.Medication("Retin-A", stop=ON)],
+        procedures=[cp.Procedure("Dysport", D(2026, 11, 25))],
+    )
+    result = cp.screen(client, p, on=ON)
+    assert [(r.code, r.subject) for r in result.reasons] == [("washout", "retinol")]
+    assert cp.plan(p, start=ON, client=client).sessions[0].date == D(2026, 12, 9)
+
+
 def test_cleared_accepts_any_name_of_the_recorded_entry() -> None:
     """Clearing 'anticoagulants' settles a medication recorded as 'warfarin', and back."""
     for recorded, cleared in [("warfarin", "anticoagulants"), ("anticoagulants", "Eliquis")]:

@@ -167,12 +167,16 @@ def _bounds(record: _Record) -> tuple[dt.date | None, dt.date | None]:
 def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     """Conditions and medications that stand for ``name`` and reach the protocol's areas.
 
-    A record stands for ``name`` when the client's vocabulary maps it to that
-    id (a synonym, a brand, another spelling) or it is written the same way.
+    A record stands for ``name`` when the client's vocabulary maps both to the
+    same id (a synonym, a brand, another spelling; the protocol's rule may use
+    any name of the entry too) or, for names it does not know, they are
+    written the same way.
     """
     found: list[_Record] = [*client.conditions, *client.medications]
     return [
-        r for r in found if client.resolve(_typed(r)) == name and client.reaches(r, protocol.areas)
+        r
+        for r in found
+        if client.resolve(_typed(r)) == client.resolve(name) and client.reaches(r, protocol.areas)
     ]
 
 
@@ -304,7 +308,9 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
 
 def uses(client: Client, med: Medication, exposure: str, protocol: Protocol) -> bool:
     """True when ``med`` stands for ``exposure`` and is used where the protocol treats."""
-    return client.resolve(med.exposure) == exposure and client.reaches(med, protocol.areas)
+    return client.resolve(med.exposure) == client.resolve(exposure) and client.reaches(
+        med, protocol.areas
+    )
 
 
 def _exposure_test(
@@ -350,7 +356,8 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
         for k, proc in enumerate(client.procedures):
             if not (spacing.before or spacing.after):
                 continue
-            if client.resolve(proc.kind, "procedures") != spacing.procedure:
+            wanted = client.resolve(spacing.procedure, "procedures")
+            if client.resolve(proc.kind, "procedures") != wanted:
                 continue
             if not client.reaches(proc, protocol.areas):
                 continue
