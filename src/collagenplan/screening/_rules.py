@@ -173,10 +173,11 @@ def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     written the same way.
     """
     found: list[_Record] = [*client.conditions, *client.medications]
+    wanted = client.resolve(name)
     return [
         r
         for r in found
-        if client.resolve(_typed(r)) == client.resolve(name) and client.reaches(r, protocol.areas)
+        if client.resolve(_typed(r)) == wanted and client.reaches(r, protocol.areas)
     ]
 
 

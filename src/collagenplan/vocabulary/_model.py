@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import unicodedata
@@ -41,6 +42,7 @@ names medications and conditions use), ``procedures`` or ``areas``."""
 _WORDS = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names are compared on every planned day
 def normalise(text: str) -> str:
     """The form names are compared in: accents dropped, case folded, words joined by ``-``.
 
@@ -230,9 +232,9 @@ class Vocabulary:
         """
         key = normalise(name)
         found = self._index[among].get(key)
-        extra = {normalise(n): n for n in also}
         if found is not None:
             return Match(found)
+        extra = {normalise(n): n for n in also}
         if key in extra:
             return Match(extra[key])
         return Match(None, self.suggest(key, among, also=extra.values(), limit=limit))
