@@ -538,8 +538,8 @@ def test_screening_lists_the_pauses_the_client_follows() -> None:
         ("aha-bha-acids", "washouts[1]"),
     ]
     assert result.pauses[0].message.startswith(
-        "topical-retinoid (recorded as 'retinol'): stop at least 5d before each session "
-        "and resume no sooner than 1w after it (washouts[0])."
+        "topical-retinoid: stop at least 5 days before each session and resume no sooner "
+        "than 1 week after it (washouts[0]). Recorded as 'retinol'. Retinol, retinal"
     )
     assert cp.screen(client, SCALP, on=ON).pauses == ()  # weekly: stopped for the series
 

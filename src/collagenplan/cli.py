@@ -20,6 +20,7 @@ from .clinics import Clinic, load_clinic
 from .documents import schemas, to_json, to_plain
 from .errors import CollagenPlanError, InputError, PlanningError
 from .living import NextDue, next_due
+from .messages import LOCALES, translation
 from .planning import plan
 from .protocols import (
     Protocol,
@@ -306,7 +307,7 @@ def _cmd_next_due(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _screening_text(result: Screening) -> str:
+def _screening_text(result: Screening, locale: str = "en") -> str:
     when = (
         f"earliest start {result.earliest_start}"
         if result.earliest_start is not None
@@ -317,13 +318,14 @@ def _screening_text(result: Screening) -> str:
     if items:
         rows = [[r.code, r.subject, r.rule, r.clears_on or "-"] for r in items]
         out += "\n\n" + _table(["code", "subject", "rule", "clears on"], rows)
-        out += "\n\n" + "\n".join(f"- {r.message}" for r in items)
+        out += "\n\n" + "\n".join(f"- {r.text(locale)}" for r in items)
     return out
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
+    translation(args.locale)  # an unknown locale is bad usage, before any work
     result = screen(_read_client(args.client, args), _protocol(args.protocol), on=args.on)
-    _emit(args.format, result, lambda: _screening_text(result))
+    _emit(args.format, result, lambda: _screening_text(result, args.locale))
     return EXIT_OK if result.ok else EXIT_INVALID
 
 
@@ -418,6 +420,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on", type=_date, required=True, help="the date to screen for, YYYY-MM-DD")
     _add_strict_client_option(p)
     _add_vocabulary_option(p)
+    p.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default="en",
+        help="the language of the sentences under the table (those built as messages so far)",
+    )
     p.set_defaults(run=_cmd_screen)
 
     p = command("project", "project sessions, chair-hours and staffing from a capacity scenario")

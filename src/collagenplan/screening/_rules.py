@@ -22,6 +22,7 @@ from .._blockers import Blocker, DateCheck
 from ..clients import Client, Condition, Medication, UnknownName
 from ..durations import Duration
 from ..errors import DurationError, InputError
+from ..messages import Message, Param
 from ..protocols.model import Protocol, Washout
 from ..results import Violation
 from ..sessions import PlannedSession, _saturating_add
@@ -201,23 +202,15 @@ def unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
     )
 
 
-def unknown_message(unknown: UnknownName) -> str:
-    """A sentence for staff about one unknown name."""
+def unknown_message(unknown: UnknownName) -> Message:
+    """The message for staff about one unknown name."""
+    params = [Param("name", unknown.name), Param("path", unknown.path)]
     if unknown.kind == "scope":
-        return (
-            f"{unknown.name!r} acts on the whole body, so the areas given at {unknown.path} "
-            "do not narrow it; it is screened everywhere. A clinician must check the record."
-        )
-    what = {"records": "exposure or condition", "procedures": "procedure", "areas": "area"}
-    close = (
-        f"closest known names: {', '.join(unknown.suggestions)}"
-        if unknown.suggestions
-        else "no known name is close"
-    )
-    return (
-        f"{unknown.name!r} ({unknown.path}) is not a known {what[unknown.kind]} ({close}); "
-        "it was not checked against any rule. A clinician must check it, then correct it "
-        "or add it to the clinic's vocabulary."
+        return Message("unrecognised.scope", params)
+    if not unknown.suggestions:
+        return Message(f"unrecognised.{unknown.kind}.none", params)
+    return Message(
+        f"unrecognised.{unknown.kind}", [*params, Param("suggestions", unknown.suggestions)]
     )
 
 
@@ -437,7 +430,7 @@ def client_violations(
         Violation(
             code="unrecognised",
             severity="warning",
-            message=unknown_message(unknown),
+            message=unknown_message(unknown).render(),
             rule=unknown.path,
         )
         for unknown in unrecognised(protocol, client)

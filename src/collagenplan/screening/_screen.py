@@ -11,10 +11,11 @@ from .._checks import is_date, is_optional, is_str, is_tuple_of, one_of, require
 from .._fields import to_tuple
 from ..clients import Client
 from ..errors import InputError
+from ..messages import Message, Param, translation
 from ..protocols.model import Protocol
+from ..vocabulary import normalise
 from ._rules import (
     _Rule,
-    called,
     check_args,
     named,
     pauses_between_sessions,
@@ -76,6 +77,26 @@ class Reason:
         default=(), converter=to_tuple, validator=is_tuple_of(InputError, str, "a name")
     )
     """For ``unrecognised``, the ids of the closest known names, best first."""
+    messages: tuple[Message, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Message, "a Message")
+    )
+    """The message as data (keys and parameters), when the reason has been
+    built that way (``unrecognised`` and ``pause`` so far); empty otherwise."""
+    note: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
+    """With ``messages``: the protocol rule's note, which ends ``message``
+    (clinic-written text, shown as written in every locale)."""
+
+    def text(self, locale: str = "en") -> str:
+        """The message in ``locale``; English ``message`` when no ``messages`` are kept.
+
+        Raises:
+            InputError: ``locale`` is not one of the shipped locales.
+        """
+        if not self.messages:
+            translation(locale)  # an unknown locale is an error either way
+            return self.message
+        words = [m.render(locale) for m in self.messages]
+        return " ".join([*words, self.note] if self.note else words)
 
 
 @attrs.frozen(kw_only=True)
@@ -181,10 +202,12 @@ def _unknown_reasons(protocol: Protocol, client: Client) -> list[Reason]:
             code="unrecognised",
             subject=unknown.name,
             rule=unknown.path,
-            message=unknown_message(unknown),
+            message=message.render(),
             suggestions=unknown.suggestions,
+            messages=(message,),
         )
         for unknown in unrecognised(protocol, client)
+        for message in [unknown_message(unknown)]
     ]
 
 
@@ -201,21 +224,28 @@ def pauses(protocol: Protocol, client: Client, on: dt.date) -> list[Reason]:
         ]
         if not used:
             continue
-        steps = []
+        params = [Param("exposure", washout.exposure), Param("rule", f"washouts[{i}]")]
         if washout.before:
-            steps.append(f"stop at least {washout.before} before each session")
+            params.append(Param("before", str(washout.before), "duration"))
         if washout.after:
-            steps.append(f"resume no sooner than {washout.after} after it")
-        note = f" {washout.note}" if washout.note else ""
+            params.append(Param("after", str(washout.after), "duration"))
+        which = (
+            "both" if washout.before and washout.after else "before" if washout.before else "after"
+        )
+        messages = [Message(f"pause.{which}", params)]
+        typed = used[0].exposure
+        if normalise(typed) != washout.exposure:
+            messages.append(Message("recorded-as", [Param("name", typed)]))
+        note = washout.note
+        words = " ".join(m.render() for m in messages)
         out.append(
             Reason(
                 code="pause",
                 subject=washout.exposure,
                 rule=f"washouts[{i}]",
-                message=(
-                    f"{called(used[0].exposure, washout.exposure)}: {' and '.join(steps)} "
-                    f"(washouts[{i}]).{note}"
-                ),
+                message=f"{words} {note}" if note else words,
+                messages=messages,
+                note=note,
             )
         )
     return out
