@@ -88,7 +88,7 @@ def test_no_english_is_left_in_the_second_locale(key: str) -> None:
 
 
 def test_catalogues_hold_exactly_the_marked_messages() -> None:
-    """The .pot and each .po list exactly the ids marked in the source: none missing, none stale."""
+    """The .pot and each .po hold exactly the ids marked in the source: none missing or stale."""
     marked = {
         message if isinstance(message, str) else message[0]
         for _, message, _, _ in extract_from_file(
