@@ -263,7 +263,8 @@ class Client:
     )
     """The names the records are written in: ``None`` for the built-in
     vocabulary, or a clinic's (:func:`~collagenplan.load_vocabulary`). Not part
-    of a client file; :func:`load_client` takes it as an argument."""
+    of a client file; :func:`load_client` takes it as an argument. Not
+    compared: two clients with the same records are equal."""
 
     @cleared.validator
     def _check_cleared(self, attribute: attrs.Attribute[Any], value: Any) -> None:
