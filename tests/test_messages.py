@@ -47,6 +47,8 @@ SAMPLE = {
     "path": "medications[0].exposure",
     "suggestions": ("abc", "abd"),
     "exposure": "topical-retinoid",
+    "condition": "cold-sore-history",
+    "action": "antiviral-prophylaxis",
     "rule": "washouts[0]",
     "before": "5d",
     "after": "1w",
@@ -72,7 +74,7 @@ def test_every_message_renders_in_every_locale(key: str, locale: str) -> None:
     """Each message key renders with its parameters in each locale, every placeholder filled."""
     text = render(key, _params(key), locale)
     assert text and "{" not in text and "}" not in text
-    for value in ("xyz", "medications[0].exposure", "topical-retinoid", "washouts[0]"):
+    for value in ("xyz", "medications[0].exposure", "topical-retinoid", "cold-sore-history"):
         if any(p.value == value for p in _params(key)):
             assert value in text
 
@@ -171,6 +173,22 @@ def test_screening_reasons_keep_their_messages_as_data() -> None:
         "1 semana después de ella (washouts[0]). Registrado como 'retinol'. Retinol"
     )
     assert cp.from_json(cp.to_json(result)) == result
+
+
+def test_precautions_keep_their_messages_as_data() -> None:
+    """A precaution renders its action and timing in words, the protocol's note as written."""
+    client = cp.Client(conditions=[cp.Condition("cold-sore-history")])
+    result = cp.screen(client, cp.get_protocol("facial-series"), on=dt.date(2026, 12, 1))
+    (precaution,) = result.precautions
+    assert [m.key for m in precaution.messages] == ["precaution.both"]
+    assert precaution.message.startswith(
+        "cold-sore-history: antiviral-prophylaxis from 2 days before to 2 days after each "
+        "session (precautions[0]). Start an antiviral"
+    )
+    assert precaution.text("es").startswith(
+        "cold-sore-history: antiviral-prophylaxis desde 2 días antes hasta 2 días después de "
+        "cada sesión (precautions[0]). Start an antiviral"
+    )
 
 
 def test_reasons_not_yet_built_as_messages_stay_english() -> None:

@@ -13,8 +13,8 @@ gives the exact commands and checks the catalogues are up to date). Durations ar
 
 Dates are written ``YYYY-MM-DD`` in every locale for now.
 
-So far the screening reasons of the client vocabulary (``unrecognised``,
-``pause``) are built this way; the other reasons, violations, milestones
+So far the screening reasons ``unrecognised``, ``pause`` and ``precaution``
+are built this way; the other reasons, violations, milestones
 and export texts still build English sentences (issue 13).
 """
 
@@ -109,6 +109,15 @@ MESSAGES: Mapping[str, str] = {
         "{exposure}: do not use it from the day of each session until {after} after it ({rule})."
     ),
     "recorded-as": N_("Recorded as '{name}'."),
+    # A precaution's action around each session (screening).
+    "precaution.both": N_(
+        "{condition}: {action} from {before} before to {after} after each session ({rule})."
+    ),
+    "precaution.before": N_("{condition}: {action} from {before} before each session ({rule})."),
+    "precaution.after": N_(
+        "{condition}: {action} from the day of each session until {after} after it ({rule})."
+    ),
+    "precaution.day": N_("{condition}: {action} on the day of each session ({rule})."),
 }
 """Every message key and its English template (the gettext message id)."""
 

@@ -81,7 +81,8 @@ class Reason:
         default=(), converter=to_tuple, validator=is_tuple_of(InputError, Message, "a Message")
     )
     """The message as data (keys and parameters), when the reason has been
-    built that way (``unrecognised`` and ``pause`` so far); empty otherwise."""
+    built that way (``unrecognised``, ``pause`` and ``precaution`` so far); empty
+    otherwise."""
     note: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """With ``messages``: the protocol rule's note, which ends ``message``
     (clinic-written text, shown as written in every locale)."""
@@ -172,27 +173,42 @@ def _reason(rule: _Rule, on: dt.date) -> Reason:
     )
 
 
+_TIMING = {  # (before given, after given) -> the message's variant
+    (True, True): "both",
+    (True, False): "before",
+    (False, True): "after",
+    (False, False): "day",
+}
+
+
 def precautions(protocol: Protocol, client: Client, day: dt.date) -> list[tuple[int, Reason]]:
     out = []
     for i, precaution in enumerate(protocol.precautions):
-        if any(r.active_on(day) for r in named(client, precaution.condition, protocol)):
-            timing = f"from {precaution.before} before to {precaution.after} after each session"
-            note = f" {precaution.note}" if precaution.note else ""
-            out.append(
-                (
-                    i,
-                    Reason(
-                        code="precaution",
-                        subject=precaution.condition,
-                        rule=f"precautions[{i}]",
-                        message=(
-                            f"{precaution.condition}: {precaution.action} {timing} "
-                            f"(precautions[{i}]).{note}"
-                        ),
-                        action=precaution.action,
-                    ),
-                )
-            )
+        if not any(r.active_on(day) for r in named(client, precaution.condition, protocol)):
+            continue
+        params = [
+            Param("condition", precaution.condition),
+            Param("action", precaution.action),
+            Param("rule", f"precautions[{i}]"),
+        ]
+        if precaution.before:
+            params.append(Param("before", str(precaution.before), "duration"))
+        if precaution.after:
+            params.append(Param("after", str(precaution.after), "duration"))
+        timing = _TIMING[bool(precaution.before), bool(precaution.after)]
+        message = Message(f"precaution.{timing}", params)
+        words = message.render()
+        note = precaution.note
+        reason = Reason(
+            code="precaution",
+            subject=precaution.condition,
+            rule=f"precautions[{i}]",
+            message=f"{words} {note}" if note else words,
+            action=precaution.action,
+            messages=(message,),
+            note=note,
+        )
+        out.append((i, reason))
     return out
 
 
