@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import collagenplan as cp
 from collagenplan.clinics import WEEKDAYS
+from collagenplan.vocabulary import normalise
 
 # ------------------------------------------------------------ constants
 
@@ -443,6 +444,45 @@ def protocols_and_clients(draw: st.DrawFn) -> tuple[cp.Protocol, cp.Client]:
     """A redrawn catalogue protocol and a client recorded against it."""
     protocol = draw(protocols(catalogue=True))
     return protocol, draw(clients(protocol))
+
+
+# ------------------------------------------------- client vocabulary (issue 13)
+
+
+def _protocol_names(protocol: cp.Protocol) -> set[str]:
+    return {
+        normalise(n)
+        for n in [w.exposure for w in protocol.washouts]
+        + [c.condition for c in protocol.contraindications]
+        + [p.condition for p in protocol.precautions]
+        + [s.procedure for s in protocol.spacing]
+    }
+
+
+def unknown_names(protocol: cp.Protocol) -> st.SearchStrategy[str]:
+    """Names as staff might type them that neither the vocabulary nor ``protocol`` knows."""
+    words = cp.default_vocabulary()
+    known = _protocol_names(protocol)
+    letters = st.text(
+        st.sampled_from("abcdefghijklmnopqrstuvwxyzAEIOU -'"), min_size=1, max_size=14
+    )
+    return letters.filter(
+        lambda n: (
+            bool(normalise(n))
+            and words.lookup(n, "records") is None
+            and words.lookup(n, "procedures") is None
+            and normalise(n) not in known
+        )
+    )
+
+
+def typed_forms(name: str) -> st.SearchStrategy[str]:
+    """``name`` as it might be typed: other case, spaces or underscores for hyphens, padding."""
+    return st.tuples(
+        st.sampled_from([str.lower, str.upper, str.title]),
+        st.sampled_from(["-", " ", "_", "  "]),
+        st.sampled_from(["", " "]),
+    ).map(lambda t: t[2] + t[0](name).replace("-", t[1]).replace(" ", t[1]) + t[2])
 
 
 # --------------------------------------------------------------- clinics

@@ -75,8 +75,9 @@ def test_cleared_set_becomes_sorted_tuple() -> None:
 @pytest.mark.parametrize(
     ("build", "path", "words"),
     [
-        (lambda: cp.Medication("Isotretinoin"), "exposure", "kebab-case"),
-        (lambda: cp.Medication(""), "exposure", "kebab-case"),
+        (lambda: cp.Medication(""), "exposure", "must not be empty"),
+        (lambda: cp.Medication(" - "), "exposure", "must contain a letter or a digit"),
+        (lambda: cp.Medication("retinol", areas="face"), "areas", "tuple"),
         (
             lambda: cp.Medication("x", start=D(2026, 2, 1), end=D(2026, 1, 1)),
             "end",
@@ -95,7 +96,7 @@ def test_cleared_set_becomes_sorted_tuple() -> None:
         ),
         (lambda: cp.ClientEvent(D(2026, 1, 1), "  "), "name", "must not be empty"),
         (lambda: cp.ClientEvent("2026-01-01", "wedding"), "date", "datetime.date"),
-        (lambda: cp.Procedure("dermal filler", D(2026, 1, 1)), "kind", "kebab-case"),
+        (lambda: cp.Procedure("", D(2026, 1, 1)), "kind", "must not be empty"),
         (lambda: cp.Client(medications=["isotretinoin"]), "medications[0]", "Medication"),
         (lambda: cp.Client(events=cp.ClientEvent(D(2026, 1, 1), "x")), "events", "tuple"),
         (lambda: cp.Client(cleared="eczema"), "cleared", "set, list or tuple"),
@@ -216,8 +217,8 @@ def test_minimal_client_file() -> None:
             "c.toml: medications[0].end: must not be before start",
         ),
         (
-            "schema = 1\n[[conditions]]\nname = 'Keloid'\n",
-            "c.toml: conditions[0].name: the name must be kebab-case",
+            "schema = 1\n[[conditions]]\nname = ''\n",
+            "c.toml: conditions[0].name: must not be empty",
         ),
         (
             "schema = 1\n[[conditions]]\nname = 'x'\nend = 5\n",
@@ -233,7 +234,7 @@ def test_minimal_client_file() -> None:
             "c.toml: procedures[0].date: is required",
         ),
         ("schema = 1\ncleared = 'eczema'\n", "c.toml: cleared: must be an array of strings"),
-        ("schema = 1\ncleared = ['Eczema']\n", "c.toml: cleared[0]: the name must be kebab-case"),
+        ("schema = 1\ncleared = ['Eczema']\n", "c.toml: cleared[0]: clears 'Eczema'"),
         ("schema = 1\ncleared = ['eczema']\n", "c.toml: cleared[0]: clears 'eczema'"),
         ("schema = 1\nmedications = 3\n", "c.toml: medications: must be an array of tables"),
         ("schema = 1\nmedications = [3]\n", "c.toml: medications[0]: must be a table"),

@@ -106,6 +106,10 @@ def _client(text: str) -> str:
 
 
 # (page, heading, prefix of the documented keys, loader, text with an unknown key)
+def _vocabulary(text: str) -> object:
+    return cp.parse_vocabulary(text, extend=False)
+
+
 FILE_KEYS = [
     ("protocol-files.md", "## Top level", "", cp.parse_protocol, _protocol(top=UNKNOWN)),
     ("protocol-files.md", "## `[[phases]]`", "", cp.parse_protocol, _protocol(phase=UNKNOWN)),
@@ -153,6 +157,23 @@ FILE_KEYS = [
         _protocol(session='[[spacing]]\nprocedure = "x"\n' + UNKNOWN),
     ),
     ("clients.md", "## Client files", "", cp.parse_client, _client(UNKNOWN)),
+    # The vocabulary file (issue 13); [[conditions]] and [[procedures]] take
+    # the keys of [[exposures]], which the page says in words.
+    ("clients.md", "### The vocabulary file", "", _vocabulary, "schema = 1\n" + UNKNOWN),
+    (
+        "clients.md",
+        "### The vocabulary file",
+        "exposures[].",
+        _vocabulary,
+        'schema = 1\n[[exposures]]\nid = "x"\nlabel = "X"\n' + UNKNOWN,
+    ),
+    (
+        "clients.md",
+        "### The vocabulary file",
+        "areas[].",
+        _vocabulary,
+        'schema = 1\n[[areas]]\nid = "x"\nlabel = "X"\n' + UNKNOWN,
+    ),
     (
         "clients.md",
         "## Client files",

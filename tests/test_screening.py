@@ -242,15 +242,19 @@ CASES = [
         [("deferred", "active-acne"), ("contraindicated", "pregnancy")],
     ),
     (
-        "names the protocol does not know are ignored",
+        "names nobody knows are never ignored: they need review",
         cp.Client(
             conditions=[Cond("hay-fever")],
             medications=[Med("vitamin-c-serum")],
             procedures=[cp.Procedure("massage", ON)],
         ),
-        "eligible",
+        "review",
         ON,
-        [],
+        [
+            ("unrecognised", "vitamin-c-serum"),
+            ("unrecognised", "hay-fever"),
+            ("unrecognised", "massage"),
+        ],
     ),
     (
         "events and procedures do not change the screening",
@@ -292,6 +296,10 @@ def test_every_reason_names_its_protocol_rule(case: tuple[object, ...]) -> None:
     assert isinstance(client, cp.Client)
     result = cp.screen(client, FACIAL, on=ON)
     for reason in result.reasons + result.precautions:
+        if reason.code == "unrecognised":  # no protocol rule: the client file's key path
+            assert re.fullmatch(r"(medications|conditions|procedures)\[\d+\]\.\w+", reason.rule)
+            assert f"({reason.rule})" in reason.message
+            continue
         match = re.fullmatch(r"(\w+)\[(\d+)\]", reason.rule)
         assert match, reason.rule
         rule = getattr(FACIAL, match.group(1))[int(match.group(2))]

@@ -51,6 +51,7 @@ from .errors import (
     ScenarioError,
     SchemaError,
     UnknownProtocolError,
+    VocabularyError,
 )
 from .living import NextDue, next_due, replan
 from .planning import plan
@@ -79,6 +80,14 @@ from .screening import Reason, Screening, screen
 from .sessions import Milestone, PlannedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
+from .vocabulary import (
+    Area,
+    Term,
+    Vocabulary,
+    default_vocabulary,
+    load_vocabulary,
+    parse_vocabulary,
+)
 
 if _typing.TYPE_CHECKING:
     from .capacity import (
@@ -156,6 +165,7 @@ __all__ = [
     "CODES",
     "Aftercare",
     "Appointment",
+    "Area",
     "Availability",
     "CapacityRequirement",
     "Client",
@@ -213,11 +223,15 @@ __all__ = [
     "Slot",
     "Spacing",
     "Supply",
+    "Term",
     "UnknownProtocolError",
     "Violation",
     "Visit",
+    "Vocabulary",
+    "VocabularyError",
     "Washout",
     "Window",
+    "default_vocabulary",
     "format_protocol",
     "from_json",
     "get_protocol",
@@ -225,12 +239,14 @@ __all__ = [
     "load_clinic",
     "load_protocol",
     "load_scenario",
+    "load_vocabulary",
     "milestones_to_csv",
     "next_due",
     "parse_client",
     "parse_clinic",
     "parse_protocol",
     "parse_scenario",
+    "parse_vocabulary",
     "plan",
     "project",
     "protocol_ids",

@@ -20,6 +20,7 @@ from .clinics import Clinic, load_clinic
 from .documents import schemas, to_json, to_plain
 from .errors import CollagenPlanError, InputError, PlanningError
 from .living import NextDue, next_due
+from .messages import LOCALES, translation
 from .planning import plan
 from .protocols import (
     Protocol,
@@ -32,6 +33,7 @@ from .results import Plan, Report, Violation
 from .screening import Screening, screen
 from .sessions import Visit
 from .validation import validate
+from .vocabulary import load_vocabulary
 
 __all__ = ["main"]
 
@@ -63,8 +65,14 @@ def _protocol(ref: str) -> Protocol:
     return get_protocol(ref)
 
 
-def _client(path: str | None) -> Client | None:
-    return None if path is None else load_client(path)
+def _client(path: str | None, args: argparse.Namespace) -> Client | None:
+    return None if path is None else _read_client(path, args)
+
+
+def _read_client(path: str, args: argparse.Namespace) -> Client:
+    """The client file, read with ``--vocabulary`` and, with ``--strict``, strictly."""
+    words = None if args.vocabulary is None else load_vocabulary(args.vocabulary)
+    return load_client(path, strict=args.strict, vocabulary=words)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -229,7 +237,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         start=args.start,
         sessions=args.sessions,
         horizon=args.horizon,
-        client=_client(args.client),
+        client=_client(args.client, args),
         strict=args.strict,
         clinic=_clinic(args),
         history=_history(args),
@@ -267,7 +275,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     report = validate(
         _protocol(args.protocol),
         args.dates,
-        client=_client(args.client),
+        client=_client(args.client, args),
         complete=args.complete,
         clinic=_clinic(args),
     )
@@ -299,25 +307,45 @@ def _cmd_next_due(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _screening_text(result: Screening) -> str:
+def _screening_text(result: Screening, locale: str = "en") -> str:
     when = (
         f"earliest start {result.earliest_start}"
         if result.earliest_start is not None
         else "no start date"
     )
     out = f"{result.status}: {when} (screened for {result.protocol_id} on {result.on})"
-    items = result.reasons + result.precautions
+    items = result.reasons + result.precautions + result.pauses
     if items:
         rows = [[r.code, r.subject, r.rule, r.clears_on or "-"] for r in items]
         out += "\n\n" + _table(["code", "subject", "rule", "clears on"], rows)
-        out += "\n\n" + "\n".join(f"- {r.message}" for r in items)
+        out += "\n\n" + "\n".join(f"- {r.text(locale)}" for r in items)
     return out
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    result = screen(load_client(args.client), _protocol(args.protocol), on=args.on)
-    _emit(args.format, result, lambda: _screening_text(result))
+    translation(args.locale)  # an unknown locale is bad usage, before any work
+    result = screen(_read_client(args.client, args), _protocol(args.protocol), on=args.on)
+    _emit(args.format, result, lambda: _screening_text(result, args.locale))
     return EXIT_OK if result.ok else EXIT_INVALID
+
+
+# -- client vocabulary options (issue 13) -----------------------------------
+
+
+def _add_strict_client_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse (exit 2) a client file naming something the vocabulary does not know",
+    )
+
+
+def _add_vocabulary_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--vocabulary",
+        metavar="FILE",
+        help="a .toml/.json vocabulary file adding to (or replacing entries of) the built-in one",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -350,11 +378,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sessions", type=int, help="sessions in the series phase")
     p.add_argument("--horizon", type=_date, help="plan repeating phases up to this date")
     p.add_argument(
-        "--strict", action="store_true", help="fail (exit 1) instead of planning around problems"
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) instead of planning around problems; refuse (exit 2) a client "
+        "file naming something the vocabulary does not know",
     )
     p.add_argument("--clinic", help="a .toml/.json clinic file: book only days it allows")
     _add_history_options(p)
     p.add_argument("--client", help="a .toml/.json client file to plan around")
+    _add_vocabulary_option(p)
     p.set_defaults(run=_cmd_plan)
 
     p = command("validate", "check a calendar of session dates against a protocol")
@@ -365,6 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--clinic", help="a .toml/.json clinic file: report days it does not allow")
     p.add_argument("--client", help="a .toml/.json client file to check the calendar against")
+    _add_strict_client_option(p)
+    _add_vocabulary_option(p)
     p.set_defaults(run=_cmd_validate)
 
     p = command("next-due", "say when a client's next session is due")
@@ -384,6 +418,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--protocol", required=True, help="a built-in protocol id or a .toml/.json protocol file"
     )
     p.add_argument("--on", type=_date, required=True, help="the date to screen for, YYYY-MM-DD")
+    _add_strict_client_option(p)
+    _add_vocabulary_option(p)
+    p.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default="en",
+        help="the language of the sentences under the table (those built as messages so far)",
+    )
     p.set_defaults(run=_cmd_screen)
 
     p = command("project", "project sessions, chair-hours and staffing from a capacity scenario")

@@ -3,10 +3,13 @@
 A :class:`Client` records medications and other exposures, conditions (and
 which of them a clinician has cleared), life events to keep clear of
 downtime, and other procedures with their dates. Exposure, condition and
-procedure names are kebab-case strings matched against the protocol's rules
-(``washouts``, ``contraindications``, ``precautions``, ``spacing``), so a
-clinic that adds a rule to its protocol file can record it for clients at
-once.
+procedure names are written the way staff type them ("Roaccutane",
+"retin a", "Botox"); the client's :class:`~collagenplan.vocabulary.Vocabulary`
+(the built-in one unless a clinic gives its own) maps them to the ids the
+protocol's rules use (``washouts``, ``contraindications``, ``precautions``,
+``spacing``). A name that maps to nothing is kept and reported, never
+ignored: screening says ``review`` and plans carry an ``unrecognised``
+warning; :func:`load_client` with ``strict=True`` refuses it.
 
 Client files are TOML (or JSON with the same structure), read as strictly as
 protocol files: unknown keys, wrong types and impossible dates are
@@ -22,10 +25,11 @@ from typing import Any, Literal
 
 import attrs
 
-from ._checks import is_date, is_kebab, is_optional, is_str, is_tuple_of
-from ._fields import check_kebab, parse_document, read_file, renamed
-from ._reader import Reader
+from ._checks import is_date, is_optional, is_str, is_tuple_of
+from ._fields import parse_document, read_file, renamed, to_tuple
+from ._reader import READ, Reader
 from .errors import ClientError
+from .vocabulary import Among, Vocabulary, default_vocabulary, normalise
 
 __all__ = [
     "CLIENT_SCHEMA_VERSION",
@@ -35,6 +39,7 @@ __all__ = [
     "Condition",
     "Medication",
     "Procedure",
+    "UnknownName",
     "load_client",
     "parse_client",
 ]
@@ -60,6 +65,30 @@ def _ordered(first: str, last: str) -> Any:
     return validate
 
 
+def _name(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A name as typed: any text with at least one letter or digit."""
+    is_str(E)(instance, attribute, value)
+    if not normalise(value):
+        raise E(f"must contain a letter or a digit, got {value!r}", path=attribute.name)
+
+
+def _areas() -> Any:
+    return attrs.field(
+        default=(),
+        kw_only=True,
+        converter=to_tuple,
+        validator=[is_tuple_of(E, str, "an area name"), _each_name],
+    )
+
+
+def _each_name(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    for i, name in enumerate(value):
+        if not normalise(name):
+            raise E(
+                f"must contain a letter or a digit, got {name!r}", path=f"{attribute.name}[{i}]"
+            )
+
+
 def _within(begin: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
     return (begin is None or begin <= day) and (end is None or day <= end)
 
@@ -75,15 +104,20 @@ class Medication:
     ``stop`` before 0.2; the old name is still read, with a warning.)
     """
 
-    exposure: str = attrs.field(validator=is_kebab(E))
-    """Kebab-case name matched against the protocol's ``washouts`` and
-    ``contraindications`` (``topical-retinoid``, ``isotretinoin``, ``anticoagulants``)."""
+    exposure: str = attrs.field(validator=_name)
+    """The name as written (``isotretinoin``, ``"Roaccutane"``, ``"retin a"``); the
+    vocabulary maps it to the id the protocol's ``washouts``,
+    ``contraindications`` and ``precautions`` use."""
     start: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)
     """First day taken, or ``None`` when unknown or long ago."""
     end: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=[_optional_date, _ordered("start", "end")]
     )
     """Last day taken (the last dose), or ``None`` while it is ongoing."""
+    areas: tuple[str, ...] = _areas()
+    """Where it is applied (``["face"]``), for products whose vocabulary entry
+    acts on an area; empty means everywhere. Ignored (it acts everywhere) for
+    anything taken by mouth."""
 
     @property
     def ongoing(self) -> bool:
@@ -108,15 +142,18 @@ class Condition:
     read, with a warning.)
     """
 
-    name: str = attrs.field(validator=is_kebab(E))
-    """Kebab-case name matched against the protocol's ``contraindications`` and
-    ``precautions`` (``pregnancy``, ``keloid-tendency``, ``cold-sore-history``)."""
+    name: str = attrs.field(validator=_name)
+    """The name as written (``pregnancy``, ``"Eczema"``); the vocabulary maps it
+    to the id the protocol's ``contraindications`` and ``precautions`` use."""
     start: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)
     """First day it applies, or ``None``."""
     end: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=[_optional_date, _ordered("start", "end")]
     )
     """Last day it applies, or ``None`` while it is ongoing."""
+    areas: tuple[str, ...] = _areas()
+    """Where it is (``["hands"]``), for conditions whose vocabulary entry
+    acts on an area; empty means everywhere."""
 
     def active_on(self, day: dt.date) -> bool:
         """True when ``day`` lies between ``start`` and ``end`` (inclusive)."""
@@ -141,11 +178,13 @@ class ClientEvent:
 class Procedure:
     """Another treatment the client had or has booked, on a given day."""
 
-    kind: str = attrs.field(validator=is_kebab(E))
-    """Kebab-case name matched against the protocol's ``spacing`` rules
-    (``neurotoxin``, ``dermal-filler``, ``chemical-peel``, ``waxing``)."""
+    kind: str = attrs.field(validator=_name)
+    """The name as written (``neurotoxin``, ``"Botox"``); the vocabulary maps it
+    to the id the protocol's ``spacing`` rules use."""
     date: dt.date = attrs.field(validator=is_date(E))
     """The day it was (or will be) done."""
+    areas: tuple[str, ...] = _areas()
+    """Where it was done (``["forehead"]``); empty means everywhere."""
 
 
 def _as_tuple(value: object) -> Any:
@@ -219,6 +258,18 @@ class Client:
     )
     """Other procedures, done or booked."""
 
+    vocabulary: Vocabulary | None = attrs.field(
+        default=None,
+        eq=False,
+        repr=False,
+        metadata={READ: False},
+        validator=is_optional(attrs.validators.instance_of(Vocabulary)),
+    )
+    """The names the records are written in: ``None`` for the built-in
+    vocabulary, or a clinic's (:func:`~collagenplan.load_vocabulary`). Not part
+    of a client file; :func:`load_client` takes it as an argument. Not
+    compared: two clients with the same records are equal."""
+
     @cleared.validator
     def _check_cleared(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple):
@@ -226,24 +277,114 @@ class Client:
                 f"must be a set, list or tuple of names, got {type(value).__name__}",
                 path=attribute.name,
             )
-        recorded = {c.name for c in self.conditions} | {m.exposure for m in self.medications}
+        recorded = {self.resolve(c.name) for c in self.conditions}
+        recorded |= {self.resolve(m.exposure) for m in self.medications}
         seen: set[str] = set()
         for i, name in enumerate(value):
             where = f"cleared[{i}]"
-            check_kebab(name, "the name", E, where)
-            if name in seen:
+            if not isinstance(name, str) or not normalise(name):
+                got = repr(name) if isinstance(name, str) else type(name).__name__
+                raise E(
+                    f"must be a string naming a condition or medication, got {got}", path=where
+                )
+            key = self.resolve(name)
+            if key in seen:
                 raise E(f"repeats {name!r}", path=where)
-            if name not in recorded:
+            if key not in recorded:
                 raise E(
                     f"clears {name!r}, which is not among the client's conditions or "
                     "medications; record it there first",
                     path=where,
                 )
-            seen.add(name)
+            seen.add(key)
+
+    @property
+    def words(self) -> Vocabulary:
+        """The vocabulary in use: :attr:`vocabulary`, or the built-in one."""
+        return self.vocabulary if self.vocabulary is not None else default_vocabulary()
+
+    def resolve(self, name: str, among: Among = "records") -> str:
+        """The id ``name`` stands for in :attr:`words`, else ``name`` normalised.
+
+        ``among`` is ``"records"`` for medications and conditions,
+        ``"procedures"`` or ``"areas"``.
+        """
+        return self.words.lookup(name, among) or normalise(name)
 
     def is_cleared(self, name: str) -> bool:
-        """True when a clinician has cleared ``name`` for this client."""
-        return name in self.cleared
+        """True when a clinician has cleared ``name`` (an id or any of its names)."""
+        key = self.resolve(name)
+        return any(self.resolve(c) == key for c in self.cleared)
+
+    def reaches(self, record: Medication | Condition | Procedure, areas: Iterable[str]) -> bool:
+        """True when ``record`` concerns a treatment of ``areas`` (a protocol's areas).
+
+        A record reaches every area unless its vocabulary entry acts on an
+        area (``scope = "area"``) and the record names areas: then only where
+        they meet ``areas`` (``lips`` meets ``face``). No areas on either side
+        means everywhere.
+        """
+        if not record.areas:
+            return True
+        typed = record.kind if isinstance(record, Procedure) else _typed(record)
+        among: Among = "procedures" if isinstance(record, Procedure) else "records"
+        term_id = self.words.lookup(typed, among)
+        term = None if term_id is None else self.words.term(term_id)
+        if term is None or term.scope != "area":
+            return True
+        return self.words.areas_meet(record.areas, areas)
+
+    def unrecognised(
+        self,
+        *,
+        records: Iterable[str] = (),
+        procedures: Iterable[str] = (),
+        areas: Iterable[str] = (),
+    ) -> tuple[UnknownName, ...]:
+        """Every name in the records that :attr:`words` does not know, in file order.
+
+        The keyword arguments are ids that count as known besides the
+        vocabulary's (the names a protocol's rules use). Areas given on a
+        record whose entry acts on the whole body are reported too: they
+        cannot narrow it.
+        """
+        known = {"records": list(records), "procedures": list(procedures), "areas": list(areas)}
+        out: list[UnknownName] = []
+
+        def check(name: str, among: Among, path: str) -> str | None:
+            found = self.words.match(name, among, also=known[among])
+            if found.id is None:
+                out.append(
+                    UnknownName(name=name, kind=among, path=path, suggestions=found.suggestions)
+                )
+            return found.id
+
+        entries: list[tuple[str, Medication | Condition | Procedure, str, Among]] = [
+            *(
+                (f"medications[{i}]", m, "exposure", "records")
+                for i, m in enumerate(self.medications)
+            ),
+            *((f"conditions[{i}]", c, "name", "records") for i, c in enumerate(self.conditions)),
+            *(
+                (f"procedures[{i}]", p, "kind", "procedures")
+                for i, p in enumerate(self.procedures)
+            ),
+        ]
+        for path, record, key, among in entries:
+            term_id = check(getattr(record, key), among, f"{path}.{key}")
+            term = None if term_id is None else self.words.term(term_id)
+            for k, area in enumerate(record.areas):
+                check(area, "areas", f"{path}.areas[{k}]")
+            if record.areas and term is not None and term.scope == "body":
+                out.append(
+                    UnknownName(
+                        name=getattr(record, key),
+                        kind="scope",
+                        path=f"{path}.areas",
+                        suggestions=(),
+                    )
+                )
+        return tuple(out)
 
     def conditions_on(self, day: dt.date) -> tuple[Condition, ...]:
         """The conditions that apply on ``day``."""
@@ -254,11 +395,55 @@ class Client:
         return tuple(m for m in self.medications if m.active_on(day))
 
 
+def _typed(record: Medication | Condition) -> str:
+    return record.exposure if isinstance(record, Medication) else record.name
+
+
+@attrs.frozen(kw_only=True)
+class UnknownName:
+    """A name in a client's records that the vocabulary does not know."""
+
+    name: str
+    """The name as written."""
+    kind: Literal["records", "procedures", "areas", "scope"]
+    """What it should have named: an exposure or condition (``records``), a
+    procedure, an area; ``scope`` marks areas given to something that acts on
+    the whole body (``name`` is then the exposure or condition)."""
+    path: str
+    """Where it is in the client file (``medications[0].exposure``)."""
+    suggestions: tuple[str, ...] = ()
+    """The ids of the closest known names, best first."""
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, in words, with the suggestions."""
+        if self.kind == "scope":
+            return (
+                f"{self.name!r} acts on the whole body, so areas cannot narrow it; "
+                "remove the areas"
+            )
+        what = {"records": "exposure or condition", "procedures": "procedure", "areas": "area"}
+        close = (
+            f"closest known names: {', '.join(self.suggestions)}"
+            if self.suggestions
+            else "no known name is close"
+        )
+        return (
+            f"unrecognised {what[self.kind]} {self.name!r} ({close}); correct it, or add it "
+            "to a clinic vocabulary file"
+        )
+
+
 # ------------------------------------------------------------------ files
 
 
 def parse_client(
-    text: str, format: Literal["toml", "json"] = "toml", *, source: str | None = None
+    text: str,
+    format: Literal["toml", "json"] = "toml",
+    *,
+    source: str | None = None,
+    strict: bool = False,
+    vocabulary: Vocabulary | None = None,
 ) -> Client:
     """Parse client text (TOML or JSON, same structure) into a :class:`Client`.
 
@@ -266,25 +451,58 @@ def parse_client(
         text: the file's content.
         format: ``"toml"`` or ``"json"``.
         source: a name for error messages (usually the file name).
+        strict: refuse a name the vocabulary does not know (see
+            :func:`client_from_dict`).
+        vocabulary: the names the file is written in; ``None`` for the
+            built-in vocabulary.
 
     Raises:
         ClientError: the text is not valid TOML/JSON or breaks a client rule;
             the message names the key path (``medications[1].end``).
     """
-    return parse_document(text, format, E, source, client_from_dict)
+    return parse_document(
+        text,
+        format,
+        E,
+        source,
+        lambda data: client_from_dict(data, strict=strict, vocabulary=vocabulary),
+    )
 
 
-def load_client(path: str | Path) -> Client:
+def load_client(
+    path: str | Path, *, strict: bool = False, vocabulary: Vocabulary | None = None
+) -> Client:
     """Load a client file; the format follows the suffix (``.toml`` or ``.json``).
 
+    See :func:`parse_client` for ``strict`` and ``vocabulary``.
+
     Raises:
-        ClientError: the file is missing, unreadable or invalid; the message
-            names the file and the key path.
+        ClientError: the file is missing, unreadable or invalid (or, with
+            ``strict``, names something the vocabulary does not know); the
+            message names the file and the key path.
     """
     text, fmt, source = read_file(path, E)
-    return parse_client(text, fmt, source=source)
+    return parse_client(text, fmt, source=source, strict=strict, vocabulary=vocabulary)
 
 
-def client_from_dict(data: object) -> Client:
-    """Build a :class:`Client` from the parsed structure of a client file."""
-    return _READER.document(data, Client, schema=SCHEMA_VERSION)
+def client_from_dict(
+    data: object, *, strict: bool = False, vocabulary: Vocabulary | None = None
+) -> Client:
+    """Build a :class:`Client` from the parsed structure of a client file.
+
+    With ``strict``, every exposure, condition, procedure and area must be a
+    name ``vocabulary`` knows (its id, label, a synonym or a brand, in any
+    case and spacing), and areas may only be given to things that act on an
+    area; the first that is not raises a :class:`ClientError` at its key path,
+    with the closest known names.
+    """
+    table = dict(_READER.mapping(data))
+    cleared = table.pop("cleared", ())
+    client = _READER.document(table, Client, schema=SCHEMA_VERSION)
+    with _READER.at("cleared"):
+        names = _READER.read(cleared, tuple[str, ...])
+    client = attrs.evolve(client, vocabulary=vocabulary, cleared=names)
+    if strict:
+        for unknown in client.unrecognised():
+            raise E(unknown.problem, path=unknown.path)
+    return client

@@ -8,6 +8,7 @@ Everything the library raises on purpose derives from
     │   ├── DurationError             a duration that cannot be parsed or applied
     │   ├── ProtocolError             a protocol file or value that breaks a rule
     │   ├── ClientError               a client file or value that breaks a rule
+    │   │   └── VocabularyError       a vocabulary file or value that breaks a rule
     │   ├── ClinicError               a clinic file or value that breaks a rule
     │   │   └── MissingHolidaysError  public holidays asked for, 'holidays' not installed
     │   ├── ScenarioError             a capacity scenario that breaks a rule
@@ -51,6 +52,7 @@ __all__ = [
     "ScenarioError",
     "SchemaError",
     "UnknownProtocolError",
+    "VocabularyError",
 ]
 
 
@@ -117,6 +119,10 @@ class ProtocolError(InputError):
 
 class ClientError(InputError):
     """A client file or value that breaks a rule of the client format."""
+
+
+class VocabularyError(ClientError):
+    """A vocabulary file (the names client files may use) or value that breaks a rule."""
 
 
 class ClinicError(InputError):

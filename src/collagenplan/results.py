@@ -77,6 +77,11 @@ CODES: Mapping[str, Code] = _registry(
     _error("event-blackout", "a session's downtime or buffer overlaps a client's event"),
     _error("procedure-spacing", "a session is too close to another procedure"),
     _error("no-date-in-window", "no allowed date exists inside the session's window"),
+    # Client vocabulary (issue 13): a name no rule could be checked against.
+    _warning(
+        "unrecognised",
+        "a name in the client's records matches no known name; a clinician must review it",
+    ),
     _warning(
         "series-restarted", "a late gap past the protocol's restart limit starts the series again"
     ),

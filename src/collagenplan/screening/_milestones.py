@@ -10,7 +10,7 @@ from ..errors import PlanningError
 from ..protocols.model import Protocol
 from ..results import Violation
 from ..sessions import Milestone
-from ._rules import _minus, _next, _plus, _previous, check_args, pauses_between_sessions
+from ._rules import _minus, _next, _plus, _previous, check_args, pauses_between_sessions, uses
 from ._screen import precautions, screen
 
 __all__ = ["client_start", "milestones"]
@@ -35,7 +35,7 @@ def client_start(
         if not lead_in:
             return result.earliest_start
         return _reminders_ready(protocol, client, start, result.earliest_start)
-    blocking = [r for r in result.reasons if r.code != "needs-review"]
+    blocking = [r for r in result.reasons if r.code not in ("needs-review", "unrecognised")]
     violations = tuple(
         Violation(
             code=r.code,
@@ -96,7 +96,7 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
         stop = _minus(washout.before, day) if washout.before else _previous(day)
         resume = _plus(washout.after, day) if washout.after else _next(day)
         in_use = any(
-            m.exposure == washout.exposure
+            uses(client, m, washout.exposure, protocol)
             and (m.start is None or m.start < resume)
             and (m.end is None or m.end > stop)
             for m in client.medications

@@ -19,12 +19,14 @@ from typing import Literal
 import attrs
 
 from .._blockers import Blocker, DateCheck
-from ..clients import Client, Condition, Medication
+from ..clients import Client, Condition, Medication, UnknownName
 from ..durations import Duration
 from ..errors import DurationError, InputError
+from ..messages import Message, Param
 from ..protocols.model import Protocol, Washout
 from ..results import Violation
 from ..sessions import PlannedSession, _saturating_add
+from ..vocabulary import normalise
 
 __all__ = [
     "check_args",
@@ -33,6 +35,7 @@ __all__ = [
     "named",
     "pauses_between_sessions",
     "rules",
+    "unrecognised",
 ]
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -160,10 +163,53 @@ def _bounds(record: _Record) -> tuple[dt.date | None, dt.date | None]:
     return record.start, record.end
 
 
-def named(client: Client, name: str) -> list[_Record]:
-    """Conditions and medications called ``name``."""
-    found: list[_Record] = [c for c in client.conditions if c.name == name]
-    return found + [m for m in client.medications if m.exposure == name]
+def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
+    """Conditions and medications that stand for ``name`` and reach the protocol's areas.
+
+    A record stands for ``name`` when the client's vocabulary maps both to the
+    same id (a synonym, a brand, another spelling; the protocol's rule may use
+    any name of the entry too) or, for names it does not know, they are
+    written the same way.
+    """
+    found: list[_Record] = [*client.conditions, *client.medications]
+    wanted = client.resolve(name)
+    return [
+        r
+        for r in found
+        if client.resolve(_typed(r)) == wanted and client.reaches(r, protocol.areas)
+    ]
+
+
+def _typed(record: _Record) -> str:
+    return record.exposure if isinstance(record, Medication) else record.name
+
+
+def called(typed: str, name: str) -> str:
+    """``name``, followed by how the record wrote it when that differs."""
+    return name if normalise(typed) == name else f"{name} (recorded as {typed!r})"
+
+
+def unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
+    """Names in the client's records that neither the vocabulary nor the protocol knows."""
+    return client.unrecognised(
+        records=[w.exposure for w in protocol.washouts]
+        + [c.condition for c in protocol.contraindications]
+        + [p.condition for p in protocol.precautions],
+        procedures=[s.procedure for s in protocol.spacing],
+        areas=protocol.areas,
+    )
+
+
+def unknown_message(unknown: UnknownName) -> Message:
+    """The message for staff about one unknown name."""
+    params = [Param("name", unknown.name), Param("path", unknown.path)]
+    if unknown.kind == "scope":
+        return Message("unrecognised.scope", params)
+    if not unknown.suggestions:
+        return Message(f"unrecognised.{unknown.kind}.none", params)
+    return Message(
+        f"unrecognised.{unknown.kind}", [*params, Param("suggestions", unknown.suggestions)]
+    )
 
 
 def _when(record: _Record) -> str:
@@ -190,7 +236,7 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
     for i, contra in enumerate(protocol.contraindications):
         if contra.tier == "relative" and client.is_cleared(contra.condition):
             continue
-        for record in named(client, contra.condition):
+        for record in named(client, contra.condition, protocol):
             _, last = _bounds(record)
             rules.append(
                 _Rule(
@@ -198,7 +244,7 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     subject=contra.condition,
                     rule=f"contraindications[{i}]",
                     breaks=record.active_on,
-                    phrase=f"{contra.condition}{_when(record)}",
+                    phrase=f"{called(_typed(record), contra.condition)}{_when(record)}",
                     why=_TIER_WHY[contra.tier],
                     clears_on=None if last is None else _next(last),
                     note=contra.note,
@@ -224,14 +270,15 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             if part
         )
         for med in client.medications:
-            if med.exposure != washout.exposure:
+            if not uses(client, med, washout.exposure, protocol):
                 continue
+            name = called(med.exposure, washout.exposure)
             spans: list[tuple[dt.date | None, dt.date | None, str]]
             if pauses:  # continuing use is paused around each session (milestones)
                 days = sorted({d for d in (med.start, med.end) if d is not None})
-                spans = [(d, d, f"{med.exposure} used on {d}") for d in days]
+                spans = [(d, d, f"{name} used on {d}") for d in days]
             else:
-                spans = [(med.start, med.end, f"{med.exposure} taken{_when(med)}")]
+                spans = [(med.start, med.end, f"{name} taken{_when(med)}")]
             for first, last, phrase in spans:
                 clears = None
                 if last is not None:
@@ -249,6 +296,13 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     )
                 )
     return rules
+
+
+def uses(client: Client, med: Medication, exposure: str, protocol: Protocol) -> bool:
+    """True when ``med`` stands for ``exposure`` and is used where the protocol treats."""
+    return client.resolve(med.exposure) == client.resolve(exposure) and client.reaches(
+        med, protocol.areas
+    )
 
 
 def _exposure_test(
@@ -292,7 +346,12 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             if part
         )
         for k, proc in enumerate(client.procedures):
-            if proc.kind != spacing.procedure or not (spacing.before or spacing.after):
+            if not (spacing.before or spacing.after):
+                continue
+            wanted = client.resolve(spacing.procedure, "procedures")
+            if client.resolve(proc.kind, "procedures") != wanted:
+                continue
+            if not client.reaches(proc, protocol.areas):
                 continue
             rules.append(
                 _Rule(
@@ -300,7 +359,9 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     subject=proc.kind,
                     rule=f"spacing[{i}]",
                     breaks=_spacing_test(spacing.before, spacing.after, proc.date),
-                    phrase=f"{proc.kind} on {proc.date} (procedures[{k}])",
+                    phrase=(
+                        f"{called(proc.kind, spacing.procedure)} on {proc.date} (procedures[{k}])"
+                    ),
                     why=f"a session must fall {need}",
                     note=spacing.note,
                 )
@@ -347,7 +408,10 @@ def client_violations(
 
     A session can break several rules; each gives one violation naming its
     rule. A relative contraindication is reported once (``needs-review``, a
-    warning) on the first session it applies to.
+    warning) on the first session it applies to. Each name in the client's
+    records that neither the vocabulary nor the protocol knows is reported
+    once (``unrecognised``, a warning, with no session): it was checked
+    against no rule.
     """
     check_args(client, protocol)
     found = rules(protocol, client)
@@ -360,4 +424,13 @@ def client_violations(
             if rule.code == "needs-review":
                 reviewed.add(k)
             out.append(rule.violation(session.number, session.date))
+    out += [
+        Violation(
+            code="unrecognised",
+            severity="warning",
+            message=unknown_message(unknown).render(),
+            rule=unknown.path,
+        )
+        for unknown in unrecognised(protocol, client)
+    ]
     return out

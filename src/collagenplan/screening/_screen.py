@@ -11,8 +11,19 @@ from .._checks import is_date, is_optional, is_str, is_tuple_of, one_of, require
 from .._fields import to_tuple
 from ..clients import Client
 from ..errors import InputError
+from ..messages import Message, Param, translation
 from ..protocols.model import Protocol
-from ._rules import _Rule, check_args, named, rules
+from ..vocabulary import normalise
+from ._rules import (
+    _Rule,
+    check_args,
+    named,
+    pauses_between_sessions,
+    rules,
+    unknown_message,
+    unrecognised,
+    uses,
+)
 
 __all__ = [
     "REASON_CODES",
@@ -20,6 +31,7 @@ __all__ = [
     "Reason",
     "Screening",
     "ScreeningStatus",
+    "pauses",
     "precautions",
     "screen",
 ]
@@ -27,7 +39,15 @@ __all__ = [
 ScreeningStatus = Literal["eligible", "review", "deferred", "contraindicated"]
 STATUSES: tuple[ScreeningStatus, ...] = ("eligible", "review", "deferred", "contraindicated")
 """Screening outcomes, from best to worst."""
-REASON_CODES = ("contraindicated", "deferred", "washout", "needs-review", "precaution")
+REASON_CODES = (
+    "contraindicated",
+    "deferred",
+    "washout",
+    "needs-review",
+    "unrecognised",
+    "precaution",
+    "pause",
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -36,11 +56,15 @@ class Reason:
 
     code: str = attrs.field(validator=one_of(InputError, REASON_CODES))
     """``contraindicated``, ``deferred`` (a temporary condition), ``washout``,
-    ``needs-review`` or ``precaution``; all but the last are violation codes."""
+    ``needs-review``, ``unrecognised`` (a name nothing knows), ``precaution``
+    or ``pause`` (a washout the client follows around each session); all but
+    the last two are violation codes."""
     subject: str = attrs.field(validator=is_str(InputError))
-    """The condition or exposure concerned (``isotretinoin``)."""
+    """The condition or exposure concerned (``isotretinoin``); for
+    ``unrecognised``, the name as written."""
     rule: str = attrs.field(validator=is_str(InputError))
-    """The protocol rule, as a key path (``washouts[3]``)."""
+    """The protocol rule, as a key path (``washouts[3]``); for
+    ``unrecognised``, the client file's key path (``medications[0].exposure``)."""
     message: str = attrs.field(validator=is_str(InputError))
     """A sentence a receptionist can read."""
     clears_on: dt.date | None = attrs.field(
@@ -49,6 +73,31 @@ class Reason:
     """First day the reason no longer applies, or ``None`` when no end is known."""
     action: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """For a precaution, what to do (``antiviral-prophylaxis``)."""
+    suggestions: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, str, "a name")
+    )
+    """For ``unrecognised``, the ids of the closest known names, best first."""
+    messages: tuple[Message, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Message, "a Message")
+    )
+    """The message as data (keys and parameters), when the reason has been
+    built that way (``unrecognised``, ``pause`` and ``precaution`` so far); empty
+    otherwise."""
+    note: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
+    """With ``messages``: the protocol rule's note, which ends ``message``
+    (clinic-written text, shown as written in every locale)."""
+
+    def text(self, locale: str = "en") -> str:
+        """The message in ``locale``; English ``message`` when no ``messages`` are kept.
+
+        Raises:
+            InputError: ``locale`` is not one of the shipped locales.
+        """
+        if not self.messages:
+            translation(locale)  # an unknown locale is an error either way
+            return self.message
+        words = [m.render(locale) for m in self.messages]
+        return " ".join([*words, self.note] if self.note else words)
 
 
 @attrs.frozen(kw_only=True)
@@ -77,6 +126,12 @@ class Screening:
         default=(), converter=to_tuple, validator=is_tuple_of(InputError, Reason, "a Reason")
     )
     """Precautions that apply (code ``precaution``), with their action."""
+    pauses: tuple[Reason, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Reason, "a Reason")
+    )
+    """Washouts the client follows around every session (code ``pause``): an
+    exposure in use that must stop ``before`` each session and may resume
+    ``after`` it, in protocol order."""
 
     @property
     def ok(self) -> bool:
@@ -118,27 +173,97 @@ def _reason(rule: _Rule, on: dt.date) -> Reason:
     )
 
 
+_TIMING = {  # (before given, after given) -> the message's variant
+    (True, True): "both",
+    (True, False): "before",
+    (False, True): "after",
+    (False, False): "day",
+}
+
+
 def precautions(protocol: Protocol, client: Client, day: dt.date) -> list[tuple[int, Reason]]:
     out = []
     for i, precaution in enumerate(protocol.precautions):
-        if any(r.active_on(day) for r in named(client, precaution.condition)):
-            timing = f"from {precaution.before} before to {precaution.after} after each session"
-            note = f" {precaution.note}" if precaution.note else ""
-            out.append(
-                (
-                    i,
-                    Reason(
-                        code="precaution",
-                        subject=precaution.condition,
-                        rule=f"precautions[{i}]",
-                        message=(
-                            f"{precaution.condition}: {precaution.action} {timing} "
-                            f"(precautions[{i}]).{note}"
-                        ),
-                        action=precaution.action,
-                    ),
-                )
+        if not any(r.active_on(day) for r in named(client, precaution.condition, protocol)):
+            continue
+        params = [
+            Param("condition", precaution.condition),
+            Param("action", precaution.action),
+            Param("rule", f"precautions[{i}]"),
+        ]
+        if precaution.before:
+            params.append(Param("before", str(precaution.before), "duration"))
+        if precaution.after:
+            params.append(Param("after", str(precaution.after), "duration"))
+        timing = _TIMING[bool(precaution.before), bool(precaution.after)]
+        message = Message(f"precaution.{timing}", params)
+        words = message.render()
+        note = precaution.note
+        reason = Reason(
+            code="precaution",
+            subject=precaution.condition,
+            rule=f"precautions[{i}]",
+            message=f"{words} {note}" if note else words,
+            action=precaution.action,
+            messages=(message,),
+            note=note,
+        )
+        out.append((i, reason))
+    return out
+
+
+def _unknown_reasons(protocol: Protocol, client: Client) -> list[Reason]:
+    return [
+        Reason(
+            code="unrecognised",
+            subject=unknown.name,
+            rule=unknown.path,
+            message=message.render(),
+            suggestions=unknown.suggestions,
+            messages=(message,),
+        )
+        for unknown in unrecognised(protocol, client)
+        for message in [unknown_message(unknown)]
+    ]
+
+
+def pauses(protocol: Protocol, client: Client, on: dt.date) -> list[Reason]:
+    """The washouts the client pauses around each session, for exposures used from ``on``."""
+    out = []
+    for i, washout in enumerate(protocol.washouts):
+        if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):
+            continue
+        used = [
+            m
+            for m in client.medications
+            if uses(client, m, washout.exposure, protocol) and (m.end is None or m.end >= on)
+        ]
+        if not used:
+            continue
+        params = [Param("exposure", washout.exposure), Param("rule", f"washouts[{i}]")]
+        if washout.before:
+            params.append(Param("before", str(washout.before), "duration"))
+        if washout.after:
+            params.append(Param("after", str(washout.after), "duration"))
+        which = (
+            "both" if washout.before and washout.after else "before" if washout.before else "after"
+        )
+        messages = [Message(f"pause.{which}", params)]
+        typed = used[0].exposure
+        if normalise(typed) != washout.exposure:
+            messages.append(Message("recorded-as", [Param("name", typed)]))
+        note = washout.note
+        words = " ".join(m.render() for m in messages)
+        out.append(
+            Reason(
+                code="pause",
+                subject=washout.exposure,
+                rule=f"washouts[{i}]",
+                message=f"{words} {note}" if note else words,
+                messages=messages,
+                note=note,
             )
+        )
     return out
 
 
@@ -152,8 +277,14 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
       ``earliest_start`` is the first day nothing blocks (the later end wins
       when several apply, and an absolute contraindication that begins in the
       meantime counts too), or ``None`` when one of them has no known end;
-    * ``review``: a relative contraindication applies and is not cleared;
+    * ``review``: a relative contraindication applies and is not cleared, or
+      a name in the client's records is unknown to the vocabulary and to the
+      protocol (an ``unrecognised`` reason, with the closest known names);
     * ``eligible``.
+
+    Unrecognised names are listed in ``reasons`` whatever the status, after
+    everything else. ``pauses`` lists the washouts the client follows
+    around each session (stop retinol 5 days before, resume 7 days after).
 
     Raises:
         InputError: ``client`` is not a :class:`Client`, ``protocol`` not a
@@ -164,6 +295,7 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     found = rules(protocol, client)
     absolute = [r for r in found if r.code == "contraindicated" and r.breaks(on)]
     review = [r for r in found if r.code == "needs-review" and r.breaks(on)]
+    unknown = _unknown_reasons(protocol, client)
     # An absolute contraindication that begins later also bounds the start.
     earliest, deferring = _earliest(
         on, [r for r in found if r.defers or (r.code == "contraindicated" and not r.breaks(on))]
@@ -173,7 +305,7 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
         earliest = None
     elif earliest != on:
         status = "deferred"
-    elif review:
+    elif review or unknown:
         status = "review"
     else:
         status = "eligible"
@@ -182,6 +314,7 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
         protocol_id=protocol.id,
         on=on,
         earliest_start=earliest,
-        reasons=tuple(_reason(r, on) for r in absolute + deferring + review),
+        reasons=(*(_reason(r, on) for r in absolute + deferring + review), *unknown),
         precautions=tuple(reason for _, reason in precautions(protocol, client, on)),
+        pauses=tuple(pauses(protocol, client, on)),
     )

@@ -1,0 +1,217 @@
+"""Messages as data: every key renders in every shipped locale, and the catalogues are current.
+
+The catalogues are made with Babel's standard commands, from the repository root::
+
+    pybabel extract --no-default-keywords -k N_ -k NN_:1,2 --no-location --sort-output \\
+        -o src/collagenplan/messages/locale/collagenplan.pot src/collagenplan/messages/__init__.py
+    pybabel update -D collagenplan -i src/collagenplan/messages/locale/collagenplan.pot \\
+        -d src/collagenplan/messages/locale
+    # translate the new entries in locale/<lang>/LC_MESSAGES/collagenplan.po, then
+    pybabel compile -D collagenplan -d src/collagenplan/messages/locale
+
+These tests fail when one of those steps was forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+import collagenplan as cp
+from collagenplan.cli import main
+from collagenplan.durations import Duration
+from collagenplan.messages import (
+    LOCALES,
+    MESSAGES,
+    Message,
+    Param,
+    duration_words,
+    placeholders,
+    render,
+    translation,
+)
+
+PACKAGE = Path(cp.__file__).resolve().parent / "messages"
+LOCALE_DIR = PACKAGE / "locale"
+SAMPLE = {
+    "name": "xyz",
+    "path": "medications[0].exposure",
+    "suggestions": ("abc", "abd"),
+    "exposure": "topical-retinoid",
+    "condition": "cold-sore-history",
+    "action": "antiviral-prophylaxis",
+    "rule": "washouts[0]",
+    "before": "5d",
+    "after": "1w",
+}
+KINDS = {"before": "duration", "after": "duration", "suggestions": "list"}
+
+
+def _params(key: str) -> list[Param]:
+    return [
+        Param(name, SAMPLE[name], KINDS.get(name, "text"))  # type: ignore[arg-type]
+        for name in sorted(placeholders(MESSAGES[key]))
+    ]
+
+
+def _po(locale: str) -> object:
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / "collagenplan.po").open("rb") as f:
+        return read_po(f)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_message_renders_in_every_locale(key: str, locale: str) -> None:
+    """Each message key renders with its parameters in each locale, every placeholder filled."""
+    text = render(key, _params(key), locale)
+    assert text and "{" not in text and "}" not in text
+    for value in ("xyz", "medications[0].exposure", "topical-retinoid", "cold-sore-history"):
+        if any(p.value == value for p in _params(key)):
+            assert value in text
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_no_english_is_left_in_the_second_locale(key: str) -> None:
+    """The Spanish text keeps none of the English template's words (parameters are data)."""
+    template = re.sub(r"\{[^}]*\}", " ", MESSAGES[key])
+    english = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", template)}
+    spanish = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", render(key, _params(key), "es"))}
+    values = {w.lower() for v in SAMPLE.values() for w in re.findall(r"[A-Za-z]{4,}", str(v))}
+    assert english & (spanish - values) == set()
+
+
+def test_catalogues_hold_exactly_the_marked_messages() -> None:
+    """The .pot and each .po hold exactly the ids marked in the source: none missing or stale."""
+    marked = {
+        message if isinstance(message, str) else message[0]
+        for _, message, _, _ in extract_from_file(
+            "python", str(PACKAGE / "__init__.py"), keywords={"N_": None, "NN_": (1, 2)}
+        )
+    }
+    assert set(MESSAGES.values()) <= marked
+    with (LOCALE_DIR / "collagenplan.pot").open("rb") as f:
+        assert {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id} == marked
+    for locale in LOCALES[1:]:
+        catalog: Any = _po(locale)
+        ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+        assert ids == marked, locale
+        for m in catalog:
+            if m.id:
+                strings = m.string if isinstance(m.string, tuple) else (m.string,)
+                assert all(strings) and not m.fuzzy, (locale, m.id)
+
+
+@pytest.mark.parametrize("locale", LOCALES[1:])
+def test_compiled_catalogues_match_their_sources(locale: str) -> None:
+    """Each shipped .mo is the compilation of its .po (run pybabel compile after editing)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, _po(locale))  # type: ignore[arg-type]
+    buffer.seek(0)
+    fresh = gettext.GNUTranslations(buffer)
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / "collagenplan.mo").open("rb") as f:
+        shipped = gettext.GNUTranslations(f)
+    assert shipped._catalog == fresh._catalog  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "es"),
+    [
+        ("1d", "1 day", "1 día"),
+        ("5d", "5 days", "5 días"),
+        ("7d", "1 week", "1 semana"),
+        ("9d", "1 week and 2 days", "1 semana y 2 días"),
+        ("6m", "6 months", "6 meses"),
+        ("1y", "1 year", "1 año"),
+        ("1y2m", "1 year and 2 months", "1 año y 2 meses"),
+        ("1m15d", "1 month, 2 weeks and 1 day", "1 mes, 2 semanas y 1 día"),
+        ("48h", "48 hours", "48 horas"),
+        ("0d", "0 days", "0 días"),
+    ],
+)
+def test_durations_are_written_as_words(text: str, en: str, es: str) -> None:
+    """Durations read as words in each locale, never as file notation."""
+    assert duration_words(Duration.parse(text)) == en
+    assert duration_words(Duration.parse(text), "es") == es
+
+
+def test_unknown_locale_and_key_are_errors() -> None:
+    """An unknown locale or key raises InputError naming what is shipped."""
+    with pytest.raises(cp.InputError, match="unknown locale 'fr' \\(shipped: en, es\\)"):
+        translation("fr")
+    with pytest.raises(cp.InputError, match="unknown message key"):
+        render("nope", ())
+    with pytest.raises(cp.InputError, match="needs after, before, exposure, rule"):
+        render("pause.both", ())
+
+
+def test_screening_reasons_keep_their_messages_as_data() -> None:
+    """Unrecognised and pause reasons carry keys and parameters, render in Spanish, round-trip."""
+    client = cp.Client(
+        medications=[cp.Medication("retinol"), cp.Medication("isotretinion")],
+    )
+    result = cp.screen(client, cp.get_protocol("facial-series"), on=dt.date(2026, 12, 1))
+    (unknown,) = result.reasons
+    (pause,) = result.pauses
+    assert [m.key for m in unknown.messages] == ["unrecognised.records"]
+    assert [m.key for m in pause.messages] == ["pause.both", "recorded-as"]
+    assert unknown.text() == unknown.message
+    assert pause.text() == pause.message
+    assert unknown.text("es").startswith(
+        "'isotretinion' (medications[1].exposure) no es una exposición ni una afección conocida"
+    )
+    assert pause.text("es").startswith(
+        "topical-retinoid: suspender al menos 5 días antes de cada sesión y no reanudar hasta "
+        "1 semana después de ella (washouts[0]). Registrado como 'retinol'. Retinol"
+    )
+    assert cp.from_json(cp.to_json(result)) == result
+
+
+def test_precautions_keep_their_messages_as_data() -> None:
+    """A precaution renders its action and timing in words, the protocol's note as written."""
+    client = cp.Client(conditions=[cp.Condition("cold-sore-history")])
+    result = cp.screen(client, cp.get_protocol("facial-series"), on=dt.date(2026, 12, 1))
+    (precaution,) = result.precautions
+    assert [m.key for m in precaution.messages] == ["precaution.both"]
+    assert precaution.message.startswith(
+        "cold-sore-history: antiviral-prophylaxis from 2 days before to 2 days after each "
+        "session (precautions[0]). Start an antiviral"
+    )
+    assert precaution.text("es").startswith(
+        "cold-sore-history: antiviral-prophylaxis desde 2 días antes hasta 2 días después de "
+        "cada sesión (precautions[0]). Start an antiviral"
+    )
+
+
+def test_reasons_not_yet_built_as_messages_stay_english() -> None:
+    """A reason without messages returns its English message in any shipped locale (for now)."""
+    reason = cp.Reason(code="washout", subject="x", rule="washouts[0]", message="English.")
+    assert reason.text("es") == "English."
+    with pytest.raises(cp.InputError, match="unknown locale"):
+        reason.text("fr")
+
+
+def test_message_values_are_plain_data() -> None:
+    """A Message is a key and parameters; rendering it equals render()."""
+    message = Message("recorded-as", [Param("name", "Retin-A")])
+    assert message.params == (Param("name", "Retin-A"),)
+    assert message.render("es") == "Registrado como 'Retin-A'."
+
+
+def test_cli_screen_locale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """screen --locale es writes the sentences built as messages in Spanish."""
+    path = tmp_path / "c.toml"
+    path.write_text("schema = 1\n[[medications]]\nexposure = 'isotretinion'\n", encoding="utf-8")
+    args = ["screen", str(path), "--protocol", "facial-series", "--on", "2026-12-01"]
+    assert main([*args, "--locale", "es"]) == 0
+    assert "no es una exposición ni una afección conocida" in capsys.readouterr().out
+    assert main([*args, "--locale", "fr"]) == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
