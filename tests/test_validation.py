@@ -164,9 +164,9 @@ def test_extreme_dates_do_not_raise(day: dt.date) -> None:
 @settings(max_examples=300, deadline=None)
 @given(protocols(), st.lists(st.dates(), max_size=25), st.booleans())
 def test_validation_never_raises(p: cp.Protocol, dates: list[dt.date], complete: bool) -> None:
-    """Any list of dates gets a Report whose sessions mirror the input."""
+    """Any list of dates gets a Report whose sessions are the input in date order."""
     report = cp.validate(p, dates, complete=complete)
-    assert [s.date for s in report.sessions] == dates
+    assert [s.date for s in report.sessions] == sorted(dates)
     assert all(v.code in cp.CODES for v in report.violations)
     assert report.ok == (not report.errors)
 

@@ -75,7 +75,7 @@ from .protocols import (
 )
 from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
-from .sessions import Milestone, PlannedSession, Visit, Window
+from .sessions import Milestone, PlannedSession, UnplacedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 
@@ -212,6 +212,7 @@ __all__ = [
     "Spacing",
     "Supply",
     "UnknownProtocolError",
+    "UnplacedSession",
     "Violation",
     "Visit",
     "Washout",
