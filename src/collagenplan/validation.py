@@ -115,8 +115,9 @@ def validate(
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
     days = _clinic_days(clinic, protocol)
     listed, origins, notes, ordered = _entries(calendar, protocol)
+    backdated: dict[int, dt.date] = {}
     if isinstance(calendar, Plan):  # numbered sessions: read as listed, like the plan
-        entries, order, backdated = listed, list(range(len(listed))), {}
+        entries, order = listed, list(range(len(listed)))
     else:
         entries, order, backdated = sort_entries(listed)
     violations, reading = judge(
