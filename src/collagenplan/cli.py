@@ -299,7 +299,7 @@ def _next_due_text(due: NextDue) -> str:
 def _booked_text(due: NextDue) -> str:
     if due.booked is None:
         return "-"
-    if due.covered or due.latest is None and due.earliest is None:
+    if due.covered or due.status == "complete":
         return str(due.booked)
     return f"{due.booked} (outside the window: not covered)"
 
