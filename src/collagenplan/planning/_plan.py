@@ -66,8 +66,8 @@ def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCh
         first = min(late, key=lambda m: m.start)
         return Blocker(
             "lead-in",
-            f"its lead-in task ({first.kind} {first.subject} on {first.start.isoformat()}) "
-            f"would fall before {start.isoformat()}",
+            f"the lead-in task '{first.kind} {first.subject}' would fall on "
+            f"{first.start.isoformat()}, before {start.isoformat()}",
             first.rule,
         )
 
