@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import attrs
+
 from . import screening
 from ._reading import Entry, Reading, State, read, restart_violation
 from .clients import Client
@@ -28,7 +30,7 @@ from .protocols.model import Phase, Protocol
 from .results import Violation
 from .sessions import Visit, Window
 
-__all__ = ["clean_visits", "judge", "phase_index", "sort_entries"]
+__all__ = ["clean_visits", "judge", "number_notes", "phase_index", "sort_entries"]
 
 # Which record of one date wins when a history holds several: a visit that
 # took place outranks one that did not, and both outrank a booking.
@@ -139,6 +141,19 @@ def _duplicate(
         ),
         date=day,
     )
+
+
+def number_notes(notes: list[Violation], dates: Sequence[dt.date]) -> list[Violation]:
+    """``notes`` about visits, each tied to the session its date became (when it is one)."""
+    numbers: dict[dt.date, int] = {}
+    for k, day in enumerate(dates):
+        numbers.setdefault(day, k + 1)
+    return [
+        attrs.evolve(v, session=numbers[v.date])
+        if v.session is None and v.date is not None and v.date in numbers
+        else v
+        for v in notes
+    ]
 
 
 def sort_entries(entries: list[Entry]) -> tuple[list[Entry], list[int], dict[int, dt.date]]:

@@ -32,7 +32,7 @@ import attrs
 
 from . import screening
 from ._checks import require_date
-from ._judging import clean_visits
+from ._judging import clean_visits, number_notes
 from ._reading import Gaps
 from .clients import Client
 from .clinics import Clinic
@@ -176,7 +176,10 @@ def replan(
     )
     if not notes:
         return result
-    found = sorted(notes + list(result.violations), key=lambda v: (v.session is None, v.session or 0))
+    notes = number_notes(notes, result.dates)
+    found = sorted(
+        notes + list(result.violations), key=lambda v: (v.session is None, v.session or 0)
+    )
     return attrs.evolve(result, violations=tuple(found))
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import attrs
 
 from ._checks import require_date
-from ._judging import clean_visits, judge, phase_index, sort_entries
+from ._judging import clean_visits, judge, number_notes, phase_index, sort_entries
 from ._reading import Entry
 from .clients import Client
 from .clinics import Clinic, ClinicDays
@@ -136,6 +136,7 @@ def validate(
                 session, start=came.start, minutes=came.minutes, practitioner=came.practitioner
             )
         sessions.append(session)
+    notes = number_notes(notes, [s.date for s in sessions])
     found = sorted(notes + violations, key=lambda v: (v.session is None, v.session or 0))
     return Report(violations=tuple(found), sessions=tuple(sessions))
 

@@ -10,7 +10,7 @@ import attrs
 from .. import screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
-from .._judging import clean_visits, judge
+from .._judging import clean_visits, judge, number_notes
 from .._reading import restart_violation
 from ..clients import Client
 from ..clinics import Clinic, ClinicDays, assign_appointments
@@ -250,7 +250,8 @@ def plan(
         )
     if client is not None:
         if in_progress and first_day > start and len(planned) > kept:
-            problems.append(_on_hold(protocol, client, start, first_day, planned[kept].number))
+            # First among its session's problems: it explains the ones after it.
+            problems.insert(0, _on_hold(protocol, client, start, first_day, planned[kept].number))
         planned = [
             s
             if s.status == "done"
@@ -266,7 +267,7 @@ def plan(
         client=client,
         days=days,
     )
-    problems = _merge(problems, judged)
+    problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
     result = Plan(
         protocol_id=protocol.id,
         start=start,
