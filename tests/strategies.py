@@ -750,6 +750,7 @@ def living_cases(
     protocol = draw(protocols(months=False, late=True) | protocols(catalogue=True))
     start = draw(start_dates)
     history = draw(histories(protocol, start))
-    client = draw(st.none() | clients(protocol, base=start))
+    named = protocol.contraindications or protocol.precautions  # clients() needs names
+    client = draw(st.none() | clients(protocol, base=start)) if named else None
     clinic_ = draw(st.none() | clinics(start)) if protocol.id == "test-series" else None
     return protocol, start, history, client, clinic_

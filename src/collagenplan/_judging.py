@@ -125,7 +125,9 @@ def _one_visit(records: list[tuple[int, Visit]], name: str) -> Visit:
             path=f"{name}[{i}]",
         )
     phase = next(iter(phases), None)
-    return first if first.phase == phase else Visit(date=first.date, status=first.status, phase=phase)
+    return (
+        first if first.phase == phase else Visit(date=first.date, status=first.status, phase=phase)
+    )
 
 
 def _duplicate(
@@ -206,7 +208,13 @@ def judge(
             elif code is not None:
                 violations.append(
                     _interval_violation(
-                        code, number, day, entries[k - 1][0], phases[index], index, reading.window(k)
+                        code,
+                        number,
+                        day,
+                        entries[k - 1][0],
+                        phases[index],
+                        index,
+                        reading.window(k),
                     )
                 )
         if days is not None and status != "done":

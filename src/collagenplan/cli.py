@@ -389,9 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, required=True, help="the date to judge from")
     p.add_argument("--sessions", type=int, help="sessions in the series phase")
     _add_history_options(p)
-    p.add_argument(
-        "--client", help="a .toml/.json client file: a client on hold is not due"
-    )
+    p.add_argument("--client", help="a .toml/.json client file: a client on hold is not due")
     p.set_defaults(run=_cmd_next_due)
 
     p = command(

@@ -337,7 +337,9 @@ def next_due(
     )
 
 
-def _hold(protocol: Protocol, client: Client | None, today: dt.date, number: int) -> Violation | None:
+def _hold(
+    protocol: Protocol, client: Client | None, today: dt.date, number: int
+) -> Violation | None:
     """The ``on-hold`` warning when the client's records pause treatment on ``today``."""
     if client is None:
         return None
@@ -372,8 +374,10 @@ def _booking_outside(
     number: int, phase: str, booked: dt.date, last: dt.date, code: str, window: Window, index: int
 ) -> Violation:
     gap = (booked - last).days
-    covers = "it still covers the session" if code == "within-grace" else (
-        "it does not cover the session: rebook it inside the window"
+    covers = (
+        "it still covers the session"
+        if code == "within-grace"
+        else ("it does not cover the session: rebook it inside the window")
     )
     return Violation(
         code=code,

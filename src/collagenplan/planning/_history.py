@@ -5,9 +5,10 @@ first (:func:`collagenplan._judging.clean_visits`: date order, each visit
 once). ``done`` visits are sessions and stay as they were; ``booked`` visits
 are fixed appointments and keep their place (a past one nobody confirmed is
 flagged ``unconfirmed-booking``); ``missed`` and ``cancelled`` visits are not
-sessions. A visit that says its phase is read in it. The history is read exactly as :func:`~collagenplan.validate` reads a
-calendar (:mod:`collagenplan._reading`), so a re-planned calendar and its
-validation agree on every session's phase.
+sessions. A visit that says its phase is read in it. The history is read
+exactly as :func:`~collagenplan.validate` reads a calendar
+(:mod:`collagenplan._reading`), so a re-planned calendar and its validation
+agree on every session's phase.
 
 Late sessions follow the protocol's ``[late]`` policy (see
 ``docs/living-calendars.md`` for the reasoning): with ``continue`` the series
@@ -99,7 +100,8 @@ def read_history(protocol: Protocol, sessions: Sequence[Visit]) -> HistoryReadin
     A visit that says its phase is read in that phase.
     """
     reading = read(
-        protocol, [(v.date, _phase_index(protocol, v.phase, "history"), v.status) for v in sessions]
+        protocol,
+        [(v.date, _phase_index(protocol, v.phase, "history"), v.status) for v in sessions],
     )
     restarts = tuple(k + 1 for k in sorted(reading.restarts))
     phase_index: int | None = None

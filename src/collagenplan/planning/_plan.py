@@ -41,7 +41,7 @@ def _clinic_check(days: ClinicDays) -> DateCheck:
 
 
 def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCheck:
-    """No session whose lead-in tasks (stop an exposure, start a prophylaxis) fall before ``start``.
+    """No session whose lead-in tasks (stop an exposure, start a prophylaxis) precede ``start``.
 
     The rule of ADR 0001 for every session still to come, new or re-planned:
     between sessions the client has resumed her retinoid and has not started
@@ -330,7 +330,9 @@ def _unplaced(
             window = window_after_saturating(window.target, later)
             if later.repeat and horizon is not None and window.earliest > horizon:
                 break
-            out.append(UnplacedSession(number=placed + len(out) + 1, phase=later.name, window=window))
+            out.append(
+                UnplacedSession(number=placed + len(out) + 1, phase=later.name, window=window)
+            )
             if not later.repeat or horizon is None or window.target >= dt.date.max:
                 break
     return tuple(out)
