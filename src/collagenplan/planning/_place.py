@@ -134,7 +134,7 @@ def within_grace(
         ),
         session=number,
         date=day,
-        rule=f"phases[{index}].grace",
+        rule=f"phases[{index}].interval",
         expected=window,
         gap_days=(day - previous).days,
     )
