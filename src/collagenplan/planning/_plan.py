@@ -11,7 +11,7 @@ from .. import screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
 from .._judging import clean_visits, judge, number_notes
-from .._reading import restart_violation
+from .._reading import Entry, restart_violation
 from ..clients import Client
 from ..clinics import Clinic, ClinicDays, assign_appointments
 from ..errors import DurationError, InputError, PlanningError
@@ -260,13 +260,20 @@ def plan(
         ]
     # The plan is judged as validate() judges it, so it is never ok where its
     # validation is not; the planner's own explanation of a session wins a tie.
-    index = {p.name: i for i, p in enumerate(protocol.phases)}
-    judged, _ = judge(
-        protocol,
-        [(s.date, index[s.phase], s.status) for s in planned],
-        client=client,
-        days=days,
-    )
+    # A new plan with no problem has every session in its window on a day every
+    # check allows, so judging it can only find the client's warnings: skip the
+    # reading there (it doubles the cost of a plan, and capacity makes many).
+    judged: list[Violation] = []
+    if in_progress or problems:
+        index = {p.name: i for i, p in enumerate(protocol.phases)}
+        entries: list[Entry] = [(s.date, index[s.phase], s.status) for s in planned]
+        judged, _ = judge(protocol, entries, client=client, days=days)
+    elif client is not None:
+        judged = [
+            v
+            for v in screening.client_violations(protocol, client, planned)
+            if v.severity == "warning"
+        ]
     problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
     result = Plan(
         protocol_id=protocol.id,
