@@ -113,6 +113,7 @@ def test_plan_document_layout() -> None:
         "horizon",
         "requested_sessions",
         "unplaced",
+        "moves",
     ]
     first = doc["sessions"][0]  # type: ignore[index]
     assert first["start"] == "2027-03-22T10:00:00+00:00[Europe/London]"

@@ -644,3 +644,21 @@ def test_plan_from_history_agrees_with_validate(
         if s.status == "planned":
             assert s.date >= start
             assert all(m.start >= start for m in s.milestones if m.kind in ("stop", "start")), s
+
+
+# ------------------------------------------------------------------ moves
+
+
+def test_every_moved_session_says_why() -> None:
+    """U8/M3: a session off its target names the rule it met there, inside its window or not."""
+    wedding = _tutorial_client()
+    planned = cp.plan(FACIAL, start=D(2026, 12, 1), sessions=4, client=wedding)
+    [move] = planned.moves
+    assert (move.session, move.target, move.date) == (2, D(2027, 3, 8), D(2027, 3, 12))
+    assert (move.code, move.rule) == ("event-blackout", "session.event_buffer")
+    assert "wedding" in move.reason
+    assert planned.ok  # moving inside the window is no problem, only explained
+    late = _replan_inside_lead_in()
+    assert [(m.session, m.code, m.rule) for m in late.moves] == [(2, "lead-in", "washouts[0]")]
+    assert cp.plan(FACIAL, start=D(2027, 1, 5)).moves == ()
+    assert cp.from_json(cp.to_json(planned)) == planned

@@ -75,7 +75,7 @@ from .protocols import (
 )
 from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
-from .sessions import Milestone, PlannedSession, UnplacedSession, Visit, Window
+from .sessions import Milestone, Move, PlannedSession, UnplacedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 
@@ -181,6 +181,7 @@ __all__ = [
     "Medication",
     "Milestone",
     "MissingExtraError",
+    "Move",
     "NextDue",
     "OpeningCalendar",
     "OpeningHours",

@@ -28,7 +28,7 @@ from ._checks import (
 from ._fields import _typename, to_tuple
 from ._reader import KEY
 from .errors import InputError
-from .sessions import PlannedSession, UnplacedSession, Window
+from .sessions import Move, PlannedSession, UnplacedSession, Window
 
 __all__ = ["CODES", "Code", "Plan", "Report", "Severity", "Violation"]
 
@@ -279,6 +279,11 @@ class Plan(_Verdict):
     )
     """Sessions the plan should have but could not place on any date (a plan
     that came back short), numbered on from the last placed session."""
+    moves: tuple[Move, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Move, "a Move")
+    )
+    """Why each planned session that is not on its target moved: the first rule
+    it met on the target date (a closure, an event, a lead-in task...)."""
 
     @property
     def problems(self) -> tuple[Violation, ...]:

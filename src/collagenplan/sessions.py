@@ -23,6 +23,7 @@ from .protocols.model import Phase
 
 __all__ = [
     "Milestone",
+    "Move",
     "PlannedSession",
     "SessionStatus",
     "UnplacedSession",
@@ -195,6 +196,25 @@ class Visit:
     another; one that does not fit its window there is reported, not moved.
     Without it, the phase is read from the dates (see :func:`~collagenplan.validate`).
     """
+
+
+@attrs.frozen(kw_only=True)
+class Move:
+    """Why a planned session is not on its window's target: the rule it met there."""
+
+    session: int = attrs.field(validator=is_positive_int(InputError))
+    """Number of the session that moved."""
+    target: dt.date = attrs.field(validator=is_date(InputError))
+    """The date it aimed for (the target, or the first day it could be planned)."""
+    date: dt.date = attrs.field(validator=is_date(InputError))
+    """The date it got."""
+    code: str = attrs.field(validator=is_str(InputError))
+    """What blocked the target, as a violation code (``clinic-closed``,
+    ``event-blackout``, ``washout``, ``lead-in``...)."""
+    reason: str = attrs.field(validator=is_str(InputError))
+    """The blocker in words (``the clinic is closed (refurbishment)``)."""
+    rule: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
+    """Where the rule lives (``washouts[0]``, ``events[1]``, ``clinic.closures[0]``)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -10,11 +10,16 @@ from ..protocols.model import Phase
 from ..results import Violation
 from ..sessions import Window
 
-__all__ = ["SEARCH_DAYS", "choose_date", "no_room", "within_grace"]
+__all__ = ["SEARCH_DAYS", "blocker_on", "choose_date", "no_room", "within_grace"]
 
 # How far past a window the planner looks for an allowed date before it gives
 # up: three years covers any clinic closure or client deferral seen in practice.
 SEARCH_DAYS = 3 * 366
+
+
+def blocker_on(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:
+    """The first rule that forbids a session on ``day``, or ``None``."""
+    return _blocker(day, checks)
 
 
 def _blocker(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:

@@ -18,6 +18,7 @@ from ..errors import DurationError, InputError, PlanningError
 from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation
 from ..sessions import (
+    Move,
     PlannedSession,
     UnplacedSession,
     Window,
@@ -25,7 +26,7 @@ from ..sessions import (
     window_after_saturating,
 )
 from . import _history
-from ._place import choose_date, no_room, within_grace
+from ._place import blocker_on, choose_date, no_room, within_grace
 
 __all__ = ["plan"]
 
@@ -182,6 +183,7 @@ def plan(
         planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
         problems += resumed.notes
     missing: list[tuple[Phase, Window]] = []
+    moves: list[Move] = []
 
     def place(phase: Phase, window: Window) -> bool:
         nonlocal previous
@@ -201,6 +203,19 @@ def plan(
             if day is None:
                 missing.append((phase, window))
                 return False
+        if day != search.target:
+            blocker = blocker_on(search.target, checks)
+            if blocker is not None:
+                moves.append(
+                    Move(
+                        session=number,
+                        target=search.target,
+                        date=day,
+                        code=blocker.code,
+                        reason=blocker.reason,
+                        rule=blocker.rule,
+                    )
+                )
         planned.append(PlannedSession(number=number, phase=phase.name, date=day, window=window))
         previous = day
         return True
@@ -283,6 +298,7 @@ def plan(
         horizon=horizon,
         requested_sessions=requested,
         unplaced=unplaced,
+        moves=tuple(m for m in moves if m.session <= len(planned)),
     )
     if strict and not result.ok:
         first = next(p for p in problems if p.severity == "error")
