@@ -101,7 +101,10 @@ def no_room(
     placed = (
         f"it is placed on {day.isoformat()}, the first allowed date after the window"
         if day is not None
-        else f"no allowed date was found within {SEARCH_DAYS} days after it either"
+        else (
+            f"no allowed date was found within {SEARCH_DAYS} days after it either, so it "
+            "and the sessions after it are listed in the plan's unplaced sessions"
+        )
     )
     return Violation(
         code=code,
