@@ -117,30 +117,44 @@ def plan(
         client: a :class:`Client`. The first session waits for the client's
             screening ``earliest_start``; sessions avoid days the client's
             washouts, temporary contraindications, events and other
-            procedures forbid; each session still to come gets its milestones
+            procedures forbid, and days whose lead-in tasks (stop an exposure,
+            start a prophylaxis) would fall before ``start`` (``lead-in`` when
+            that empties a window); each session still to come gets its milestones
             (stop / resume exposures, precaution actions, aftercare); relative
             contraindications not cleared are ``needs-review`` warnings.
         clinic: a :class:`~collagenplan.Clinic`: sessions go only on days it
             allows, and planned sessions get a time-zone aware ``start``, the
             protocol's chair ``minutes`` and a ``practitioner``.
-        history: :class:`~collagenplan.Visit` records. Done visits (and booked
-            ones from ``start`` on) are kept as they were; the next window is
-            anchored on the last of them, nothing new is placed before
+        history: :class:`~collagenplan.Visit` records, read in date order, each
+            visit once (``duplicate-visit``). Done and booked visits are kept as
+            they were, in the phase a visit names (a past booking nobody
+            confirmed with an ``unconfirmed-booking`` warning); the next window
+            is anchored on the last of them, nothing new is placed before
             ``start``, and the protocol's late policy decides what a closed
-            window means (see ``docs/living-calendars.md``).
+            window means. A client whose records pause the series (a
+            contraindication or deferral with a known end) puts it on hold
+            until they clear (``on-hold``). The whole plan is then checked as
+            :func:`~collagenplan.validate` checks a calendar, and what it finds
+            is in ``plan.violations`` (see ``docs/living-calendars.md``).
         strict: raise :class:`PlanningError` instead of returning a plan with problems.
 
     Returns:
-        A :class:`Plan`; ``plan.violations`` lists what could not be satisfied.
+        A :class:`Plan`; ``plan.violations`` lists what could not be satisfied,
+        ``plan.moves`` why sessions are off their targets, ``plan.unplaced``
+        the sessions no date was found for.
 
     Raises:
         ProtocolError: ``sessions`` is outside the phase's range.
-        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``).
+        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``),
+            or a history that cannot be true (a done visit after ``start``, a date
+            recorded both done and missed, a phase the protocol does not have);
+            the message names the visit (``history[2]``).
         DurationError: a window would end past ``date.max``.
-        PlanningError: with ``strict=True``, when a session has no allowed date;
-            and, whatever ``strict`` says, when the client is contraindicated
-            on ``start`` or deferred with no known end (no calendar is better
-            than one that looks bookable).
+        PlanningError: with ``strict=True``, when the plan has an error; and,
+            whatever ``strict`` says, when the client is contraindicated on
+            ``start`` (a new series; one in progress is paused when the end is
+            known) or deferred with no known end (no calendar is better than
+            one that looks bookable).
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
