@@ -22,6 +22,7 @@ import attrs
 from ._checks import require_date
 from ._judging import clean_visits, judge, number_notes, phase_index, sort_entries
 from ._reading import Entry
+from ._reading import restart_violation as restart_violation  # an old import path
 from .clients import Client
 from .clinics import Clinic, ClinicDays
 from .errors import InputError
