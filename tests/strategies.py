@@ -744,3 +744,53 @@ def scenarios(draw: st.DrawFn, supply: cp.Supply) -> cp.Scenario:
         supply=supply,
         seed=draw(st.integers(min_value=0, max_value=2**32)),
     )
+
+
+# ------------------------------------------ living calendars (issue 11)
+#
+# Histories as clinics really hold them: out of order, the same visit entered
+# twice, bookings nobody confirmed, missed visits, some visits labelled with
+# their phase. Kept in one block so that other strategies stay as they were.
+
+VISIT_STATUSES = ("done", "missed", "cancelled", "booked")
+
+
+@st.composite
+def histories(draw: st.DrawFn, protocol: cp.Protocol, start: dt.date) -> list[cp.Visit]:
+    """A dirty but possible history of ``protocol`` seen from ``start``.
+
+    Visits up to ~14 months before ``start`` (any status), bookings up to
+    ~6 months after it, sometimes a phase label, sometimes an exact duplicate,
+    in any order. Never impossible: no done visit after ``start``, one status
+    family per date, so ``plan(history=...)`` must accept it.
+    """
+    names = [p.name for p in protocol.phases]
+    past = draw(st.lists(days_around(start, 420, 0), max_size=6, unique=True))
+    future = draw(
+        st.lists(days_around(start, -1, 180), max_size=2, unique=True).map(
+            lambda days: [d for d in days if d not in past]
+        )
+    )
+    labelled = st.none() | st.sampled_from(names)
+    visits = [
+        cp.Visit(date=day, status=draw(st.sampled_from(VISIT_STATUSES)), phase=draw(labelled))
+        for day in past
+    ]
+    visits += [cp.Visit(date=day, status="booked", phase=draw(labelled)) for day in future]
+    if visits and draw(st.booleans()):
+        visits.append(draw(st.sampled_from(visits)))
+    return list(draw(st.permutations(visits)))
+
+
+@st.composite
+def living_cases(
+    draw: st.DrawFn,
+) -> tuple[cp.Protocol, dt.date, list[cp.Visit], cp.Client | None, cp.Clinic | None]:
+    """A protocol, a planning date, a history, and maybe a client and a clinic."""
+    protocol = draw(protocols(months=False, late=True) | protocols(catalogue=True))
+    start = draw(start_dates)
+    history = draw(histories(protocol, start))
+    named = protocol.contraindications or protocol.precautions  # clients() needs names
+    client = draw(st.none() | clients(protocol, base=start)) if named else None
+    clinic_ = draw(st.none() | clinics(start)) if protocol.id == "test-series" else None
+    return protocol, start, history, client, clinic_

@@ -159,7 +159,11 @@ def test_events_filling_a_window_are_an_event_blackout() -> None:
         events=[cp.ClientEvent(D(2027, 1, 3), "party"), cp.ClientEvent(D(2027, 1, 12), "trip")]
     )
     result = _plan(client)
-    assert [(p.code, p.session) for p in result.violations] == [("event-blackout", 2)]
+    # Why it moved, and the interval rule the late date breaks (as validate says).
+    assert [(p.code, p.session) for p in result.violations] == [
+        ("event-blackout", 2),
+        ("interval-too-long", 2),
+    ]
     assert result.violations[0].rule == "session.event_buffer"
     assert result.sessions[1].date == D(2027, 1, 13)
 
@@ -168,8 +172,9 @@ def test_filler_five_days_before_a_session() -> None:
     """A filler 5 days before session 2's target leaves no room: procedure-spacing."""
     client = cp.Client(procedures=[cp.Procedure("dermal-filler", D(2026, 12, 31))])
     result = _plan(client)
-    [problem] = result.violations
+    problem, late = result.violations
     assert (problem.code, problem.session, problem.rule) == ("procedure-spacing", 2, "spacing[1]")
+    assert (late.code, late.session) == ("interval-too-long", 2)  # what validate reports
     assert result.sessions[1].date == D(2027, 1, 14)  # 2 weeks after the filler
     with pytest.raises(cp.PlanningError):
         _plan(client, strict=True)
@@ -214,6 +219,7 @@ def test_problems_in_session_order() -> None:
     result = _plan(client)
     assert [(p.code, p.session) for p in result.violations] == [
         ("procedure-spacing", 2),
+        ("interval-too-long", 2),
         ("needs-review", 3),
     ]
 

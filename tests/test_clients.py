@@ -227,7 +227,7 @@ def test_minimal_client_file() -> None:
         ("schema = 1\n[[events]]\ndate = 2027-01-01\n", "c.toml: events[0].name: is required"),
         (
             "schema = 1\n[[events]]\ndate = 2027-01-01\nname = 'w'\nwhen = 1\n",
-            "c.toml: events[0].when: unknown key (allowed here: date, name)",
+            "c.toml: events[0].when: unknown key (allowed here: date, end, name)",
         ),
         (
             "schema = 1\n[[procedures]]\nkind = 'laser'\n",

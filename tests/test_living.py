@@ -82,8 +82,13 @@ def test_booked_visits_are_fixed_and_anchor_the_rest() -> None:
     assert result.sessions[1].status == "booked"
     assert result.sessions[1].date == D(2027, 1, 12)
     assert result.sessions[2].window.target == D(2027, 2, 16)  # 2027-01-12 + 5w
+    # A past booking nobody confirmed keeps its place, with a warning (issue 11):
+    # it used to be dropped silently and session 2 planned again.
     stale = cp.plan(FACIAL, start=D(2027, 1, 20), history=history)
-    assert [s.status for s in stale.sessions[:2]] == ["done", "planned"]
+    assert [s.status for s in stale.sessions[:2]] == ["done", "booked"]
+    assert stale.sessions[1].date == D(2027, 1, 12)
+    assert [(v.code, v.session) for v in stale.violations] == [("unconfirmed-booking", 2)]
+    assert stale.ok
 
 
 def test_extra_done_sessions_move_on_to_the_next_phase() -> None:

@@ -46,7 +46,8 @@ def test_closure_covering_the_window_is_no_date_in_window() -> None:
     k = clinic(closures=(cp.Closure(start=window_start, end=window_end, reason="works"),))
     result = cp.plan(ONE_SESSION_AFTER, start=START, clinic=k)
     assert result.dates == (START, window_end + DAY)
-    assert [p.code for p in result.violations] == ["no-date-in-window"]
+    # Why it moved, and the rule the date breaks (what validate reports).
+    assert [p.code for p in result.violations] == ["no-date-in-window", "interval-too-long"]
     problem = result.violations[0]
     assert problem.session == 2
     assert "the clinic is closed (works)" in problem.message
@@ -59,7 +60,10 @@ def test_strict_plan_raises_when_the_window_is_closed() -> None:
     k = clinic(closures=(cp.Closure(start=START + 4 * WEEK, end=START + 6 * WEEK),))
     with pytest.raises(cp.PlanningError) as info:
         cp.plan(ONE_SESSION_AFTER, start=START, clinic=k, strict=True)
-    assert [v.code for v in info.value.violations] == ["no-date-in-window"]  # type: ignore[attr-defined]
+    assert [v.code for v in info.value.violations] == [  # type: ignore[attr-defined]
+        "no-date-in-window",
+        "interval-too-long",
+    ]
 
 
 def test_first_session_waits_for_the_clinic_to_open() -> None:
@@ -179,19 +183,28 @@ def test_plan_rejects_a_non_clinic() -> None:
 def test_random_clinics_plan_valid_or_no_date_in_window(
     start: dt.date, data: st.DataObject
 ) -> None:
-    """Every plan validates clean or is flagged exactly where it reports no-date-in-window."""
+    """Every plan validates clean or is flagged exactly where it reports no-date-in-window
+    (or a date within grace), and it reports everything its validation does."""
     p = data.draw(protocols(months=False, late=True))
     k = data.draw(clinics(start))
     result = cp.plan(p, start=start, clinic=k, horizon=start + dt.timedelta(days=800))
-    assert {v.code for v in result.violations} <= {"no-date-in-window"}
+    assert {v.code for v in result.violations} <= {
+        "no-date-in-window",
+        "interval-too-long",
+        "series-restarted",
+        "within-grace",
+    }
     report = cp.validate(p, result, clinic=k)
+    assert {(v.code, v.session) for v in report.violations} <= {
+        (v.code, v.session) for v in result.violations
+    }
     flagged = {
         v.session
         for v in report.violations
         if v.severity == "error" or v.code == "series-restarted"
     }
-    assert flagged == {v.session for v in result.violations}
-    assert set(report.codes) <= {"interval-too-long", "series-restarted"}
+    assert flagged == {v.session for v in result.violations if v.code != "within-grace"}
+    assert set(report.codes) <= {"interval-too-long", "series-restarted", "within-grace"}
     assert all(k.check(p, d) is None for d in result.dates)
 
 

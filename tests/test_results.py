@@ -28,14 +28,22 @@ def _violation(**changes: Any) -> cp.Violation:
 
 def test_registry_covers_every_code_and_is_read_only() -> None:
     """CODES maps each stable code to a Code with its own name and a severity; it is read-only."""
-    assert len(cp.CODES) == 17
+    assert len(cp.CODES) == 21
     for name, code in cp.CODES.items():
         assert isinstance(code, Code)
         assert code.name == name
         assert code.severity in ("error", "warning")
         assert code.meaning
     warnings = sorted(n for n, c in cp.CODES.items() if c.severity == "warning")
-    assert warnings == ["needs-review", "series-restarted", "unrecognised", "within-grace"]
+    assert warnings == [
+        "duplicate-visit",
+        "needs-review",
+        "on-hold",
+        "series-restarted",
+        "unconfirmed-booking",
+        "unrecognised",
+        "within-grace",
+    ]
     with pytest.raises(TypeError):
         cp.CODES["new-code"] = cp.CODES["washout"]  # type: ignore[index]
 

@@ -77,7 +77,7 @@ from .protocols import (
 )
 from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
-from .sessions import Milestone, PlannedSession, Visit, Window
+from .sessions import Milestone, Move, PlannedSession, UnplacedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 from .vocabulary import (
@@ -192,6 +192,7 @@ __all__ = [
     "Medication",
     "Milestone",
     "MissingExtraError",
+    "Move",
     "NextDue",
     "OpeningCalendar",
     "OpeningHours",
@@ -225,6 +226,7 @@ __all__ = [
     "Supply",
     "Term",
     "UnknownProtocolError",
+    "UnplacedSession",
     "Violation",
     "Visit",
     "Vocabulary",

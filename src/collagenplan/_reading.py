@@ -22,12 +22,13 @@ import attrs
 from .errors import DurationError
 from .protocols.model import Phase, Protocol
 from .results import Violation
-from .sessions import PlannedSession, Window, window_after_saturating
+from .sessions import PlannedSession, SessionStatus, Window, window_after_saturating
 
 __all__ = ["BEYOND", "Entry", "Gaps", "Reading", "State", "read", "restart_violation"]
 
 Entry = tuple[dt.date, int | None, str]
 """A session to read: (date, known phase index or ``None``, status)."""
+_STATUS: dict[str, SessionStatus] = {"planned": "planned", "booked": "booked", "done": "done"}
 State = tuple[int, int]
 """(phase index, sessions so far in it); phase ``-1`` is past the protocol's end."""
 BEYOND = "(beyond protocol)"
@@ -197,7 +198,7 @@ class Reading:
             phase=self.protocol.phases[phase_index].name if phase_index >= 0 else BEYOND,
             date=day,
             window=self.window(k),
-            status="booked" if status == "booked" else "done",
+            status=_STATUS.get(status, "done"),
         )
 
     @property

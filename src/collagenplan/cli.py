@@ -71,8 +71,9 @@ def _client(path: str | None, args: argparse.Namespace) -> Client | None:
 
 def _read_client(path: str, args: argparse.Namespace) -> Client:
     """The client file, read with ``--vocabulary`` and, with ``--strict``, strictly."""
-    words = None if args.vocabulary is None else load_vocabulary(args.vocabulary)
-    return load_client(path, strict=args.strict, vocabulary=words)
+    given = getattr(args, "vocabulary", None)  # commands without --vocabulary/--strict
+    words = None if given is None else load_vocabulary(given)
+    return load_client(path, strict=getattr(args, "strict", False), vocabulary=words)
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -292,16 +293,33 @@ def _next_due_text(due: NextDue) -> str:
         ["target", due.target or "-"],
         ["latest", due.latest or "-"],
         ["last done", due.last_done or "-"],
-        ["booked", due.booked or "-"],
+        ["booked", _booked_text(due)],
     ]
     if due.restart:
         rows.append(["restart", "yes: the series starts again (late policy)"])
-    return _table(["", "next session"], rows)
+    if due.status == "on-hold":
+        rows.append(["resumes", due.resumes or "no known date"])
+    out = _table(["", "next session"], rows)
+    if due.violations:
+        out += "\n\n" + _violations_text(due.violations)
+    return out
+
+
+def _booked_text(due: NextDue) -> str:
+    if due.booked is None:
+        return "-"
+    if due.covered or due.status == "complete":
+        return str(due.booked)
+    return f"{due.booked} (outside the window: not covered)"
 
 
 def _cmd_next_due(args: argparse.Namespace) -> int:
     due = next_due(
-        _protocol(args.protocol), _history(args), today=args.today, sessions=args.sessions
+        _protocol(args.protocol),
+        _history(args),
+        today=args.today,
+        sessions=args.sessions,
+        client=_client(args.client, args),
     )
     _emit(args.format, due, lambda: _next_due_text(due))
     return EXIT_OK
@@ -406,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, required=True, help="the date to judge from")
     p.add_argument("--sessions", type=int, help="sessions in the series phase")
     _add_history_options(p)
+    p.add_argument("--client", help="a .toml/.json client file: a client on hold is not due")
     p.set_defaults(run=_cmd_next_due)
 
     p = command(

@@ -162,16 +162,21 @@ class Condition:
 
 @attrs.frozen
 class ClientEvent:
-    """A day the client wants to look their best on (a wedding, a photo shoot).
+    """A day the client wants to look their best on (a wedding, a photo shoot), or a
+    stretch of days she is away (``end`` set: a long holiday abroad).
 
     No session is planned whose downtime plus the protocol's event buffer
-    reaches this day.
+    reaches the first day, nor on any day up to ``end``.
     """
 
     date: dt.date = attrs.field(validator=is_date(E))
-    """The day of the event."""
+    """The day of the event (the first day, when it lasts)."""
     name: str = attrs.field(validator=is_str(E))
-    """What it is, in the clinic's words (``"wedding"``)."""
+    """What it is, in the clinic's words (``"wedding"``, ``"holiday abroad"``)."""
+    end: dt.date | None = attrs.field(
+        default=None, kw_only=True, validator=[_optional_date, _ordered("date", "end")]
+    )
+    """The last day, inclusive, when the event lasts several days; ``None`` for one day."""
 
 
 @attrs.frozen

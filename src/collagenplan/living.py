@@ -10,6 +10,11 @@ two questions clinic software asks on top of it:
   happened;
 * :func:`next_due` says when the next session is due.
 
+A history is checked, never trusted: it is cleaned as validation cleans it
+(date order, the same visit once with a ``duplicate-visit`` warning, a done
+visit after ``today`` refused), bookings keep their place and phase, and a
+client whose records pause the series is ``on-hold`` until the day they clear.
+
 Late sessions follow the protocol's ``[late]`` policy (see
 ``docs/living-calendars.md`` for the reasoning): with ``continue`` the series
 carries on and the late session is flagged ``interval-too-long``; with
@@ -25,27 +30,76 @@ from typing import Literal
 
 import attrs
 
+from . import screening
 from ._checks import require_date
+from ._judging import clean_visits, number_notes
+from ._reading import Gaps
 from .clients import Client
 from .clinics import Clinic
 from .errors import InputError
 from .planning import plan
-from .planning._history import counts_by_phase, next_phase, read_history, sorted_visits
+from .planning._history import counts_by_phase, next_phase, read_history
 from .protocols.loader import get_protocol
 from .protocols.model import Protocol
-from .results import Plan
-from .sessions import Visit, window_after
+from .results import Plan, Violation
+from .sessions import Visit, Window, window_after
 
 __all__ = ["NextDue", "next_due", "replan"]
 
-DueStatus = Literal["not-yet-due", "due", "overdue", "complete"]
+DueStatus = Literal["not-yet-due", "due", "overdue", "complete", "on-hold"]
+
+
+def _protocol_of(existing: Plan, protocol: Protocol | None) -> Protocol:
+    """The plan's protocol: ``protocol`` when given (it must match), else the built-in one."""
+    if protocol is None:
+        return get_protocol(existing.protocol_id)
+    if not isinstance(protocol, Protocol):
+        raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
+    if protocol.id != existing.protocol_id:
+        raise InputError(
+            f"is {protocol.id!r} but the plan was made from {existing.protocol_id!r}",
+            path="protocol",
+        )
+    return protocol
+
+
+def _plan_history(
+    existing: Plan, visits: object, protocol: Protocol, today: dt.date, name: str
+) -> tuple[list[Visit], list[Violation]]:
+    """The plan's own done and booked sessions, overridden by ``visits`` on the same date.
+
+    A visit on the date of one of the plan's sessions is that session: it
+    takes the session's phase unless it says its own. Errors name the visit
+    (``visits[2]``) or the plan's session (``plan.sessions[0]``).
+    """
+    given, notes = clean_visits(visits, name, protocol=protocol, not_after=today)
+    recorded = {v.date for v in given}
+    by_date = {s.date: s for s in existing.sessions}
+    history: list[Visit] = []
+    for i, s in enumerate(existing.sessions):
+        if s.status == "done" and s.date > today:
+            raise InputError(
+                f"is a done session on {s.date.isoformat()}, after today ({today.isoformat()}): "
+                "a session still to come cannot be done",
+                path=f"plan.sessions[{i}]",
+            )
+        if s.status in ("done", "booked") and s.date not in recorded:
+            history.append(Visit(date=s.date, status=s.status, phase=s.phase))
+    for v in given:
+        session = by_date.get(v.date)
+        if v.phase is None and session is not None:
+            v = attrs.evolve(v, phase=session.phase)
+        history.append(v)
+    return sorted(history, key=lambda v: v.date), notes
 
 
 # ----------------------------------------------------------------- replan
 
 
 def _series_count(protocol: Protocol, existing: Plan) -> int | None:
-    """Sessions the plan gave its counted phase (in its last run of the series)."""
+    """The session count the plan was made for; read from its sessions for an older plan."""
+    if existing.requested_sessions is not None:
+        return existing.requested_sessions
     counted = protocol.counted_phase_index
     if counted is None:
         return None
@@ -56,6 +110,7 @@ def _series_count(protocol: Protocol, existing: Plan) -> int | None:
             count = 0
         if s.phase == name:
             count += 1
+    count += sum(1 for u in existing.unplaced if u.phase == name)
     allowed = protocol.phases[counted].sessions
     return min(max(count, allowed.min), allowed.max) if count else None
 
@@ -74,9 +129,14 @@ def replan(
 
     The plan's own ``done`` and ``booked`` sessions count as history; a visit
     on the same date overrides them (a ``booked`` session reported
-    ``missed`` is dropped). Planned sessions before ``today`` with no visit
-    record did not happen. The series keeps the plan's session count and
-    horizon (a horizon already past is dropped).
+    ``missed`` is dropped) and takes their phase. A booking keeps its place
+    and its phase: one before ``today`` that no visit confirms is kept with an
+    ``unconfirmed-booking`` warning, and one that no longer fits its window is
+    reported, never moved or renumbered. Planned sessions before ``today``
+    with no visit record did not happen. The series keeps the count the plan
+    was made for (``Plan.requested_sessions``) and its horizon (a horizon
+    already past is dropped). The result is checked as
+    :func:`~collagenplan.validate` checks a calendar.
 
     Args:
         existing: the plan to update.
@@ -85,44 +145,42 @@ def replan(
         protocol: the plan's protocol; defaults to the built-in one with the
             plan's ``protocol_id``.
         clinic: the clinic to book in (see :func:`~collagenplan.plan`).
-        client: the client (see :func:`~collagenplan.plan`).
+        client: the client (see :func:`~collagenplan.plan`). A condition or
+            deferral with a known end puts the series on hold: the rest is
+            planned from the day it clears (warning ``on-hold``).
         strict: raise instead of returning a plan with problems.
 
     Raises:
-        InputError: ``protocol`` does not match the plan, or a bad argument.
+        InputError: ``protocol`` does not match the plan, a bad argument, or a
+            history that cannot be true (a done visit after ``today``; a date
+            recorded both done and missed); the message names the visit.
         UnknownProtocolError: no ``protocol`` given and the plan's id is not built in.
     """
     if not isinstance(existing, Plan):
         raise InputError(f"must be a Plan, got {type(existing).__name__}", path="plan")
-    if protocol is None:
-        protocol = get_protocol(existing.protocol_id)
-    elif not isinstance(protocol, Protocol):
-        raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
-    elif protocol.id != existing.protocol_id:
-        raise InputError(
-            f"is {protocol.id!r} but the plan was made from {existing.protocol_id!r}",
-            path="protocol",
-        )
-    given = sorted_visits(visits, "visits")
-    recorded = {v.date for v in given}
-    history = [
-        Visit(date=s.date, status=s.status)
-        for s in existing.sessions
-        if s.status in ("done", "booked") and s.date not in recorded
-    ]
+    protocol = _protocol_of(existing, protocol)
+    today = require_date(today, "today")
+    history, notes = _plan_history(existing, visits, protocol, today, "visits")
     horizon = existing.horizon
     if horizon is not None and horizon < today:
         horizon = None
-    return plan(
+    result = plan(
         protocol,
         start=today,
         sessions=_series_count(protocol, existing),
         horizon=horizon,
         client=client,
         clinic=clinic,
-        history=history + given,
+        history=history,
         strict=strict,
     )
+    if not notes:
+        return result
+    notes = number_notes(notes, result.dates)
+    found = sorted(
+        notes + list(result.violations), key=lambda v: (v.session is None, v.session or 0)
+    )
+    return attrs.evolve(result, violations=tuple(found))
 
 
 # --------------------------------------------------------------- next_due
@@ -134,7 +192,8 @@ class NextDue:
 
     status: DueStatus
     """``not-yet-due`` (before the window), ``due`` (inside it), ``overdue``
-    (after it), ``complete`` (nothing left to plan)."""
+    (after it), ``complete`` (nothing left to plan), ``on-hold`` (the client's
+    records pause treatment; see ``resumes``)."""
     session: int | None = None
     """Number of the next session, counting the done ones; ``None`` when complete."""
     phase: str | None = None
@@ -149,52 +208,97 @@ class NextDue:
     """Date of the last done session, if any."""
     booked: dt.date | None = None
     """The first booked visit from ``today`` on, if the client already has one."""
+    covered: bool = False
+    """True when ``booked`` falls in the next session's window (its grace
+    included): the session is booked, no reminder is needed. A booking
+    outside the window does not cover it, and ``violations`` says why."""
     restart: bool = False
     """The late policy will start the series again with the next session."""
+    resumes: dt.date | None = None
+    """For ``on-hold``: the day the client's records clear (``None`` when no
+    end is known)."""
+    violations: tuple[Violation, ...] = ()
+    """What a receptionist should know about the history and the booking:
+    ``duplicate-visit``, ``unconfirmed-booking``, ``on-hold``, and the interval
+    code (``interval-too-long``...) of a booking outside the window."""
+
+    @property
+    def needs_booking(self) -> bool:
+        """True when a reminder should go out: due or overdue, and no booking covers it."""
+        return self.status in ("due", "overdue") and not self.covered
 
 
 def next_due(
-    protocol: Protocol,
-    history: Sequence[Visit],
+    protocol: Protocol | Plan,
+    history: Sequence[Visit] = (),
     *,
     today: dt.date,
     sessions: int | None = None,
+    client: Client | None = None,
+    plan: Plan | None = None,
 ) -> NextDue:
     """When the next session of ``protocol`` is due, given what was done by ``today``.
 
     Args:
-        protocol: the client's programme.
+        protocol: the client's programme; or a :class:`Plan`, whose built-in
+            protocol, session count and done and booked sessions are used.
         history: the client's visits; only ``done`` ones count as sessions,
-            ``booked`` ones from ``today`` on are reported in ``booked``.
+            ``booked`` ones from ``today`` on are reported in ``booked``. With a
+            plan, they override the plan's own sessions on the same date.
         today: the date to judge from.
-        sessions: session count of the counted phase, as given to ``plan``.
+        sessions: session count of the counted phase, as given to ``plan``
+            (a plan's ``requested_sessions`` by default).
+        client: the client; one whose records pause treatment on ``today``
+            (a contraindication, a deferral) is ``on-hold``, not due.
+        plan: the client's plan, when ``protocol`` is its (custom) protocol.
 
     Returns:
         A :class:`NextDue`; a status of ``complete`` means nothing is left
         (a protocol with a repeating phase is never complete).
+
+    Raises:
+        InputError: a bad argument, or a history that cannot be true (a done
+            visit after ``today``); the message names the visit.
     """
+    if isinstance(protocol, Plan):
+        if plan is not None:
+            raise InputError("give the plan once, as the first argument or as plan=", path="plan")
+        plan, protocol = protocol, get_protocol(protocol.protocol_id)
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
     today = require_date(today, "today")
-    visits = sorted_visits(history)
+    if plan is not None:
+        if not isinstance(plan, Plan):
+            raise InputError(f"must be a Plan, got {type(plan).__name__}", path="plan")
+        protocol = _protocol_of(plan, protocol)
+        visits, notes = _plan_history(plan, history, protocol, today, "history")
+        if sessions is None:
+            sessions = plan.requested_sessions
+    else:
+        visits, notes = clean_visits(history, "history", protocol=protocol, not_after=today)
     done = [v for v in visits if v.status == "done"]
     booked = next((v.date for v in visits if v.status == "booked" and v.date >= today), None)
+    notes += [_unconfirmed(v, today) for v in visits if v.status == "booked" and v.date < today]
     counts = counts_by_phase(protocol, sessions)
     reading = read_history(protocol, done)
     first = next_phase(protocol, reading, counts)
     last = reading.last
     number = len(reading.sessions) + 1
     if first is None:
-        return NextDue(status="complete", last_done=last, booked=booked)
+        return NextDue(status="complete", last_done=last, booked=booked, violations=tuple(notes))
     phase = protocol.phases[first]
+    hold = _hold(protocol, client, today, number)
     if last is None:
         return NextDue(
-            status="due",
+            status="due" if hold is None else "on-hold",
             session=number,
             phase=phase.name,
             earliest=today,
             target=today,
             booked=booked,
+            covered=booked is not None,
+            resumes=hold.date if hold is not None else None,
+            violations=tuple(notes + ([hold] if hold is not None else [])),
         )
     window = window_after(last, phase)
     status: DueStatus = "due"
@@ -209,8 +313,16 @@ def next_due(
         and limit is not None
         and today > limit.add_to(last)
     )
+    covered = False
+    if booked is not None:
+        code = Gaps(protocol.phases).code(last, booked, first)
+        covered = code in (None, "within-grace")
+        if code is not None:
+            notes.append(_booking_outside(number, phase.name, booked, last, code, window, first))
+    if hold is not None:
+        notes.append(hold)
     return NextDue(
-        status=status,
+        status="on-hold" if hold is not None else status,
         session=number,
         phase=protocol.phases[0].name if restart else phase.name,
         earliest=window.earliest,
@@ -218,5 +330,65 @@ def next_due(
         latest=window.latest,
         last_done=last,
         booked=booked,
+        covered=covered,
         restart=restart,
+        resumes=hold.date if hold is not None else None,
+        violations=tuple(notes),
+    )
+
+
+def _hold(
+    protocol: Protocol, client: Client | None, today: dt.date, number: int
+) -> Violation | None:
+    """The ``on-hold`` warning when the client's records pause treatment on ``today``."""
+    if client is None:
+        return None
+    found = screening.screen(client, protocol, on=today)
+    if found.status not in ("contraindicated", "deferred"):
+        return None
+    until = found.earliest_start
+    why = " ".join(r.message for r in found.reasons if r.code != "needs-review")
+    when = f"until {until.isoformat()}" if until is not None else "with no known end"
+    return Violation(
+        code="on-hold",
+        severity="warning",
+        message=f"Session {number} is on hold {when}: {why}",
+        session=number,
+        date=until,
+    )
+
+
+def _unconfirmed(visit: Visit, today: dt.date) -> Violation:
+    return Violation(
+        code="unconfirmed-booking",
+        severity="warning",
+        message=(
+            f"The visit booked for {visit.date.isoformat()}, before {today.isoformat()}, has no "
+            "record of being done, missed or cancelled; it is not counted as a session."
+        ),
+        date=visit.date,
+    )
+
+
+def _booking_outside(
+    number: int, phase: str, booked: dt.date, last: dt.date, code: str, window: Window, index: int
+) -> Violation:
+    gap = (booked - last).days
+    covers = (
+        "it still covers the session"
+        if code == "within-grace"
+        else ("it does not cover the session: rebook it inside the window")
+    )
+    return Violation(
+        code=code,
+        severity="warning" if code == "within-grace" else "error",
+        message=(
+            f"The booking on {booked.isoformat()} is {gap} days after the last session, outside "
+            f"session {number}'s window ({window}, {phase}); {covers}."
+        ),
+        session=number,
+        date=booked,
+        rule=f"phases[{index}].interval",
+        expected=window,
+        gap_days=gap,
     )

@@ -20,6 +20,7 @@ from ._checks import (
     is_date,
     is_kebab,
     is_optional,
+    is_positive_int,
     is_str,
     is_tuple_of,
     one_of,
@@ -27,7 +28,7 @@ from ._checks import (
 from ._fields import _typename, to_tuple
 from ._reader import KEY
 from .errors import InputError
-from .sessions import PlannedSession, Window
+from .sessions import Move, PlannedSession, UnplacedSession, Window
 
 __all__ = ["CODES", "Code", "Plan", "Report", "Severity", "Violation"]
 
@@ -84,6 +85,21 @@ CODES: Mapping[str, Code] = _registry(
     ),
     _warning(
         "series-restarted", "a late gap past the protocol's restart limit starts the series again"
+    ),
+    # Living calendars (history checked, nothing entered dropped or rewritten).
+    _warning("duplicate-visit", "the same visit is recorded more than once; it counts once"),
+    _warning(
+        "unconfirmed-booking",
+        "a booked visit is in the past with no record of it being done, missed or cancelled",
+    ),
+    _error(
+        "lead-in",
+        "a session's lead-in task (stop an exposure, start a prophylaxis) would fall before "
+        "the plan was made",
+    ),
+    _warning(
+        "on-hold",
+        "the series is paused by a condition or deferral with a known end, and resumes then",
     ),
 )
 """Every stable violation code, read-only: code -> :class:`Code` (name, severity, meaning).
@@ -254,6 +270,25 @@ class Plan(_Verdict):
     """Violations found while planning; empty when valid."""
     horizon: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(InputError)))
     """Last date repeating phases were planned up to, if any."""
+    requested_sessions: int | None = attrs.field(
+        default=None, validator=is_optional(is_positive_int(InputError))
+    )
+    """The session count of the counted (first non-repeating) phase the plan was
+    made for: ``sessions=`` as given, or the phase's default. ``None`` for a plan
+    from a protocol with only a repeating phase, or one written before it was
+    recorded. :func:`~collagenplan.replan` plans for the same count."""
+    unplaced: tuple[UnplacedSession, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=is_tuple_of(InputError, UnplacedSession, "an UnplacedSession"),
+    )
+    """Sessions the plan should have but could not place on any date (a plan
+    that came back short), numbered on from the last placed session."""
+    moves: tuple[Move, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Move, "a Move")
+    )
+    """Why each planned session that is not on its target moved: the first rule
+    it met on the target date (a closure, an event, a lead-in task...)."""
 
     @property
     def problems(self) -> tuple[Violation, ...]:

@@ -23,8 +23,10 @@ from .protocols.model import Phase
 
 __all__ = [
     "Milestone",
+    "Move",
     "PlannedSession",
     "SessionStatus",
+    "UnplacedSession",
     "Visit",
     "VisitStatus",
     "Window",
@@ -180,9 +182,49 @@ class PlannedSession:
 
 @attrs.frozen(kw_only=True)
 class Visit:
-    """A session as it happened (or is booked): a date and a status."""
+    """A session as it happened (or is booked): a date, a status and, when known, its phase."""
 
     date: dt.date = attrs.field(validator=is_date(InputError))
     """The visit's date."""
     status: VisitStatus = attrs.field(default="done", validator=one_of(InputError, VISIT_STATUSES))
     """``done``, ``missed``, ``cancelled`` or ``booked``."""
+    phase: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
+    """The protocol phase the visit was (or was booked) for, when the clinic knows it.
+
+    A visit with a phase is read in that phase and never renumbered into
+    another; one that does not fit its window there is reported, not moved.
+    Without it, the phase is read from the dates (see :func:`~collagenplan.validate`).
+    """
+
+
+@attrs.frozen(kw_only=True)
+class Move:
+    """Why a planned session is not on its window's target: the rule it met there."""
+
+    session: int = attrs.field(validator=is_positive_int(InputError))
+    """Number of the session that moved."""
+    target: dt.date = attrs.field(validator=is_date(InputError))
+    """The date it aimed for (the target, or the first day it could be planned)."""
+    date: dt.date = attrs.field(validator=is_date(InputError))
+    """The date it got."""
+    code: str = attrs.field(validator=is_str(InputError))
+    """What blocked the target, as a violation code (``clinic-closed``,
+    ``event-blackout``, ``washout``, ``lead-in``...)."""
+    reason: str = attrs.field(validator=is_str(InputError))
+    """The blocker in words (``the clinic is closed (refurbishment)``)."""
+    rule: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
+    """Where the rule lives (``washouts[0]``, ``events[1]``, ``clinic.closures[0]``)."""
+
+
+@attrs.frozen(kw_only=True)
+class UnplacedSession:
+    """A session the planner could not place on any date (see ``Plan.unplaced``)."""
+
+    number: int = attrs.field(validator=is_positive_int(InputError))
+    """The number it would have had, continuing the plan's sessions."""
+    phase: str = attrs.field(validator=is_str(InputError))
+    """Name of the protocol phase it belongs to."""
+    window: Window = attrs.field(validator=_is_window)
+    """Where it was due. For the first unplaced session, the window searched;
+    for the ones after it, a nominal window measured from the target of the
+    one before (they follow it, once it has a date)."""

@@ -1,11 +1,14 @@
 """Planning after a history: what a client's visits leave to plan, and when it is late.
 
-A client's history is a list of :class:`~collagenplan.Visit` records. ``done``
-visits are sessions and stay as they were; ``booked`` visits are fixed
-appointments still to come; ``missed`` and ``cancelled`` visits are not
-sessions. The history is read exactly as :func:`~collagenplan.validate` reads a
-calendar (:mod:`collagenplan._reading`), so a re-planned calendar and its
-validation agree on every session's phase.
+A client's history is a list of :class:`~collagenplan.Visit` records, cleaned
+first (:func:`collagenplan._judging.clean_visits`: date order, each visit
+once). ``done`` visits are sessions and stay as they were; ``booked`` visits
+are fixed appointments and keep their place (a past one nobody confirmed is
+flagged ``unconfirmed-booking``); ``missed`` and ``cancelled`` visits are not
+sessions. A visit that says its phase is read in it. The history is read
+exactly as :func:`~collagenplan.validate` reads a calendar
+(:mod:`collagenplan._reading`), so a re-planned calendar and its validation
+agree on every session's phase.
 
 Late sessions follow the protocol's ``[late]`` policy (see
 ``docs/living-calendars.md`` for the reasoning): with ``continue`` the series
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 import attrs
 
 from .._blockers import DateCheck
+from .._judging import phase_index as _phase_index
 from .._reading import read
 from ..errors import InputError, ProtocolError
 from ..protocols.model import Phase, Protocol
@@ -39,7 +43,6 @@ __all__ = [
     "phase_counts",
     "read_history",
     "resume",
-    "sorted_visits",
 ]
 
 
@@ -72,20 +75,6 @@ def phase_counts(protocol: Protocol, sessions: int | None) -> list[int]:
     return counts
 
 
-def sorted_visits(history: object, name: str = "history") -> list[Visit]:
-    """The visits of ``history`` in date order (stable for equal dates)."""
-    if isinstance(history, str | bytes) or not isinstance(history, Sequence):
-        raise InputError(
-            f"must be a sequence of Visit records, got {type(history).__name__}", path=name
-        )
-    for i, item in enumerate(history):
-        if not isinstance(item, Visit):
-            raise InputError(
-                f"must be a Visit, got {type(item).__name__} {item!r}", path=f"{name}[{i}]"
-            )
-    return sorted(history, key=lambda v: v.date)
-
-
 @attrs.frozen(kw_only=True)
 class HistoryReading:
     """How a history of sessions reads against a protocol."""
@@ -106,8 +95,14 @@ class HistoryReading:
 
 
 def read_history(protocol: Protocol, sessions: Sequence[Visit]) -> HistoryReading:
-    """Read ``sessions`` (already filtered to the ones that count) as validation does."""
-    reading = read(protocol, [(v.date, None, v.status) for v in sessions])
+    """Read ``sessions`` (cleaned, filtered to the ones that count) as validation does.
+
+    A visit that says its phase is read in that phase.
+    """
+    reading = read(
+        protocol,
+        [(v.date, _phase_index(protocol, v.phase, "history"), v.status) for v in sessions],
+    )
     restarts = tuple(k + 1 for k in sorted(reading.restarts))
     phase_index: int | None = None
     count = 0
@@ -173,26 +168,33 @@ class Resume:
     """Where planning picks up after a history (internal to :func:`~collagenplan.plan`)."""
 
     kept: tuple[PlannedSession, ...]
-    """History sessions kept in the plan (done, and booked from ``start`` on)."""
+    """History sessions kept in the plan: done, and booked (past ones too)."""
     steps: tuple[Phase, ...]
     """Non-repeating sessions still to plan, in order."""
     anchor: dt.date | None
     """Date the next window is measured from; ``None`` starts afresh from ``start``."""
     restarted: bool
     """The late policy starts the series again with the next session."""
+    notes: tuple[Violation, ...] = ()
+    """Warnings about the history: past bookings nobody confirmed."""
 
 
 def resume(
     protocol: Protocol,
-    history: Sequence[object],
+    visits: Sequence[Visit],
     *,
     sessions: int | None,
     start: dt.date,
+    first_day: dt.date,
     checks: Sequence[DateCheck],
 ) -> Resume:
-    """Read ``history`` and say what :func:`~collagenplan.plan` still has to plan."""
-    visits = sorted_visits(history)
-    kept = [v for v in visits if v.status == "done" or (v.status == "booked" and v.date >= start)]
+    """Read the cleaned ``visits`` and say what :func:`~collagenplan.plan` still has to plan.
+
+    A booked visit before ``start`` that nobody marked done, missed or
+    cancelled keeps its place (it is what the clinic's diary says) and gets
+    an ``unconfirmed-booking`` warning.
+    """
+    kept = [v for v in visits if v.status in ("done", "booked")]
     counts = counts_by_phase(protocol, sessions)
     reading = read_history(protocol, kept)
     first = next_phase(protocol, reading, counts)
@@ -201,7 +203,7 @@ def resume(
     restarted = False
     if anchor is not None and first is not None and protocol.late.policy == "restart":
         window = window_after(anchor, protocol.phases[first])
-        search, _ = not_before(window, start)
+        search, _ = not_before(window, first_day)
         day, _ = choose_date(search, checks)
         limit = protocol.late.restart_after
         if (
@@ -212,11 +214,29 @@ def resume(
             and day > limit.add_to(anchor)
         ):
             restarted, first, already, anchor = True, 0, 0, None
+    notes = tuple(
+        _unconfirmed(s, start) for s in reading.sessions if s.status == "booked" and s.date < start
+    )
     return Resume(
         kept=reading.sessions,
         steps=_steps(protocol, counts, first, already),
         anchor=anchor,
         restarted=restarted,
+        notes=notes,
+    )
+
+
+def _unconfirmed(session: PlannedSession, start: dt.date) -> Violation:
+    return Violation(
+        code="unconfirmed-booking",
+        severity="warning",
+        message=(
+            f"Session {session.number} was booked for {session.date.isoformat()}, before "
+            f"{start.isoformat()}, and no visit says whether it happened; it keeps its place "
+            "as booked until it is recorded as done, missed or cancelled."
+        ),
+        session=session.number,
+        date=session.date,
     )
 
 

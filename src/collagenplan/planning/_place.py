@@ -10,11 +10,16 @@ from ..protocols.model import Phase
 from ..results import Violation
 from ..sessions import Window
 
-__all__ = ["SEARCH_DAYS", "choose_date", "no_room"]
+__all__ = ["SEARCH_DAYS", "blocker_on", "choose_date", "no_room", "within_grace"]
 
 # How far past a window the planner looks for an allowed date before it gives
 # up: three years covers any clinic closure or client deferral seen in practice.
 SEARCH_DAYS = 3 * 366
+
+
+def blocker_on(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:
+    """The first rule that forbids a session on ``day``, or ``None``."""
+    return _blocker(day, checks)
 
 
 def _blocker(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:
@@ -45,9 +50,14 @@ def _candidates(window: Window) -> Iterator[dt.date]:
 
 
 def choose_date(
-    window: Window, checks: Sequence[DateCheck]
+    window: Window, checks: Sequence[DateCheck], *, floor: dt.date | None = None
 ) -> tuple[dt.date | None, dict[str, Blocker]]:
-    """Pick the allowed date nearest the target; else the first allowed date after.
+    """Pick the allowed date nearest the target; else one within grace; else the first after.
+
+    When no date of the window is allowed, the days from ``floor`` (the
+    phase's grace before ``earliest``) are tried next, latest first: a session
+    a day or two early is a warning, one after the window an error. Only then
+    does the search go past the window.
 
     Returns the date (``None`` when nothing is allowed within ``SEARCH_DAYS``
     past the window) and, when the date is outside the window, the blockers
@@ -61,6 +71,11 @@ def choose_date(
         if found is None:
             return day, {}
         seen.setdefault(found.code, found)
+    early = window.earliest
+    while floor is not None and early > floor:
+        early -= dt.timedelta(days=1)
+        if _blocker(early, checks) is None:
+            return early, seen
     if window.latest is None:
         return None, seen
     day = window.latest
@@ -86,7 +101,10 @@ def no_room(
     placed = (
         f"it is placed on {day.isoformat()}, the first allowed date after the window"
         if day is not None
-        else f"no allowed date was found within {SEARCH_DAYS} days after it either"
+        else (
+            f"no allowed date was found within {SEARCH_DAYS} days after it either, so it "
+            "and the sessions after it are listed in the plan's unplaced sessions"
+        )
     )
     return Violation(
         code=code,
@@ -99,4 +117,32 @@ def no_room(
         date=day,
         rule=rule,
         expected=window,
+    )
+
+
+def within_grace(
+    number: int,
+    phase: Phase,
+    index: int,
+    window: Window,
+    day: dt.date,
+    previous: dt.date,
+    seen: dict[str, Blocker],
+) -> Violation:
+    """The ``within-grace`` warning of a session moved into the grace before its window."""
+    reasons = "; ".join(b.reason for b in seen.values()) or "no date is allowed"
+    early = (window.earliest - day).days
+    return Violation(
+        code="within-grace",
+        severity="warning",
+        message=(
+            f"No allowed date for session {number} ({phase.name}) in its window {window} "
+            f"({reasons}); it is placed on {day.isoformat()}, {early} day{'s' * (early != 1)} "
+            f"early, within the phase's grace of {phase.grace}."
+        ),
+        session=number,
+        date=day,
+        rule=f"phases[{index}].interval",
+        expected=window,
+        gap_days=(day - previous).days,
     )

@@ -10,15 +10,23 @@ import attrs
 from .. import screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
-from .._reading import restart_violation
+from .._judging import clean_visits, judge, number_notes
+from .._reading import Entry, restart_violation
 from ..clients import Client
 from ..clinics import Clinic, ClinicDays, assign_appointments
-from ..errors import InputError, PlanningError
+from ..errors import DurationError, InputError, PlanningError
 from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation
-from ..sessions import PlannedSession, Window, window_after
+from ..sessions import (
+    Move,
+    PlannedSession,
+    UnplacedSession,
+    Window,
+    window_after,
+    window_after_saturating,
+)
 from . import _history
-from ._place import choose_date, no_room
+from ._place import blocker_on, choose_date, no_room, within_grace
 
 __all__ = ["plan"]
 
@@ -31,6 +39,59 @@ def _clinic_check(days: ClinicDays) -> DateCheck:
         return None if closed is None else Blocker("clinic-closed", closed.reason, closed.rule)
 
     return check
+
+
+def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCheck:
+    """No session whose lead-in tasks (stop an exposure, start a prophylaxis) precede ``start``.
+
+    The rule of ADR 0001 for every session still to come, new or re-planned:
+    between sessions the client has resumed her retinoid and has not started
+    her antiviral, so a task dated before the plan was made cannot be done.
+    """
+    leads = [w.before for w in protocol.washouts] + [p.before for p in protocol.precautions]
+    try:  # a day this far from start has every lead-in task on or after it
+        bound = max((d.add_to(start) for d in leads), default=start) + dt.timedelta(days=2)
+    except (DurationError, OverflowError):
+        bound = dt.date.max
+
+    def check(day: dt.date) -> Blocker | None:
+        if day >= bound:
+            return None
+        late = [
+            m
+            for m in screening.milestones(protocol, client, day)
+            if m.kind in ("stop", "start") and m.start < start
+        ]
+        if not late:
+            return None
+        first = min(late, key=lambda m: m.start)
+        return Blocker(
+            "lead-in",
+            f"the lead-in task '{first.kind} {first.subject}' would fall on "
+            f"{first.start.isoformat()}, before {start.isoformat()}",
+            first.rule,
+        )
+
+    return check
+
+
+def _on_hold(
+    protocol: Protocol, client: Client, start: dt.date, resume: dt.date, number: int
+) -> Violation:
+    """The ``on-hold`` warning of a series in progress that the client's records pause."""
+    found = screening.screen(client, protocol, on=start)
+    why = " ".join(r.message for r in found.reasons if r.code != "needs-review")
+    return Violation(
+        code="on-hold",
+        severity="warning",
+        message=(
+            f"The series is on hold from {start.isoformat()} until {resume.isoformat()}: {why} "
+            f"Session {number} is planned from {resume.isoformat()} under the late policy "
+            f"'{protocol.late.policy}'."
+        ),
+        session=number,
+        date=resume,
+    )
 
 
 def plan(
@@ -56,30 +117,44 @@ def plan(
         client: a :class:`Client`. The first session waits for the client's
             screening ``earliest_start``; sessions avoid days the client's
             washouts, temporary contraindications, events and other
-            procedures forbid; each session still to come gets its milestones
+            procedures forbid, and days whose lead-in tasks (stop an exposure,
+            start a prophylaxis) would fall before ``start`` (``lead-in`` when
+            that empties a window); each session still to come gets its milestones
             (stop / resume exposures, precaution actions, aftercare); relative
             contraindications not cleared are ``needs-review`` warnings.
         clinic: a :class:`~collagenplan.Clinic`: sessions go only on days it
             allows, and planned sessions get a time-zone aware ``start``, the
             protocol's chair ``minutes`` and a ``practitioner``.
-        history: :class:`~collagenplan.Visit` records. Done visits (and booked
-            ones from ``start`` on) are kept as they were; the next window is
-            anchored on the last of them, nothing new is placed before
+        history: :class:`~collagenplan.Visit` records, read in date order, each
+            visit once (``duplicate-visit``). Done and booked visits are kept as
+            they were, in the phase a visit names (a past booking nobody
+            confirmed with an ``unconfirmed-booking`` warning); the next window
+            is anchored on the last of them, nothing new is placed before
             ``start``, and the protocol's late policy decides what a closed
-            window means (see ``docs/living-calendars.md``).
+            window means. A client whose records pause the series (a
+            contraindication or deferral with a known end) puts it on hold
+            until they clear (``on-hold``). The whole plan is then checked as
+            :func:`~collagenplan.validate` checks a calendar, and what it finds
+            is in ``plan.violations`` (see ``docs/living-calendars.md``).
         strict: raise :class:`PlanningError` instead of returning a plan with problems.
 
     Returns:
-        A :class:`Plan`; ``plan.violations`` lists what could not be satisfied.
+        A :class:`Plan`; ``plan.violations`` lists what could not be satisfied,
+        ``plan.moves`` why sessions are off their targets, ``plan.unplaced``
+        the sessions no date was found for.
 
     Raises:
         ProtocolError: ``sessions`` is outside the phase's range.
-        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``).
+        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``),
+            or a history that cannot be true (a done visit after ``start``, a date
+            recorded both done and missed, a phase the protocol does not have);
+            the message names the visit (``history[2]``).
         DurationError: a window would end past ``date.max``.
-        PlanningError: with ``strict=True``, when a session has no allowed date;
-            and, whatever ``strict`` says, when the client is contraindicated
-            on ``start`` or deferred with no known end (no calendar is better
-            than one that looks bookable).
+        PlanningError: with ``strict=True``, when the plan has an error; and,
+            whatever ``strict`` says, when the client is contraindicated on
+            ``start`` (a new series; one in progress is paused when the end is
+            known) or deferred with no known end (no calendar is better than
+            one that looks bookable).
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
@@ -90,14 +165,21 @@ def plan(
             raise InputError(f"must not be before start ({horizon} < {start})", path="horizon")
     if clinic is not None and not isinstance(clinic, Clinic):
         raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
+    visits, notes = clean_visits(
+        history, "history", protocol=protocol, not_after=start, not_after_name="start"
+    )
+    in_progress = any(v.status in ("done", "booked") for v in visits)
     checks: list[DateCheck] = []
     first_day = start
     if client is not None:
-        first_day = screening.client_start(client, protocol, start, lead_in=not history)
+        first_day = screening.client_start(client, protocol, start, in_progress=in_progress)
         checks += screening.date_checks(protocol, client)
     days = ClinicDays(clinic, protocol) if clinic is not None else None
     if days is not None:
         checks.append(_clinic_check(days))
+    if client is not None:  # last: the costliest check, and only near start
+        checks.append(_lead_in_check(protocol, client, start))
+    requested = _requested(protocol, sessions)
     counts = _history.phase_counts(protocol, sessions)
     steps: list[Phase] = []
     fixed = [p for p in protocol.phases if not p.repeat]
@@ -105,26 +187,49 @@ def plan(
         steps += [phase] * count
 
     planned: list[PlannedSession] = []
-    problems: list[Violation] = []
+    problems: list[Violation] = list(notes)
     previous: dt.date | None = None
     resumed = None
-    if history:
-        resumed = _history.resume(protocol, history, sessions=sessions, start=start, checks=checks)
+    if in_progress:
+        resumed = _history.resume(
+            protocol, visits, sessions=sessions, start=start, first_day=first_day, checks=checks
+        )
         planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
+        problems += resumed.notes
+    missing: list[tuple[Phase, Window]] = []
+    moves: list[Move] = []
 
     def place(phase: Phase, window: Window) -> bool:
         nonlocal previous
         number = len(planned) + 1
         search, late = _history.not_before(window, first_day) if resumed else (window, False)
-        day, seen = choose_date(search, checks)
+        floor = _grace_floor(phase, search, first_day) if previous is not None else None
+        day, seen = choose_date(search, checks, floor=floor)
         if day is not None and late and previous is not None:
             problems.append(
                 _history.late_violation(protocol, number, phase, window, day, previous)
             )
+        elif day is not None and previous is not None and day < search.earliest:
+            index = protocol.phases.index(phase)
+            problems.append(within_grace(number, phase, index, window, day, previous, seen))
         elif day is None or seen:
             problems.append(no_room(number, phase, window, day, seen))
             if day is None:
+                missing.append((phase, window))
                 return False
+        if day != search.target:
+            blocker = blocker_on(search.target, checks)
+            if blocker is not None:
+                moves.append(
+                    Move(
+                        session=number,
+                        target=search.target,
+                        date=day,
+                        code=blocker.code,
+                        reason=blocker.reason,
+                        rule=blocker.rule,
+                    )
+                )
         planned.append(PlannedSession(number=number, phase=phase.name, date=day, window=window))
         previous = day
         return True
@@ -134,9 +239,24 @@ def plan(
             return Window(earliest=first_day, target=first_day, latest=None)
         return window_after(previous, phase)
 
-    ok = all(place(phase, next_window(phase)) for phase in steps)
     repeating = protocol.repeating
-    if ok and repeating is not None:
+    following: list[Phase] = []
+    ok = True
+    for i, phase in enumerate(steps):
+        if not place(phase, next_window(phase)):
+            ok = False
+            following = steps[i + 1 :] + ([repeating] if repeating is not None else [])
+            break
+    # Without a horizon a repeating phase is planned once after the history;
+    # a booking in it already is that once.
+    booked_repeat = (
+        horizon is None
+        and repeating is not None
+        and bool(planned)
+        and planned[-1].status == "booked"
+        and planned[-1].phase == repeating.name
+    )
+    if ok and repeating is not None and not booked_repeat:
         while True:
             window = next_window(repeating)
             if horizon is not None and window.earliest > horizon:
@@ -150,34 +270,106 @@ def plan(
                 del planned[before:]
                 problems[:] = [p for p in problems if p.session is None or p.session <= before]
                 break
-    if resumed is not None and resumed.restarted and len(planned) > len(resumed.kept):
-        first_new = planned[len(resumed.kept)]
+    unplaced = _unplaced(missing[0], following, len(planned), horizon) if missing else ()
+    kept = len(resumed.kept) if resumed is not None else 0
+    if resumed is not None and resumed.restarted and len(planned) > kept:
+        first_new = planned[kept]
         problems.append(
             restart_violation(first_new.number, first_new.date, resumed.kept[-1].date, protocol)
         )
     if client is not None:
+        if in_progress and first_day > start and len(planned) > kept:
+            # First among its session's problems: it explains the ones after it.
+            problems.insert(0, _on_hold(protocol, client, start, first_day, planned[kept].number))
         planned = [
             s
             if s.status == "done"
             else attrs.evolve(s, milestones=screening.milestones(protocol, client, s.date))
             for s in planned
         ]
-        # Client errors cannot occur on planned dates (the checks above keep
-        # sessions off them); warnings cannot be planned away, so report them.
-        problems += [
+    # The plan is judged as validate() judges it, so it is never ok where its
+    # validation is not; the planner's own explanation of a session wins a tie.
+    # A new plan with no problem has every session in its window on a day every
+    # check allows, so judging it can only find the client's warnings: skip the
+    # reading there (it doubles the cost of a plan, and capacity makes many).
+    judged: list[Violation] = []
+    if in_progress or problems:
+        index = {p.name: i for i, p in enumerate(protocol.phases)}
+        entries: list[Entry] = [(s.date, index[s.phase], s.status) for s in planned]
+        judged, _ = judge(protocol, entries, client=client, days=days)
+    elif client is not None:
+        judged = [
             v
             for v in screening.client_violations(protocol, client, planned)
             if v.severity == "warning"
         ]
-    problems.sort(key=lambda v: (v.session is None, v.session or 0))
+    problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
     result = Plan(
         protocol_id=protocol.id,
         start=start,
         sessions=assign_appointments(days, planned) if days is not None else tuple(planned),
         violations=tuple(problems),
         horizon=horizon,
+        requested_sessions=requested,
+        unplaced=unplaced,
+        moves=tuple(m for m in moves if m.session <= len(planned)),
     )
     if strict and not result.ok:
         first = next(p for p in problems if p.severity == "error")
         raise PlanningError(first.message, tuple(problems))
     return result
+
+
+def _requested(protocol: Protocol, sessions: int | None) -> int | None:
+    """The counted phase's session count the plan is made for (validated by phase_counts)."""
+    counted = protocol.counted_phase_index
+    if counted is None:
+        return None
+    return sessions if sessions is not None else protocol.phases[counted].sessions.default
+
+
+def _grace_floor(phase: Phase, window: Window, first_day: dt.date) -> dt.date | None:
+    """First day of the phase's grace before ``window``, never before ``first_day``."""
+    if not phase.grace or window.latest is None:
+        return None
+    try:
+        floor = phase.grace.subtract_from(window.earliest)
+    except DurationError:  # only near date.min
+        return None
+    floor = max(floor, first_day)
+    return floor if floor < window.earliest else None
+
+
+def _merge(own: list[Violation], judged: list[Violation]) -> list[Violation]:
+    """The planner's violations and the judged ones, one per (code, session), by session."""
+    seen = {(v.code, v.session) for v in own}
+    out = own + [v for v in judged if (v.code, v.session) not in seen]
+    out.sort(key=lambda v: (v.session is None, v.session or 0))
+    return out
+
+
+def _unplaced(
+    missing: tuple[Phase, Window],
+    following: list[Phase],
+    placed: int,
+    horizon: dt.date | None,
+) -> tuple[UnplacedSession, ...]:
+    """The session that found no date and the ones that would follow it, with windows.
+
+    After the first, each window is nominal: measured from the target of the
+    one before, since they follow it once it has a date. A repeating phase
+    is listed up to ``horizon``, or once without one.
+    """
+    phase, window = missing
+    out = [UnplacedSession(number=placed + 1, phase=phase.name, window=window)]
+    for later in following:
+        while True:
+            window = window_after_saturating(window.target, later)
+            if later.repeat and horizon is not None and window.earliest > horizon:
+                break
+            out.append(
+                UnplacedSession(number=placed + len(out) + 1, phase=later.name, window=window)
+            )
+            if not later.repeat or horizon is None or window.target >= dt.date.max:
+                break
+    return tuple(out)

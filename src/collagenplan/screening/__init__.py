@@ -26,7 +26,8 @@ How a client's records meet the protocol's rules:
 * **Precautions** match conditions and medications active on the session
   day and add start / end milestones for their action.
 * **Events**: a session on day ``d`` conflicts with an event on day ``e`` when
-  ``d <= e < d + downtime + event_buffer``.
+  ``d <= e < d + downtime + event_buffer``; with an event that lasts until
+  ``end``, when ``d <= end`` and ``e < d + downtime + event_buffer``.
 * **Spacing**: a procedure on day ``p`` conflicts with a session on day ``d``
   when ``p <= d < p + before`` or ``d <= p < d + after``.
 

@@ -17,22 +17,25 @@ __all__ = ["client_start", "milestones"]
 
 
 def client_start(
-    client: Client, protocol: Protocol, start: dt.date, *, lead_in: bool = True
+    client: Client, protocol: Protocol, start: dt.date, *, in_progress: bool = False
 ) -> dt.date:
-    """The first day a plan from ``start`` may place its first session.
+    """The first day a plan from ``start`` may place its next session.
 
-    With ``lead_in``, the first session also waits until its lead-in tasks
-    (stopping an exposure, starting a prophylaxis) fall on or after ``start``.
-    Re-planning a series in progress turns it off: the client is already
-    following the pauses around sessions.
+    A new series (not ``in_progress``) also waits until the first session's
+    lead-in tasks (stopping an exposure, starting a prophylaxis) fall on or
+    after ``start``; the planner keeps every later session to the same rule
+    with a date check. A series ``in_progress`` is paused, not refused, by an
+    absolute contraindication with a known end: it resumes the day that clears.
 
     Raises:
-        PlanningError: the client is contraindicated on ``start``, or a
-            deferral has no known end; ``violations`` holds the reasons.
+        PlanningError: the client is contraindicated on ``start`` (a new series,
+            or one with no known end), or a deferral has no known end;
+            ``violations`` holds the reasons.
     """
     result = screen(client, protocol, on=start)
-    if result.earliest_start is not None:
-        if not lead_in:
+    paused = in_progress or result.status != "contraindicated"
+    if result.earliest_start is not None and paused:
+        if in_progress:
             return result.earliest_start
         return _reminders_ready(protocol, client, start, result.earliest_start)
     blocking = [r for r in result.reasons if r.code not in ("needs-review", "unrecognised")]

@@ -19,7 +19,7 @@ from typing import Literal
 import attrs
 
 from .._blockers import Blocker, DateCheck
-from ..clients import Client, Condition, Medication, UnknownName
+from ..clients import Client, ClientEvent, Condition, Medication, UnknownName
 from ..durations import Duration
 from ..errors import DurationError, InputError
 from ..messages import Message, Param
@@ -315,16 +315,22 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
     spec = protocol.session
     buffer = spec.effective_event_buffer
 
-    def test(event_day: dt.date) -> Callable[[dt.date], bool]:
-        return lambda day: day <= event_day < _plus(buffer, _plus(spec.downtime, day))
+    def test(first: dt.date, last: dt.date) -> Callable[[dt.date], bool]:
+        # Not during the event, and its downtime + buffer clear before it begins.
+        return lambda day: day <= last and first < _plus(buffer, _plus(spec.downtime, day))
+
+    def when(event: ClientEvent) -> str:
+        if event.end is None or event.end == event.date:
+            return f"on {event.date}"
+        return f"from {event.date} to {event.end}"
 
     return [
         _Rule(
             code="event-blackout",
             subject=event.name,
             rule="session.event_buffer",
-            breaks=test(event.date),
-            phrase=f"the client's event {event.name!r} on {event.date} (events[{i}])",
+            breaks=test(event.date, event.end or event.date),
+            phrase=f"the client's event {event.name!r} {when(event)} (events[{i}])",
             why=(
                 f"a session needs its downtime and event buffer ({spec.downtime} + {buffer}) "
                 "clear before an event"

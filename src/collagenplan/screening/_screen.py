@@ -115,8 +115,10 @@ class Screening:
     earliest_start: dt.date | None = attrs.field(
         default=None, validator=is_optional(is_date(InputError))
     )
-    """First day a series may start: ``on`` unless deferred; ``None`` when the
-    client is contraindicated or a deferral has no known end."""
+    """First day a series may start (or a paused one resume): ``on`` unless
+    deferred or contraindicated; the day everything clears when every
+    contraindication and deferral has a known end (pregnancy until a date);
+    ``None`` when one has no known end."""
     reasons: tuple[Reason, ...] = attrs.field(
         default=(), converter=to_tuple, validator=is_tuple_of(InputError, Reason, "a Reason")
     )
@@ -273,6 +275,8 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     Returns a :class:`Screening` whose ``status`` is, in order of precedence:
 
     * ``contraindicated``: an absolute contraindication applies on ``on``;
+      ``earliest_start`` is the day it (and anything else blocking) clears
+      when its end is known, else ``None``;
     * ``deferred``: a washout or temporary condition blocks ``on``;
       ``earliest_start`` is the first day nothing blocks (the later end wins
       when several apply, and an absolute contraindication that begins in the
@@ -296,13 +300,14 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     absolute = [r for r in found if r.code == "contraindicated" and r.breaks(on)]
     review = [r for r in found if r.code == "needs-review" and r.breaks(on)]
     unknown = _unknown_reasons(protocol, client)
-    # An absolute contraindication that begins later also bounds the start.
+    # An absolute contraindication, active now or beginning later, also bounds
+    # the start: one with a known end pauses treatment until the day it clears.
     earliest, deferring = _earliest(
-        on, [r for r in found if r.defers or (r.code == "contraindicated" and not r.breaks(on))]
+        on, [r for r in found if r.defers or r.code == "contraindicated"]
     )
+    deferring = [r for r in deferring if r not in absolute]
     if absolute:
         status: ScreeningStatus = "contraindicated"
-        earliest = None
     elif earliest != on:
         status = "deferred"
     elif review or unknown:
