@@ -119,9 +119,7 @@ def _protocol(protocols: dict[str, cp.Protocol], protocol_id: str) -> cp.Protoco
     return protocols.get(protocol_id) or cp.get_protocol(protocol_id)
 
 
-_PROPERTY = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+_PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ------------------------------------------------------------------ equality properties
 
@@ -155,8 +153,11 @@ def test_validate_equals_the_per_client_function(
     """Every validation row summarises collagenplan.validate for that client's visits."""
     frame, protocols, _ = chain
     expected = [
-        (client, protocol_id, _summary(cp.validate(_protocol(protocols, protocol_id), visits,
-                                                   complete=complete)))
+        (
+            client,
+            protocol_id,
+            _summary(cp.validate(_protocol(protocols, protocol_id), visits, complete=complete)),
+        )
         for (client, protocol_id), visits in _per_client(frame).items()
     ]
     result = batch.validate(frame, protocols=protocols, complete=complete)

@@ -131,8 +131,11 @@ def test_own_protocol_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     ],
 )
 def test_bad_rows_name_file_line_and_column(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    text: str, message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    message: str,
 ) -> None:
     """A bad file or row exits 2 with one line naming the file, the line and the column."""
     monkeypatch.chdir(tmp_path)

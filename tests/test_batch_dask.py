@@ -1,4 +1,4 @@
-"""collagenplan.batch on Dask: a partitioned run on a LocalCluster equals the single-process run."""
+"""collagenplan.batch on Dask: a partitioned run on a LocalCluster equals a single-process run."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def _validate_partition(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_partitioned_run_on_a_local_cluster_equals_the_single_process_run() -> None:
-    """map_partitions on a 2-worker LocalCluster gives the single-process rows, client for client."""
+    """map_partitions on a 2-worker LocalCluster gives the single-process rows, per client."""
     visits = _visits(3000)
     single_due = batch.next_due(visits, today=TODAY)
     single_valid = batch.validate(visits)

@@ -16,8 +16,10 @@ per client and protocol::
     ...     "status": ["done", "done", "done"],
     ... })
     >>> due = batch.next_due(visits, today=dt.date(2026, 11, 20))
-    >>> due[["client_id", "status", "session", "target"]].to_string(index=False)
-    'client_id      status  session     target\\n      ann     overdue        3 2026-11-10\\n      bob not-yet-due        2 2026-12-08'
+    >>> print(due[["client_id", "status", "session", "target"]].to_string(index=False))
+    client_id      status  session     target
+          ann     overdue        3 2026-11-10
+          bob not-yet-due        2 2026-12-08
 
 Each row is what the per-client function (:func:`collagenplan.validate`,
 :func:`collagenplan.next_due`) returns for that client's visits, taken in

@@ -38,7 +38,9 @@ def add_recall_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a .toml/.json protocol file for ids that are not built in (repeatable)",
     )
-    parser.add_argument("--output", metavar="PATH", help="write to PATH instead of standard output")
+    parser.add_argument(
+        "--output", metavar="PATH", help="write to PATH instead of standard output"
+    )
     parser.set_defaults(format="csv")
 
 

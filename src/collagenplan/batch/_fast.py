@@ -27,6 +27,7 @@ by definition.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import numpy.typing as npt
@@ -84,7 +85,7 @@ def eligible(protocol: Protocol) -> bool:
     for phase in phases:
         if phase.interval.max.span_days[1] > _LONGEST:
             return False
-    for here, after in zip(phases, phases[1:], strict=False):
+    for here, after in itertools.pairwise(phases):
         both = not here.repeat and here.sessions.min < here.sessions.max
         if both and not _disjoint(here, after):
             return False

@@ -220,7 +220,9 @@ def _protocols(
     for k, value in enumerate(uniques):
         row = int(np.flatnonzero(codes == k)[0])
         if not isinstance(value, str):
-            raise rows.error(f"must be a protocol id, got {type(value).__name__} {value!r}", row, name)
+            raise rows.error(
+                f"must be a protocol id, got {type(value).__name__} {value!r}", row, name
+            )
         found = given.get(value) if given is not None else None
         if found is None:
             try:
@@ -293,7 +295,9 @@ class _Visits:
     def failed(self, group: int, exc: CollagenPlanError) -> InputError:
         """An error raised for one client, located at the client's first row."""
         label = self.keys.iloc[group, 0]
-        return self.rows.error(f"client {label!r}: {exc}", int(self.first[group]), self.client_column)
+        return self.rows.error(
+            f"client {label!r}: {exc}", int(self.first[group]), self.client_column
+        )
 
     def candidates(self, *, by_date: bool, last: int | None = None) -> tuple[Days, Days]:
         """Groups the vectorised path may answer, and the day of each row in group order.
