@@ -361,3 +361,20 @@ def test_batch_is_an_attribute_of_the_package() -> None:
     """``cp.batch`` is the batch module, loaded on first use."""
     assert cp.batch is batch
     assert cp.batch.next_due is batch.next_due
+
+
+def test_benchmark_runs_in_its_quick_form() -> None:
+    """benchmarks/bench_batch.py --quick runs and prints both ratios (so it does not rot)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_batch.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "(goal <= 5x)" in out.stdout and "(goal <= 3x)" in out.stdout
