@@ -71,7 +71,7 @@ def _patterns(sessions: int, horizon_days: int, first: dt.date) -> list[list[dt.
 
 
 def _frame(patterns: list[list[dt.date]], lengths: np.ndarray) -> pd.DataFrame:
-    """One row per visit: client ``i`` has the first ``lengths[i]`` dates of pattern ``i % 2000``."""
+    """One row per visit: client ``i`` has the first ``lengths[i]`` dates of pattern ``i % N``."""
     table = np.array([[d.toordinal() - EPOCH for d in p] for p in patterns], dtype=np.int64)
     clients = len(lengths)
     client = np.repeat(np.arange(clients, dtype=np.int64), lengths)
@@ -86,6 +86,10 @@ def _frame(patterns: list[list[dt.date]], lengths: np.ndarray) -> pd.DataFrame:
             "status": "done",
         }
     )
+
+
+def _line(label: str, seconds: float, count: int, note: str = "") -> None:
+    print(f"  {label:<18}  {seconds:7.2f} s  {count / seconds:>12,.0f}/s{note}")
 
 
 def _timed(cases: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
@@ -130,16 +134,10 @@ def bench_validate(sessions: int, repeat: int, sample: int) -> float:
     one_by_one = (time.perf_counter() - start) / (10 * len(few))
     ratio = times["library"] / times["baseline"]
     print(f"validate: {sessions:,} sessions in {clients:,} calendars (facial-series, done visits)")
-    print(
-        f"  batch.validate      {times['library']:7.2f} s  {sessions / times['library']:>12,.0f}/s"
-    )
-    print(
-        f"  bare gap loop       {times['baseline']:7.2f} s  {sessions / times['baseline']:>12,.0f}/s"
-    )
-    print(
-        f"  cp.validate each    {one_by_one * sessions:7.2f} s  {1 / one_by_one:>12,.0f}/s"
-        f"  (estimated from {10 * len(few):,} sessions)"
-    )
+    _line("batch.validate", times["library"], sessions)
+    _line("bare gap loop", times["baseline"], sessions)
+    note = f"  (estimated from {10 * len(few):,} sessions)"
+    _line("cp.validate each", one_by_one * sessions, sessions, note)
     print(f"  ratio batch/loop    {ratio:7.2f}x  (goal <= 5x)")
     return ratio
 
@@ -204,15 +202,13 @@ def bench_next_due(clients: int, repeat: int, sample: int) -> float:
     ratio = times["library"] / times["baseline"]
     counts = result["status"].value_counts().to_dict()
     print(f"next_due: {clients:,} clients, {len(frame):,} visits (facial-series); {counts}")
-    print(
-        f"  batch.next_due      {times['library']:7.2f} s  {clients / times['library']:>12,.0f}/s"
-    )
-    print(
-        f"  bare recall loop    {times['baseline']:7.2f} s  {clients / times['baseline']:>12,.0f}/s"
-    )
-    print(
-        f"  cp.next_due each    {one_by_one * clients:7.2f} s  {1 / one_by_one:>12,.0f}/s"
-        f"  (estimated from {len(few):,} clients)"
+    _line("batch.next_due", times["library"], clients)
+    _line("bare recall loop", times["baseline"], clients)
+    _line(
+        "cp.next_due each",
+        one_by_one * clients,
+        clients,
+        f"  (estimated from {len(few):,} clients)",
     )
     print(f"  ratio batch/loop    {ratio:7.2f}x  (goal <= 3x)")
     return ratio
