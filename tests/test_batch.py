@@ -378,3 +378,34 @@ def test_benchmark_runs_in_its_quick_form() -> None:
         timeout=120,
     )
     assert "(goal <= 5x)" in out.stdout and "(goal <= 3x)" in out.stdout
+
+
+def test_per_client_functions_get_the_visits_in_table_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A client answered one by one is given its visits in the table's row order."""
+    seen: list[list[cp.Visit]] = []
+
+    def record(protocol: cp.Protocol, visits: list[cp.Visit], **kwargs: Any) -> object:
+        seen.append(list(visits))
+        return original(protocol, visits, **kwargs)
+
+    frame = pd.DataFrame(
+        {
+            "client_id": ["a", "a", "a"],
+            "protocol_id": ["facial-series"] * 3,
+            "date": [dt.date(2027, 2, 9), dt.date(2027, 1, 5), dt.date(2027, 3, 20)],
+            "status": ["done", "done", "booked"],
+        }
+    )
+    pairs = zip(frame["date"], frame["status"], strict=True)
+    expected = [cp.Visit(date=d, status=st) for d, st in pairs]
+    for name in ("next_due_one", "validate_one"):
+        original = getattr(_frames, name)
+        monkeypatch.setattr(_frames, name, record)
+        seen.clear()
+        if name == "next_due_one":
+            batch.next_due(frame, today=TODAY)
+        else:
+            batch.validate(frame)
+        assert seen == [expected]

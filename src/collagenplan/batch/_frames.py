@@ -307,11 +307,9 @@ class _Visits:
         ``_fast.HIGH`` (and on or before ``last`` when given), and an eligible
         protocol. Returns (candidate group numbers, days in the order used).
         """
-        if by_date:
-            order = np.lexsort((self.days, self.group)).astype(np.int64)
-            self.order = order
-        else:
-            order = self.order
+        # Same groups, same starts and lengths in either order; the per-client
+        # functions still get the frame order (``visits``).
+        order = np.lexsort((self.days, self.group)).astype(np.int64) if by_date else self.order
         days = self.days[order]
         group = self.group[order]
         bad_row = (self.status[order] != _DONE) | (days < _fast.LOW) | (days > _fast.HIGH)
