@@ -10,7 +10,7 @@ YYYY-MM-DD``.
 from __future__ import annotations
 
 import csv
-import io
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -39,12 +39,17 @@ def read_visits(path: str) -> tuple[pd.DataFrame, Rows]:
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", source=source) from None
     with handle:
+        collecting = gc.isenabled()
+        gc.disable()  # millions of small row lists: the collector would rescan them all
         try:
             return _read(csv.reader(handle), source)
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text ({exc.reason})", source=source) from None
         except csv.Error as exc:
             raise InputError(f"not a CSV file ({exc})", source=source) from None
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _read(reader: Any, source: str) -> tuple[pd.DataFrame, Rows]:
@@ -69,22 +74,26 @@ def _read(reader: Any, source: str) -> tuple[pd.DataFrame, Rows]:
         )
     wanted = [c for c in COLUMNS if c in header]
     where = [header.index(c) for c in wanted]
-    cells: list[list[str]] = [[] for _ in wanted]
+    width = len(header)
+    kept: list[list[str]] = []
     lines: list[int] = []
     end = header_line
     for row in reader:
         start, end = end + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
+        if len(row) != width:
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
             raise InputError(
-                f"has {len(row)} fields; the header has {len(header)}", source=source, line=start
+                f"has {len(row)} fields; the header has {width}", source=source, line=start
             )
-        for column, k in zip(cells, where, strict=True):
-            column.append(row[k].strip())
+        kept.append(row)
         lines.append(start)
+    columns = list(zip(*kept, strict=True)) if kept else [() for _ in header]
     frame = pd.DataFrame(
-        {name: pd.Series(column, dtype=object) for name, column in zip(wanted, cells, strict=True)}
+        {
+            name: pd.Series(columns[k], dtype="string").str.strip()  # pyarrow-backed if installed
+            for name, k in zip(wanted, where, strict=True)
+        }
     )
     for name in wanted:
         empty = np.flatnonzero(frame[name].to_numpy(dtype=object) == "")
@@ -95,14 +104,21 @@ def _read(reader: Any, source: str) -> tuple[pd.DataFrame, Rows]:
     return frame, Rows(source=source, lines=np.asarray(lines, dtype=np.int64))
 
 
+def _iso(column: pd.Series[Any], missing: str | None = None) -> Any:
+    """A datetime64 column as ``YYYY-MM-DD`` texts, ``missing`` for ``NaT``."""
+    days = column.to_numpy().astype("datetime64[D]")
+    text = np.datetime_as_string(days, unit="D").astype(object)
+    text[np.isnat(days)] = missing
+    return text
+
+
 def _texts(result: pd.DataFrame) -> dict[str, list[Any]]:
     """Columns as JSON-ready values: ISO dates, ``None`` for a missing value."""
     out: dict[str, list[Any]] = {}
     for name in result.columns:
         column = result[name]
         if name in _DATES:
-            text = column.dt.strftime("%Y-%m-%d")
-            out[name] = [None if pd.isna(v) else v for v in text.to_numpy(dtype=object)]
+            out[name] = _iso(column).tolist()
         elif name == "session":
             out[name] = [None if pd.isna(v) else int(v) for v in column.to_numpy(dtype=object)]
         elif name == "restart":
@@ -114,16 +130,19 @@ def _texts(result: pd.DataFrame) -> dict[str, list[Any]]:
 
 def recall_csv(result: pd.DataFrame) -> str:
     """The recall list as CSV: ISO dates, empty cells for missing values."""
-    columns = _texts(result)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(columns))
-    for row in zip(*columns.values(), strict=True):
-        writer.writerow(
-            "" if v is None else ("true" if v is True else "false" if v is False else v)
-            for v in row
-        )
-    return buffer.getvalue()
+    cells: dict[str, Any] = {}
+    for name in result.columns:
+        column = result[name]
+        if name in _DATES:
+            cells[name] = _iso(column, missing="")
+        elif name == "session":
+            cells[name] = column.astype("string").astype(object).fillna("")
+        elif name == "restart":
+            cells[name] = np.where(column.to_numpy(dtype=bool), "true", "false")
+        else:
+            cells[name] = column.astype(object).fillna("")
+    text: str = pd.DataFrame(cells).to_csv(index=False, lineterminator="\n")
+    return text
 
 
 def recall_json(result: pd.DataFrame) -> str:

@@ -149,6 +149,30 @@ def _day(value: object) -> int | str:
     return f"must be a date, got {type(value).__name__} {value!r}"
 
 
+_FIRST = dt.date.min.toordinal() - _EPOCH
+
+
+def _iso_days(cells: npt.NDArray[np.object_]) -> Days | None:
+    """Days of texts that are all exactly ``YYYY-MM-DD`` and real dates, at numpy speed;
+    ``None`` for anything else, which the cell-by-cell reading then judges."""
+    if not len(cells) or pd.api.types.infer_dtype(cells, skipna=False) != "string":
+        return None
+    text = cells.astype("U11")  # an 11th character means the text is too long
+    codes = text.view(np.uint32).reshape(len(text), 11)
+    digits = codes[:, [0, 1, 2, 3, 5, 6, 8, 9]]
+    if not (
+        ((digits >= ord("0")) & (digits <= ord("9"))).all()
+        and (codes[:, [4, 7]] == ord("-")).all()
+        and (codes[:, 10] == 0).all()
+    ):
+        return None
+    try:
+        days: Days = text.astype("datetime64[D]").astype(np.int64)
+    except ValueError:  # 2027-02-30 and the like
+        return None
+    return days if int(days.min()) >= _FIRST else None  # year 0000 is not a date
+
+
 def _days(column: pd.Series[Any], rows: Rows, name: str) -> Days:
     """The dates of a column as days since 1970-01-01.
 
@@ -177,6 +201,9 @@ def _days(column: pd.Series[Any], rows: Rows, name: str) -> Days:
         out: Days = days.astype(np.int64)
         return out
     cells = column.to_numpy(dtype=object)
+    fast = _iso_days(cells)
+    if fast is not None:
+        return fast
     result = np.empty(len(cells), dtype=np.int64)
     for row, value in enumerate(cells):
         found = _day(value)
