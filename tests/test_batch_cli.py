@@ -173,3 +173,31 @@ def test_progress_bar_on_a_terminal(
     drawn = terminal.getvalue()
     assert "recall [" in drawn and "50/50" in drawn and drawn.endswith("\n")
     assert len(capsys.readouterr().out.splitlines()) == 51
+
+
+def test_spaces_and_byte_order_mark_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cells are stripped and a UTF-8 byte-order mark (Excel) is skipped."""
+    visits = tmp_path / "v.csv"
+    visits.write_bytes(
+        "\ufeffclient_id, protocol_id ,date\n ann , facial-series , 2027-01-01 \n".encode()
+    )
+    status, out, _ = _run(["recall", str(visits), "--today", "2027-01-10"], capsys)
+    assert status == 0
+    assert out.splitlines()[1].startswith("ann,facial-series,not-yet-due,2,series,2027-01-29,")
+
+
+def test_a_client_the_library_refuses_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error from the per-client function names the file, the client's first line and the id."""
+    visits = tmp_path / "v.csv"
+    visits.write_text(
+        "client_id,protocol_id,date\nann,facial-series,2027-01-01\nbob,facial-series,9999-12-20\n",
+        encoding="utf-8",
+    )
+    status, _, err = _run(["recall", str(visits), "--today", "9999-12-31"], capsys)
+    assert status == 2
+    assert err.startswith("collagenplan: error: ") and "v.csv:3: client_id: client 'bob': " in err
+    assert "leaves the supported date range" in err
