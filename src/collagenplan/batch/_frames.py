@@ -293,12 +293,11 @@ class _Visits:
         group, _ = pd.factorize(pair)  # numbered in order of first appearance
         self.group = group.astype(np.int64, copy=False)
         self.size = int(self.group.max()) + 1 if len(self.group) else 0
-        _, first = np.unique(self.group, return_index=True)
-        self.first: Days = first.astype(np.int64)
-        self.protocol_of: Days = protocol_codes[self.first]
         self.order: Days = np.argsort(self.group, kind="stable").astype(np.int64)
         self.lengths: Days = np.bincount(self.group, minlength=self.size).astype(np.int64)
         self.starts: Days = np.cumsum(self.lengths) - self.lengths
+        self.first: Days = self.order[self.starts]  # each group's first row
+        self.protocol_of: Days = protocol_codes[self.first]
         self.keys = pd.DataFrame(
             {
                 client_column: clients.take(self.first).reset_index(drop=True),
@@ -336,14 +335,18 @@ class _Visits:
         """
         # Same groups, same starts and lengths in either order; the per-client
         # functions still get the frame order (``visits``).
-        order = np.lexsort((self.days, self.group)).astype(np.int64) if by_date else self.order
+        order = self.order
         days = self.days[order]
-        group = self.group[order]
+        group = np.repeat(np.arange(self.size, dtype=np.int64), self.lengths)
+        same = group[1:] == group[:-1]
+        if by_date and not np.all((days[1:] >= days[:-1]) | ~same):
+            # Not in date order already: sort each group by date, stably.
+            order = np.lexsort((self.days, self.group)).astype(np.int64)
+            days = self.days[order]
         bad_row = (self.status[order] != _DONE) | (days < _fast.LOW) | (days > _fast.HIGH)
         if last is not None:
             bad_row |= days > last
         bad = np.bincount(group[bad_row], minlength=self.size) > 0
-        same = group[1:] == group[:-1]
         bad[group[1:][same & (days[1:] <= days[:-1])]] = True
         good_protocol = np.array([_fast.eligible(p) for p in self.protocols], dtype=bool)
         if self.size:
