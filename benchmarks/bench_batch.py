@@ -20,19 +20,24 @@ Cases are interleaved (library, baseline, library, ...) and the median of
 ratios much less. A sample of clients also goes through the per-client
 functions, to show what the batch path saves.
 
-Recorded 2026-12-04 (2 shared cores, other jobs running; medians of 5):
+Recorded 2026-12-04 on 2 shared cores with other jobs running (load 3-4), three
+runs of the full sizes, medians of 5 interleaved repeats each:
 
-=================================  ===========  ============  =======  ======
-operation                          batch        bare loop     ratio    goal
-=================================  ===========  ============  =======  ======
-validate, 1,000,000 sessions       0.28 s       0.12 s        2.24x    <= 5x
-next_due, 1,000,000 clients        3.42 s       7.58 s        0.45x    <= 3x
-=================================  ===========  ============  =======  ======
+=================================  ==================  ==================  ======
+operation                          batch (s)           bare loop (s)       goal
+=================================  ==================  ==================  ======
+validate, 1,000,000 sessions       0.28 / 0.36 / 0.36  0.12 / 0.24 / 0.19  <= 5x
+  ratio                            2.24x / 1.46x / 1.94x
+next_due, 1,000,000 clients        3.42 / 4.55 / 4.28  7.58 / 6.62 / 9.74  <= 3x
+  (5,065,500 visits)
+  ratio                            0.45x / 0.69x / 0.44x
+=================================  ==================  ==================  ======
 
 The per-client functions on the same data, estimated from 20,000 sessions or
-clients: ``cp.validate`` 13.7 s (72,890 sessions/s), ``cp.next_due`` 248 s
-(4,028 clients/s). Peak RSS of the whole script 1.5 GB, most of it the
-benchmark's own data (5 million visits as Python lists and as a frame).
+clients in the same runs: ``cp.validate`` 13.7 / 49.9 / 17.6 s for the million
+sessions (39-139x the batch), ``cp.next_due`` 248 / 145 / 189 s for the million
+clients (32-72x the batch). Peak RSS of the whole script 1.5 GB, most of it
+the benchmark's own data (5 million visits as Python lists and as a frame).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Each output row is, by construction, what the per-client function says for
 that client's visits in the frame's row order: rows go to
 :func:`collagenplan.validate` and :func:`collagenplan.next_due` one client at
 a time, except the ones the vectorised reading of :mod:`._fast` can answer
-exactly (see :func:`_fast_rows`); the property tests in
+exactly (see :meth:`_Visits.candidates`); the property tests in
 ``tests/test_batch.py`` check the two agree on random protocols and histories.
 """
 
