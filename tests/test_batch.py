@@ -95,7 +95,15 @@ def _history(draw: st.DrawFn, protocol: cp.Protocol) -> list[cp.Visit]:
             dates[k] += dt.timedelta(days=draw(st.integers(-20, 20)))
     else:
         dates = draw(st.lists(s.days_around(start, 0, 900), min_size=1, max_size=8))
-    weights = st.just("done") if draw(st.booleans()) else st.sampled_from(("done",) * 6 + STATUSES)
+    weights = draw(
+        st.sampled_from(
+            [
+                st.just("done"),
+                st.sampled_from(("done",) * 6 + ("missed", "cancelled")),
+                st.sampled_from(("done",) * 6 + STATUSES),
+            ]
+        )
+    )
     visits = [cp.Visit(date=d, status=draw(weights)) for d in dates]
     if draw(st.integers(0, 5)) == 0:
         visits = draw(st.permutations(visits))

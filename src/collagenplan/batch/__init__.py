@@ -23,9 +23,10 @@ per client and protocol::
 
 Each row is what the per-client function (:func:`collagenplan.validate`,
 :func:`collagenplan.next_due`) returns for that client's visits, taken in
-the table's row order; the common case (only ``done`` visits, a protocol whose
-consecutive phases cannot be confused) is answered for all clients at once
-with numpy, and everything else goes through the per-client function.
+the table's row order; the common case (done visits, perhaps some missed or
+cancelled ones, and a protocol whose consecutive phases cannot be confused)
+is answered for all clients at once with numpy, and everything else goes
+through the per-client function.
 
 The functions are partition-local: a client's answer depends only on that
 client's rows. Split the table by client and each part can be processed

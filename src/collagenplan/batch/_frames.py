@@ -39,6 +39,8 @@ Progress = Callable[[int, int], None]
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min
 _DONE = VISIT_STATUSES.index("done")
+_FAST_STATUSES = np.array([VISIT_STATUSES.index(s) for s in ("done", "missed", "cancelled")])
+"""Statuses the vectorised path reads: missed and cancelled visits are not sessions."""
 
 VALID_COLUMNS = ("ok", "code", "errors", "warnings", "sessions")
 """Result columns of :func:`validate`, after the client and protocol columns."""
@@ -325,16 +327,17 @@ class _Visits:
             f"client {label!r}: {exc}", int(self.first[group]), self.client_column
         )
 
-    def candidates(self, *, by_date: bool, last: int | None = None) -> tuple[Days, Days]:
-        """Groups the vectorised path may answer, and the day of each row in group order.
+    def candidates(self, *, by_date: bool, last: int | None = None) -> _Sessions:
+        """The groups the vectorised path may answer, with their sessions.
 
-        A candidate has only ``done`` visits, strictly increasing dates (in frame
-        order, or in date order with ``by_date``), all between ``_fast.LOW`` and
-        ``_fast.HIGH`` (and on or before ``last`` when given), and an eligible
-        protocol. Returns (candidate group numbers, days in the order used).
+        A candidate's visits are all ``done``, ``missed`` or ``cancelled``
+        (:data:`_FAST_STATUSES`), at least one of them done, on distinct dates in
+        strictly increasing order (in table order, or in date order with
+        ``by_date``), between ``_fast.LOW`` and ``_fast.HIGH`` (and on or before
+        ``last`` when given); its protocol is :func:`_fast.eligible`. Missed and
+        cancelled visits are not sessions for either per-client function; the
+        sessions returned are the done visits alone.
         """
-        # Same groups, same starts and lengths in either order; the per-client
-        # functions still get the frame order (``visits``).
         order = self.order
         days = self.days[order]
         group = np.repeat(np.arange(self.size, dtype=np.int64), self.lengths)
@@ -343,7 +346,8 @@ class _Visits:
             # Not in date order already: sort each group by date, stably.
             order = np.lexsort((self.days, self.group)).astype(np.int64)
             days = self.days[order]
-        bad_row = (self.status[order] != _DONE) | (days < _fast.LOW) | (days > _fast.HIGH)
+        status = self.status[order]
+        bad_row = ~np.isin(status, _FAST_STATUSES) | (days < _fast.LOW) | (days > _fast.HIGH)
         if last is not None:
             bad_row |= days > last
         bad = np.bincount(group[bad_row], minlength=self.size) > 0
@@ -351,7 +355,31 @@ class _Visits:
         good_protocol = np.array([_fast.eligible(p) for p in self.protocols], dtype=bool)
         if self.size:
             bad |= ~good_protocol[self.protocol_of]
-        return np.flatnonzero(~bad).astype(np.int64), days
+        done = status == _DONE
+        lengths = np.bincount(group[done], minlength=self.size).astype(np.int64)
+        bad |= lengths == 0
+        return _Sessions(
+            groups=np.flatnonzero(~bad).astype(np.int64),
+            days=days[done],
+            starts=np.cumsum(lengths) - lengths,
+            lengths=lengths,
+        )
+
+
+class _Sessions:
+    """The done sessions of every group, in reading order, and the groups to read fast."""
+
+    __slots__ = ("days", "groups", "lengths", "starts")
+
+    def __init__(self, *, groups: Days, days: Days, starts: Days, lengths: Days) -> None:
+        self.groups = groups
+        self.days = days
+        self.starts = starts
+        self.lengths = lengths
+
+    def read(self, protocol: Protocol, mine: Days) -> _fast.Greedy:
+        """The greedy reading of groups ``mine``."""
+        return _fast.greedy(protocol, self.days, self.starts[mine], self.lengths[mine])
 
 
 def _nat(size: int) -> Days:
@@ -412,18 +440,18 @@ def validate(
     warnings = np.zeros(size, dtype=np.int64)
     sessions = np.zeros(size, dtype=np.int64)
     answered = np.zeros(size, dtype=bool)
-    candidates, days = data.candidates(by_date=False)
+    fast = data.candidates(by_date=False)
     for index, protocol in enumerate(data.protocols):
-        mine = candidates[data.protocol_of[candidates] == index]
+        mine = fast.groups[data.protocol_of[fast.groups] == index]
         if not mine.size:
             continue
-        read = _fast.greedy(protocol, days, data.starts[mine], data.lengths[mine])
+        read = fast.read(protocol, mine)
         fine = read.alive.copy()
         if complete:
             fine &= ~_too_few(protocol, read)
         done = mine[fine]
         ok[done] = True
-        sessions[done] = data.lengths[done]
+        sessions[done] = fast.lengths[done]
         answered[done] = True
     rest = np.flatnonzero(~answered)
     total = int(rest.size)
@@ -500,14 +528,14 @@ def next_due(
     earliest, target, latest, last_done, booked = (_nat(size) for _ in range(5))
     restart = np.zeros(size, dtype=bool)
     answered = np.zeros(size, dtype=bool)
-    candidates, days = data.candidates(by_date=True, last=t)
+    fast = data.candidates(by_date=True, last=t)
     for index, protocol in enumerate(data.protocols):
-        mine = candidates[data.protocol_of[candidates] == index]
+        mine = fast.groups[data.protocol_of[fast.groups] == index]
         if not mine.size:
             continue
-        read = _fast.greedy(protocol, days, data.starts[mine], data.lengths[mine])
+        read = fast.read(protocol, mine)
         done = mine[read.alive]
-        last = days[data.starts[done] + data.lengths[done] - 1]
+        last = fast.days[fast.starts[done] + fast.lengths[done] - 1]
         first = _next_phase(protocol, read.phase[read.alive], read.count[read.alive])
         last_done[done] = last
         answered[done] = True
@@ -526,7 +554,7 @@ def next_due(
             latest[picked] = high
             status[picked] = np.where(t < low, "not-yet-due", np.where(t > high, "overdue", "due"))
             phase[picked] = ph.name
-            session[picked] = data.lengths[picked] + 1
+            session[picked] = fast.lengths[picked] + 1
             has_session[picked] = True
     rest = np.flatnonzero(~answered)
     total = int(rest.size)
