@@ -417,3 +417,26 @@ def test_per_client_functions_get_the_visits_in_table_order(
         else:
             batch.validate(frame)
         assert seen == [expected]
+
+
+def test_missed_and_cancelled_visits_stay_on_the_vectorised_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A missed or cancelled visit between sessions does not send a client one by one."""
+    frame = _planned_chain(40)
+    extra = frame.groupby("client_id", sort=False).head(1).copy()
+    extra["date"] = [d + dt.timedelta(days=3) for d in extra["date"]]
+    extra["status"] = ["missed", "cancelled"] * (len(extra) // 2)
+    mixed = pd.concat([frame, extra]).sort_values(["client_id", "date"], ignore_index=True)
+    expected_due = batch.next_due(mixed, today=TODAY)
+    expected_valid = batch.validate(mixed)
+    calls: list[object] = []
+    for name in ("next_due_one", "validate_one"):
+        original = getattr(_frames, name)
+        monkeypatch.setattr(
+            _frames, name, lambda *a, _o=original, **k: calls.append(a) or _o(*a, **k)
+        )
+    pd.testing.assert_frame_equal(batch.next_due(mixed, today=TODAY), expected_due)
+    pd.testing.assert_frame_equal(batch.validate(mixed), expected_valid)
+    assert calls == []
+    assert (expected_valid["sessions"].to_numpy() == frame.groupby("client_id").size()).all()
