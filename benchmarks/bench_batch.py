@@ -20,22 +20,23 @@ Cases are interleaved (library, baseline, library, ...) and the median of
 ratios much less. A sample of clients also goes through the per-client
 functions, to show what the batch path saves.
 
-Recorded 2026-12-04 on 2 shared cores with other jobs running (load 3-4), three
-runs of the full sizes, medians of 5 interleaved repeats each:
+Recorded 2026-12-04 on 2 shared cores with other jobs running (load 2-4), four
+runs of the full sizes (the fourth after the last change to the batch code),
+medians of 5 interleaved repeats each, in seconds:
 
-=================================  ==================  ==================  ======
-operation                          batch (s)           bare loop (s)       goal
-=================================  ==================  ==================  ======
-validate, 1,000,000 sessions       0.28 / 0.36 / 0.36  0.12 / 0.24 / 0.19  <= 5x
-  ratio                            2.24x / 1.46x / 1.94x
-next_due, 1,000,000 clients        3.42 / 4.55 / 4.28  7.58 / 6.62 / 9.74  <= 3x
+=============================  ========================  ========================  ======
+operation                      batch                     bare loop                 goal
+=============================  ========================  ========================  ======
+validate, 1,000,000 sessions   0.28 / 0.36 / 0.36 / 0.24  0.12 / 0.24 / 0.19 / 0.17  <= 5x
+  ratio                        2.24x / 1.46x / 1.94x / 1.45x
+next_due, 1,000,000 clients    3.42 / 4.55 / 4.28 / 1.27  7.58 / 6.62 / 9.74 / 3.01  <= 3x
   (5,065,500 visits)
-  ratio                            0.45x / 0.69x / 0.44x
-=================================  ==================  ==================  ======
+  ratio                        0.45x / 0.69x / 0.44x / 0.42x
+=============================  ========================  ========================  ======
 
 The per-client functions on the same data, estimated from 20,000 sessions or
-clients in the same runs: ``cp.validate`` 13.7 / 49.9 / 17.6 s for the million
-sessions (39-139x the batch), ``cp.next_due`` 248 / 145 / 189 s for the million
+clients in the same runs: ``cp.validate`` 13.7 to 49.9 s for the million
+sessions (39-139x the batch), ``cp.next_due`` 58 to 248 s for the million
 clients (32-72x the batch). Peak RSS of the whole script 1.5 GB, most of it
 the benchmark's own data (5 million visits as Python lists and as a frame).
 """
