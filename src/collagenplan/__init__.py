@@ -286,6 +286,8 @@ def _fixup(value: object) -> None:
 
 
 def __getattr__(name: str) -> _typing.Any:
+    if name == "batch":  # the columnar jobs (numpy, pandas), a module of its own
+        return _importlib.import_module(".batch", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -447,6 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_cmd_screen)
 
+    # The nightly recall job; numpy and pandas load only when it runs (collagenplan.batch).
+    from .batch._command import add_recall_arguments, run_recall
+
+    p = command("recall", "build the recall list from a CSV file of visits", ("csv", "json"))
+    add_recall_arguments(p)
+    p.set_defaults(run=run_recall)
+
     p = command("project", "project sessions, chair-hours and staffing from a capacity scenario")
     add_project_arguments(p)
     p.set_defaults(run=lambda args: run_project(args, emit=_emit, table=_table))
