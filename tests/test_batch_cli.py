@@ -43,21 +43,25 @@ def test_recall_csv_rows_equal_next_due(visits: Path, capsys: pytest.CaptureFixt
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == (
-        "client_id,protocol_id,status,session,phase,earliest,target,latest,last_done,booked,restart"
+        "client_id,protocol_id,status,session,phase,earliest,target,latest,last_done,booked,"
+        "restart,covered,needs_booking,resumes,codes"
     )
     assert lines[1] == (
-        "ann,facial-series,overdue,3,series,2026-11-03,2026-11-10,2026-11-17,2026-10-06,,false"
+        "ann,facial-series,overdue,3,series,2026-11-03,2026-11-10,2026-11-17,2026-10-06,,false,"
+        "false,true,,"
     )
     assert lines[3] == (
         "cat,scalp-series,overdue,2,course,2026-11-07,2026-11-08,2026-11-11,2026-11-01,"
-        "2026-11-24,false"
+        "2026-11-24,false,false,true,,interval-too-long"  # booked past its window: not covered
     )
     due = cp.next_due(
         cp.get_protocol("facial-series"),
         [cp.Visit(date=dt.date(2026, 11, 1), status="missed")],
         today=dt.date(2026, 11, 20),
     )
-    assert lines[4] == f"dan,facial-series,{due.status},1,series,2026-11-20,2026-11-20,,,,false"
+    assert lines[4] == (
+        f"dan,facial-series,{due.status},1,series,2026-11-20,2026-11-20,,,,false,false,true,,"
+    )
     assert len(lines) == 5
 
 
@@ -82,6 +86,10 @@ def test_recall_json_and_output_file(
         "last_done": "2026-10-06",
         "booked": None,
         "restart": False,
+        "covered": False,
+        "needs_booking": True,
+        "resumes": None,
+        "codes": "",
     }
     assert [r["client_id"] for r in rows] == ["ann", "bob", "cat", "dan"]
 

@@ -37,6 +37,8 @@ def _visits(clients: int) -> pd.DataFrame:
             dates[-1] += dt.timedelta(days=rng.randint(-30, 30))
         for day in dates:
             status = "done" if rng.random() < 0.95 else rng.choice(["missed", "booked"])
+            if day > TODAY:  # a visit still to come can only be booked
+                status = "booked"
             rows.append((f"client-{n:05d}", protocol_id, day, status))
     return pd.DataFrame(rows, columns=KEYS).sort_values(KEYS, kind="stable", ignore_index=True)
 

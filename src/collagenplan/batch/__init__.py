@@ -145,7 +145,9 @@ def next_due(
         of :class:`collagenplan.NextDue`: ``status``, ``session`` (nullable
         integer), ``phase``, ``earliest``, ``target``, ``latest``,
         ``last_done``, ``booked`` (``datetime64[s]`` columns, ``NaT`` for
-        ``None``) and ``restart``. Row for row the same as
+        ``None``), ``restart``, ``covered``, ``needs_booking``, ``resumes``
+        and ``codes`` (the codes of ``NextDue.violations``, space-separated,
+        ``""`` for none). Row for row the same as
         ``collagenplan.next_due(protocol, visits, today=today)``.
 
     Raises:

@@ -26,7 +26,8 @@ __all__ = ["COLUMNS", "read_visits", "recall_csv", "recall_json"]
 COLUMNS = ("client_id", "protocol_id", "date", "status")
 """The columns ``collagenplan recall`` reads (``status`` optional)."""
 _REQUIRED = COLUMNS[:3]
-_DATES = ("earliest", "target", "latest", "last_done", "booked")
+_DATES = ("earliest", "target", "latest", "last_done", "booked", "resumes")
+_FLAGS = ("restart", "covered", "needs_booking")
 
 
 def read_visits(path: str) -> tuple[pd.DataFrame, Rows]:
@@ -121,7 +122,7 @@ def _texts(result: pd.DataFrame) -> dict[str, list[Any]]:
             out[name] = _iso(column).tolist()
         elif name == "session":
             out[name] = [None if pd.isna(v) else int(v) for v in column.to_numpy(dtype=object)]
-        elif name == "restart":
+        elif name in _FLAGS:
             out[name] = [bool(v) for v in column.to_numpy()]
         else:
             out[name] = [None if v is None else str(v) for v in column.to_numpy(dtype=object)]
@@ -137,7 +138,7 @@ def recall_csv(result: pd.DataFrame) -> str:
             cells[name] = _iso(column, missing="")
         elif name == "session":
             cells[name] = column.astype("string").astype(object).fillna("")
-        elif name == "restart":
+        elif name in _FLAGS:
             cells[name] = np.where(column.to_numpy(dtype=bool), "true", "false")
         else:
             cells[name] = column.astype(object).fillna("")
@@ -153,4 +154,4 @@ def recall_json(result: pd.DataFrame) -> str:
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
-assert set(_DATES) <= set(DUE_COLUMNS)
+assert set(_DATES) | set(_FLAGS) <= set(DUE_COLUMNS)

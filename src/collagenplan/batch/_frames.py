@@ -54,6 +54,10 @@ DUE_COLUMNS = (
     "last_done",
     "booked",
     "restart",
+    "covered",
+    "needs_booking",
+    "resumes",
+    "codes",
 )
 """Result columns of :func:`next_due`, after the client and protocol columns."""
 
@@ -525,8 +529,10 @@ def next_due(
     session = np.zeros(size, dtype=np.int64)
     has_session = np.zeros(size, dtype=bool)
     phase = np.full(size, None, dtype=object)
-    earliest, target, latest, last_done, booked = (_nat(size) for _ in range(5))
+    earliest, target, latest, last_done, booked, resumes = (_nat(size) for _ in range(6))
     restart = np.zeros(size, dtype=bool)
+    covered = np.zeros(size, dtype=bool)
+    codes = np.full(size, "", dtype=object)
     answered = np.zeros(size, dtype=bool)
     fast = data.candidates(by_date=True, last=t)
     for index, protocol in enumerate(data.protocols):
@@ -567,6 +573,8 @@ def next_due(
         except CollagenPlanError as exc:
             raise data.failed(g, exc) from exc
         _store(due, g, status, phase, restart)
+        covered[g] = due.covered
+        codes[g] = " ".join(v.code for v in due.violations)
         if due.session is not None:
             session[g] = due.session
             has_session[g] = True
@@ -576,6 +584,7 @@ def next_due(
             (latest, due.latest),
             (last_done, due.last_done),
             (booked, due.booked),
+            (resumes, due.resumes),
         ):
             array[g] = _ordinal(value)
         if step % 1024 == 0:
@@ -594,6 +603,11 @@ def next_due(
     ):
         out[name] = _dates(array)
     out["restart"] = restart
+    out["covered"] = covered
+    # NextDue.needs_booking: due or overdue, and no booking covers it.
+    out["needs_booking"] = np.isin(status, ("due", "overdue")) & ~covered
+    out["resumes"] = _dates(resumes)
+    out["codes"] = pd.Series(codes, dtype=object)
     return out
 
 
