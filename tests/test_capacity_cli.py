@@ -181,3 +181,22 @@ def test_cli_draws_no_bar_when_stderr_is_not_a_terminal(
     pytest.importorskip("numpy")
     assert main(["project", str(scenario), "--runs", "20", "--simulate"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_compare_bom_and_policy(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--compare adds B's rows under 'compare'; --bom marks the CSV; --policy is reported."""
+    other = tmp_path / "other.toml"
+    other.write_text(SCENARIO.replace("per_day = 3", "per_day = 1").replace("Small", "Tiny"))
+    csv_path = tmp_path / "out.csv"
+    args = [
+        "project", str(scenario), "--compare", str(other), "--simulate", "--policy", "edf",
+        "--csv", str(csv_path), "--bom", "--format", "json",
+    ]  # fmt: skip
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["compare"]["scenario"]["name"] == "Tiny clinic"
+    assert data["simulation"]["policy"] == "edf"
+    assert data["compare"]["simulation"]["booked"] <= data["simulation"]["booked"]
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -35,7 +35,7 @@ def test_no_session_before_the_earliest_start() -> None:
     assert result.sessions[0].window.earliest == D(2027, 2, 28)
     assert result.sessions[1].date == D(2027, 4, 4)
     assert result.start == START
-    assert result.problems == ()
+    assert result.violations == ()
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -77,12 +77,14 @@ def test_planning_error_leads_with_the_open_ended_reason() -> None:
 
 
 def test_ongoing_retinoid_keeps_spacing_and_adds_milestones() -> None:
-    """An exposure paused around sessions adds stop/resume tasks; only the first session
-    waits until its stop reminder can be acted on from the plan's start."""
+    """An exposure paused around sessions adds stop/resume tasks; only the first session waits.
+
+    It waits until its stop reminder can be acted on from the plan's start.
+    """
     result = _plan(cp.Client(medications=[Med("topical-retinoid")]))
     shifted = cp.plan(FACIAL, start=START + dt.timedelta(days=5))
     assert result.dates == shifted.dates
-    assert result.problems == ()
+    assert result.violations == ()
     for session in result.sessions:
         tasks = {(m.kind, m.subject): m.start for m in session.milestones}
         assert tasks[("stop", "topical-retinoid")] == session.date - dt.timedelta(days=5)
@@ -118,7 +120,7 @@ def test_keloid_tendency_warns_unless_cleared(cleared: bool) -> None:
     assert result.ok
     assert result.dates == PLAIN.dates
     expected = [] if cleared else [("needs-review", "warning", 1, "contraindications[5]")]
-    assert [(p.code, p.severity, p.session, p.rule) for p in result.problems] == expected
+    assert [(p.code, p.severity, p.session, p.rule) for p in result.violations] == expected
 
 
 def test_wedding_three_days_after_the_target() -> None:
@@ -126,7 +128,7 @@ def test_wedding_three_days_after_the_target() -> None:
     client = cp.Client(events=[cp.ClientEvent(D(2027, 1, 8), "wedding")])
     result = _plan(client)
     assert result.sessions[1].date == D(2027, 1, 9)
-    assert result.problems == ()
+    assert result.violations == ()
     report = cp.validate(FACIAL, PLAIN.dates[:2], client=client)
     [violation] = report.violations
     assert (violation.code, violation.session, violation.rule) == (
@@ -157,8 +159,8 @@ def test_events_filling_a_window_are_an_event_blackout() -> None:
         events=[cp.ClientEvent(D(2027, 1, 3), "party"), cp.ClientEvent(D(2027, 1, 12), "trip")]
     )
     result = _plan(client)
-    assert [(p.code, p.session) for p in result.problems] == [("event-blackout", 2)]
-    assert result.problems[0].rule == "session.event_buffer"
+    assert [(p.code, p.session) for p in result.violations] == [("event-blackout", 2)]
+    assert result.violations[0].rule == "session.event_buffer"
     assert result.sessions[1].date == D(2027, 1, 13)
 
 
@@ -166,7 +168,7 @@ def test_filler_five_days_before_a_session() -> None:
     """A filler 5 days before session 2's target leaves no room: procedure-spacing."""
     client = cp.Client(procedures=[cp.Procedure("dermal-filler", D(2026, 12, 31))])
     result = _plan(client)
-    [problem] = result.problems
+    [problem] = result.violations
     assert (problem.code, problem.session, problem.rule) == ("procedure-spacing", 2, "spacing[1]")
     assert result.sessions[1].date == D(2027, 1, 14)  # 2 weeks after the filler
     with pytest.raises(cp.PlanningError):
@@ -182,7 +184,7 @@ def test_waxing_moves_the_session_within_its_window() -> None:
     client = cp.Client(procedures=[cp.Procedure("waxing", D(2027, 1, 3))])
     result = _plan(client)
     assert result.sessions[1].date == D(2027, 1, 6)
-    assert result.problems == ()
+    assert result.violations == ()
 
 
 def test_temporary_condition_mid_series_moves_a_session() -> None:
@@ -190,7 +192,7 @@ def test_temporary_condition_mid_series_moves_a_session() -> None:
     client = cp.Client(conditions=[Cond("sunburn", since=D(2027, 1, 1), until=D(2027, 1, 10))])
     result = _plan(client)
     assert result.sessions[1].date == D(2026, 12, 31)
-    assert result.problems == ()
+    assert result.violations == ()
 
 
 def test_absolute_condition_later_stops_the_series() -> None:
@@ -198,7 +200,9 @@ def test_absolute_condition_later_stops_the_series() -> None:
     client = cp.Client(conditions=[Cond("pregnancy", since=D(2026, 12, 20))])
     result = _plan(client)
     assert result.dates == (START,)
-    assert [(p.code, p.session, p.date) for p in result.problems] == [("contraindicated", 2, None)]
+    assert [(p.code, p.session, p.date) for p in result.violations] == [
+        ("contraindicated", 2, None)
+    ]
 
 
 def test_problems_in_session_order() -> None:
@@ -208,7 +212,7 @@ def test_problems_in_session_order() -> None:
         procedures=[cp.Procedure("dermal-filler", D(2026, 12, 31))],
     )
     result = _plan(client)
-    assert [(p.code, p.session) for p in result.problems] == [
+    assert [(p.code, p.session) for p in result.violations] == [
         ("procedure-spacing", 2),
         ("needs-review", 3),
     ]

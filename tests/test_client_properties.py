@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import collagenplan as cp
 from collagenplan.screening import milestones
-from tests.strategies_clients import BASE, clients, days_around, protocols, protocols_and_clients
+from tests.strategies import BASE, clients, days_around, protocols, protocols_and_clients
 
 CLIENT_CODES = {
     "washout",
@@ -26,10 +26,10 @@ CLIENT_CODES = {
 def test_plans_validate_as_planned(
     pair: tuple[cp.Protocol, cp.Client], horizon: dt.date | None
 ) -> None:
-    """A client's plan validates clean against the same client, or exactly as plan.problems says.
+    """A client's plan validates clean against the same client, or exactly as plan.violations says.
 
     Warnings match one for one; every error validation finds falls on a
-    session that plan.problems already flagged, and none is a client rule
+    session that plan.violations already flagged, and none is a client rule
     (the planner never puts a session on a day the client's records forbid).
     """
     protocol, client = pair
@@ -39,8 +39,8 @@ def test_plans_validate_as_planned(
         assert cp.screen(client, protocol, on=BASE).earliest_start is None
         return
     report = cp.validate(protocol, result, client=client)
-    assert list(report.warnings) == [p for p in result.problems if p.severity == "warning"]
-    flagged = {p.session for p in result.problems if p.severity == "error"}
+    assert list(report.warnings) == [p for p in result.violations if p.severity == "warning"]
+    flagged = {p.session for p in result.violations if p.severity == "error"}
     for violation in report.errors:
         assert violation.code not in CLIENT_CODES, violation
         assert violation.session in flagged, violation
@@ -82,7 +82,7 @@ def test_earliest_start_is_the_first_clear_day(
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=st.data(), protocol=protocols(), day=days_around(BASE, 400, 400))
+@given(data=st.data(), protocol=protocols(catalogue=True), day=days_around(BASE, 400, 400))
 def test_milestones_surround_the_session(
     data: st.DataObject, protocol: cp.Protocol, day: dt.date
 ) -> None:

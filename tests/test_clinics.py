@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import collagenplan as cp
 from collagenplan.clinics import ClinicDays, local_datetime
-from tests.strategies_clinics import clinic, protocol
+from tests.strategies import clinic, protocol
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "clinic.toml"
 FACIAL = cp.get_protocol("facial-series")

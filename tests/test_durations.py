@@ -70,7 +70,7 @@ def test_negative_amounts_rejected(field: str) -> None:
         cp.Duration(**{field: -1})
 
 
-@given(durations)
+@given(durations())
 def test_format_parse_round_trip(d: cp.Duration) -> None:
     """parse(str(d)) == d and parse(d.isoformat()) == d for every duration."""
     assert D(str(d)) == d
@@ -107,7 +107,7 @@ def test_add_to_date_table(start: dt.date, text: str, expected: dt.date) -> None
     assert D(text).add_to(start) == expected
 
 
-@given(dates, durations)
+@given(dates(), durations())
 def test_add_matches_relativedelta(day: dt.date, d: cp.Duration) -> None:
     """Month arithmetic agrees with dateutil.relativedelta (years, months, then days)."""
     expected = day + relativedelta(months=d.months, days=d.whole_days)
@@ -158,7 +158,7 @@ def test_always_le(a: str, b: str, le: bool) -> None:
     assert D(a).always_le(D(b)) is le
 
 
-@given(dates, durations, durations)
+@given(dates(), durations(), durations())
 def test_always_le_is_sound(day: dt.date, a: cp.Duration, b: cp.Duration) -> None:
     """When always_le holds, adding a never gives a later date than adding b."""
     if a.always_le(b):

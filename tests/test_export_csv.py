@@ -13,7 +13,7 @@ from hypothesis import given, settings
 
 import collagenplan as cp
 from collagenplan.exporters import MILESTONE_COLUMNS, SESSION_COLUMNS
-from tests.strategies_exporters import plans
+from tests.strategies import plans
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -47,7 +47,7 @@ def _plan() -> cp.Plan:
         ),
     )
     problem = cp.Violation(code="washout", severity="error", message="x", session=1)
-    return attrs.evolve(plan, sessions=(first, *plan.sessions[1:]), problems=(problem,))
+    return attrs.evolve(plan, sessions=(first, *plan.sessions[1:]), violations=(problem,))
 
 
 def test_session_table_header_and_values() -> None:

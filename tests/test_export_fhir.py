@@ -14,7 +14,7 @@ from fhir.resources.plandefinition import PlanDefinition
 from hypothesis import given, settings
 
 import collagenplan as cp
-from tests.strategies_exporters import plans, protocols
+from tests.strategies import plans, protocols
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -187,7 +187,7 @@ def test_problems_become_careplan_notes() -> None:
         session=2,
         message="The clinic is closed on 2027-04-26.",
     )
-    plan = attrs.evolve(_plan(), problems=(problem,))
+    plan = attrs.evolve(_plan(), violations=(problem,))
     bundle = cp.to_fhir(plan)
     check_bundle(bundle)
     careplan = _resources(bundle, "CarePlan")[0]
@@ -333,7 +333,7 @@ def _single_unit(protocol: cp.Protocol) -> bool:
     return not any(d.months and (d.days or d.hours) for d in durations)
 
 
-@given(protocols())
+@given(protocols(rules=True, late=True))
 @settings(max_examples=60, deadline=None)
 def test_random_protocols_give_valid_plan_definitions(protocol: cp.Protocol) -> None:
     """Any protocol gives a valid PlanDefinition, or a ProtocolError for mixed-unit durations."""

@@ -27,7 +27,7 @@ def test_facial_series_default() -> None:
     assert dates_of(plan) == ["2026-12-01", "2027-01-05", "2027-02-09", "2028-02-09"]
     assert [s.phase for s in plan.sessions] == ["series"] * 3 + ["touch-up"]
     assert [s.number for s in plan.sessions] == [1, 2, 3, 4]
-    assert plan.problems == () and plan.ok
+    assert plan.violations == () and plan.ok
 
 
 def test_windows_are_anchored_on_the_previous_session() -> None:

@@ -207,12 +207,12 @@ def test_file_problems(
 
 
 def test_missing_tables_and_wrong_shapes() -> None:
-    """Missing [session] / [[phases]] and non-table values are reported by path."""
-    with pytest.raises(cp.ProtocolError, match="session: is required"):
-        cp.parse_protocol(
-            'schema = 1\nid = "x"\nname = "X"\n[[phases]]\nname = "a"\n'
-            'interval = { min = "1d", target = "1d", max = "1d" }\n'
-        )
+    """Missing [[phases]] and non-table values are reported by path ([session] is optional)."""
+    minimal = cp.parse_protocol(
+        'schema = 1\nid = "x"\nname = "X"\n[[phases]]\nname = "a"\n'
+        'interval = { min = "1d", target = "1d", max = "1d" }\n'
+    )
+    assert minimal.session.chair_minutes is None
     with pytest.raises(cp.ProtocolError, match="phases: is required"):
         cp.parse_protocol(
             'schema = 1\nid = "x"\nname = "X"\n[session]\nchair_minutes = 1\ndowntime = "1d"\n'

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 import collagenplan as cp
-from tests.strategies_clinics import clinic, protocol
+from tests.strategies import clinic, protocol
 
 D = dt.date
 FACIAL = cp.get_protocol("facial-series")

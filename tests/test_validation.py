@@ -169,3 +169,14 @@ def test_validation_never_raises(p: cp.Protocol, dates: list[dt.date], complete:
     assert [s.date for s in report.sessions] == dates
     assert all(v.code in cp.CODES for v in report.violations)
     assert report.ok == (not report.errors)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [dt.datetime(2026, 12, 1, 9), dt.datetime(2026, 12, 1, tzinfo=dt.UTC)],
+)
+def test_date_times_in_a_calendar_are_refused(moment: dt.datetime) -> None:
+    """A datetime in a calendar raises InputError at calendar[i] instead of being truncated."""
+    with pytest.raises(cp.InputError, match=r"must be a datetime\.date, got a date-time") as info:
+        cp.validate(FACIAL, [S1 - dt.timedelta(days=40), moment])
+    assert info.value.path == "calendar[1]"

@@ -10,27 +10,11 @@ problem is explained. Start with :func:`get_protocol` and :func:`plan`::
     ['2026-12-01', '2027-01-05', '2027-02-09', '2028-02-09']
 """
 
-from .capacity import (
-    CapacityRequirement,
-    DemandSamples,
-    Intake,
-    MissingExtraError,
-    OpeningCalendar,
-    PhaseRow,
-    Projection,
-    ProjectionRow,
-    Scenario,
-    Simulation,
-    SimulationDay,
-    SimulationWeek,
-    Supply,
-    load_scenario,
-    parse_scenario,
-    project,
-    required_capacity,
-    sample_demand,
-    simulate,
-)
+import importlib as _importlib
+import typing as _typing
+
+import attrs as _attrs
+
 from .clients import (
     Client,
     ClientEvent,
@@ -60,20 +44,12 @@ from .errors import (
     CollagenPlanError,
     DurationError,
     InputError,
+    MissingExtraError,
     PlanningError,
     ProtocolError,
     ScenarioError,
     SchemaError,
     UnknownProtocolError,
-)
-from .exporters import (
-    from_json,
-    milestones_to_csv,
-    protocol_to_fhir,
-    to_csv,
-    to_fhir,
-    to_ics,
-    to_json,
 )
 from .living import NextDue, next_due, replan
 from .planning import plan
@@ -97,13 +73,83 @@ from .protocols import (
     protocol_ids,
     protocol_to_dict,
 )
-from .results import CODES, Plan, Report, Violation
+from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
 from .sessions import Milestone, PlannedSession, Visit, Window
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 
+if _typing.TYPE_CHECKING:
+    from .capacity import (
+        CapacityRequirement,
+        DemandSamples,
+        Intake,
+        OpeningCalendar,
+        PhaseRow,
+        Projection,
+        ProjectionRow,
+        Scenario,
+        Simulation,
+        SimulationDay,
+        SimulationWeek,
+        Supply,
+        load_scenario,
+        parse_scenario,
+        project,
+        required_capacity,
+        sample_demand,
+        simulate,
+    )
+    from .documents import from_json, to_json
+    from .exporters import (
+        milestones_to_csv,
+        protocol_to_fhir,
+        to_csv,
+        to_fhir,
+        to_ics,
+    )
+
 __version__ = "0.1.0"
+
+# Names whose modules load on first use: the exporters pull in icalendar,
+# the JSON documents their registry, capacity its scenarios, projection and
+# simulation. A date calculation should not pay for them (see benchmarks/bench_import.py).
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "CapacityRequirement",
+            "DemandSamples",
+            "Intake",
+            "OpeningCalendar",
+            "PhaseRow",
+            "Projection",
+            "ProjectionRow",
+            "Scenario",
+            "Simulation",
+            "SimulationDay",
+            "SimulationWeek",
+            "Supply",
+            "load_scenario",
+            "parse_scenario",
+            "project",
+            "required_capacity",
+            "sample_demand",
+            "simulate",
+        ),
+        "capacity",
+    ),
+    **dict.fromkeys(
+        (
+            "milestones_to_csv",
+            "protocol_to_fhir",
+            "to_csv",
+            "to_fhir",
+            "to_ics",
+        ),
+        "exporters",
+    ),
+    **dict.fromkeys(("from_json", "to_json"), "documents"),
+}
 
 __all__ = [
     "CODES",
@@ -118,6 +164,7 @@ __all__ = [
     "ClinicError",
     "Closed",
     "Closure",
+    "Code",
     "CollagenPlanError",
     "CombinedReport",
     "Condition",
@@ -199,3 +246,40 @@ __all__ = [
     "validate",
     "validate_together",
 ]
+
+
+def _fixup(value: object) -> None:
+    """Make a public function or exception report ``collagenplan`` as its module.
+
+    As trio does: tracebacks, reprs and pickle then show the name people
+    import (``collagenplan.ProtocolError``), not the private room it is
+    defined in. attrs value classes keep their defining module: Sphinx and
+    ``typing.get_type_hints`` read their field docstrings and string
+    annotations from it.
+    """
+    module = getattr(value, "__module__", None)
+    if not isinstance(module, str) or not module.startswith("collagenplan."):
+        return
+    if isinstance(value, type) and _attrs.has(value):
+        return
+    value.__module__ = "collagenplan"
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    _fixup(value)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _fixup(globals()[_name])
+del _name

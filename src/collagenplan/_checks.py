@@ -61,7 +61,7 @@ def is_kebab(error: type[InputError]) -> Validator:
             return f"must be a string, got {_typename(value)}"
         if not KEBAB.fullmatch(value):
             return (
-                "must be kebab-case (lower-case letters, digits and single hyphens), "
+                "the name must be kebab-case (lower-case letters, digits and single hyphens), "
                 f"got {value!r}"
             )
         return None

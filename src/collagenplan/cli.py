@@ -17,9 +17,8 @@ from . import __version__
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
-from .errors import CollagenPlanError, InputError
-from .exporters import schemas, to_csv, to_fhir, to_ics, to_json
-from .exporters.json_ import to_plain
+from .documents import schemas, to_json, to_plain
+from .errors import CollagenPlanError, InputError, PlanningError
 from .living import NextDue, next_due
 from .planning import plan
 from .protocols import (
@@ -98,6 +97,8 @@ def _emit(fmt: str, data: object, text: Callable[[], str]) -> None:
 
 def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> None:
     """Write a plan in the chosen format to ``--output`` or standard output."""
+    from .exporters import to_csv, to_fhir, to_ics  # icalendar: loaded on demand
+
     fmt = args.format
     if fmt == "ics":
         # The command line is where the clock is read: DTSTAMP is the time of export.
@@ -169,8 +170,8 @@ def _plan_text(result: Plan) -> str:
     ]
     if tasks:
         out += "\n\n" + _table(["#", "date", "milestone", "subject", "until"], tasks)
-    if result.problems:
-        out += "\n\n" + _violations_text(result.problems)
+    if result.violations:
+        out += "\n\n" + _violations_text(result.violations)
     return out
 
 
@@ -401,12 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    except CollagenPlanError as exc:
-        if isinstance(exc, InputError) or not hasattr(exc, "violations"):
-            print(f"collagenplan: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    except PlanningError as exc:  # the calendar cannot be made: like an invalid one
         print(f"collagenplan: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except CollagenPlanError as exc:  # bad input, unknown id, missing extra
+        print(f"collagenplan: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

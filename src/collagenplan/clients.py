@@ -23,11 +23,13 @@ from typing import Any, Literal
 import attrs
 
 from ._checks import is_date, is_kebab, is_optional, is_str, is_tuple_of
-from ._fields import Fields, check_kebab, parse_document, read_file
+from ._fields import check_kebab, parse_document, read_file
+from ._reader import Reader
 from .errors import ClientError
 
 __all__ = [
     "CLIENT_SCHEMA_VERSION",
+    "SCHEMA_VERSION",
     "Client",
     "ClientEvent",
     "Condition",
@@ -38,10 +40,13 @@ __all__ = [
     "parse_client",
 ]
 
-CLIENT_SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1
 """The client file schema this version of collagenplan reads."""
+CLIENT_SCHEMA_VERSION = SCHEMA_VERSION
+"""The same as :data:`SCHEMA_VERSION` (the older name)."""
 
 E = ClientError
+_READER = Reader(E)
 _optional_date = is_optional(is_date(E))
 
 
@@ -221,7 +226,7 @@ class Client:
         seen: set[str] = set()
         for i, name in enumerate(value):
             where = f"cleared[{i}]"
-            check_kebab(name, "a cleared name", E, where)
+            check_kebab(name, "the name", E, where)
             if name in seen:
                 raise E(f"repeats {name!r}", path=where)
             if name not in recorded:
@@ -278,40 +283,4 @@ def load_client(path: str | Path) -> Client:
 
 def client_from_dict(data: object) -> Client:
     """Build a :class:`Client` from the parsed structure of a client file."""
-    top = Fields(data, "", E)
-    top.schema(CLIENT_SCHEMA_VERSION)
-    return top.build(
-        Client,
-        id=top.string("id", None),
-        cleared=top.strings("cleared", (), kebab=True),
-        medications=tuple(_medication(f) for f in top.tables("medications")),
-        conditions=tuple(_condition(f) for f in top.tables("conditions")),
-        events=tuple(_event(f) for f in top.tables("events")),
-        procedures=tuple(_procedure(f) for f in top.tables("procedures")),
-    )
-
-
-def _medication(f: Fields) -> Medication:
-    return f.build(
-        Medication,
-        exposure=f.kebab("exposure"),
-        start=f.date("start", None),
-        stop=f.date("stop", None),
-    )
-
-
-def _condition(f: Fields) -> Condition:
-    return f.build(
-        Condition,
-        name=f.kebab("name"),
-        since=f.date("since", None),
-        until=f.date("until", None),
-    )
-
-
-def _event(f: Fields) -> ClientEvent:
-    return f.build(ClientEvent, date=f.date("date"), name=f.string("name"))
-
-
-def _procedure(f: Fields) -> Procedure:
-    return f.build(Procedure, kind=f.kebab("kind"), date=f.date("date"))
+    return _READER.document(data, Client, schema=SCHEMA_VERSION)

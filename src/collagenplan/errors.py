@@ -9,11 +9,16 @@ Everything the library raises on purpose derives from
     │   ├── ProtocolError             a protocol file or value that breaks a rule
     │   ├── ClientError               a client file or value that breaks a rule
     │   ├── ClinicError               a clinic file or value that breaks a rule
+    │   │   └── MissingHolidaysError  public holidays asked for, 'holidays' not installed
     │   ├── ScenarioError             a capacity scenario that breaks a rule
     │   └── SchemaError               a JSON document that is not what it claims
     ├── UnknownProtocolError (LookupError)   no built-in protocol has that id
-    └── PlanningError                 a plan cannot be made as asked (strict mode,
-                                      contraindicated client)
+    ├── PlanningError                 a plan cannot be made as asked (strict mode,
+    │                                 contraindicated client)
+    └── MissingExtraError (ImportError)   an optional dependency is not installed;
+        │                                 names the extra that installs it
+        └── MissingHolidaysError      (the same class as above: both a clinic
+                                      error and a missing extra)
 
 Messages are built in one place (:meth:`InputError.__str__`) so that every
 error reads the same way: ``file: key.path: problem``.
@@ -21,12 +26,19 @@ error reads the same way: ``file: key.path: problem``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typing only: errors sit below every other module at run time
+    from .results import Violation
+
 __all__ = [
     "ClientError",
     "ClinicError",
     "CollagenPlanError",
     "DurationError",
     "InputError",
+    "MissingExtraError",
+    "MissingHolidaysError",
     "PlanningError",
     "ProtocolError",
     "ScenarioError",
@@ -58,11 +70,11 @@ class InputError(CollagenPlanError, ValueError):
         source: str | None = None,
         line: int | None = None,
     ) -> None:
+        super().__init__(problem)  # first: ImportError.__init__ would reset ``path``
         self.problem = problem
         self.path = path
         self.source = source
         self.line = line
-        super().__init__(problem)
 
     def __str__(self) -> str:
         where = ""
@@ -134,6 +146,59 @@ class PlanningError(CollagenPlanError):
     the problems that caused it.
     """
 
-    def __init__(self, message: str, violations: tuple[object, ...] = ()) -> None:
+    violations: tuple[Violation, ...]
+    """The violations that stopped the plan, each naming its session and rule."""
+
+    def __init__(self, message: str, violations: tuple[Violation, ...] = ()) -> None:
         self.violations = violations
         super().__init__(message)
+
+
+class MissingExtraError(CollagenPlanError, ImportError):
+    """An optional dependency a feature needs is not installed.
+
+    The message names the package and the extra that installs it
+    (``pip install 'collagenplan[analysis]'``).
+
+    Attributes:
+        package: the missing package (``numpy``).
+        extra: the collagenplan extra that installs it (``analysis``).
+    """
+
+    def __init__(self, package: str, purpose: str, extra: str = "analysis") -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs {package}, which is not installed; "
+            f"install it with: pip install 'collagenplan[{extra}]'"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# ImportError has a ``path`` too (a module's file); here it is the key path, as
+# on every InputError.
+class MissingHolidaysError(MissingExtraError, ClinicError):  # type: ignore[misc]
+    """A clinic asks for public holidays and the ``holidays`` package is not installed.
+
+    Both a :class:`ClinicError` (it names the clinic file and the ``holidays``
+    key, like any bad clinic value) and a :class:`MissingExtraError`
+    (``package`` and ``extra`` are ``"holidays"``).
+    """
+
+    def __init__(
+        self,
+        problem: str = (
+            "public holidays need the optional 'holidays' package; "
+            "install it with: pip install 'collagenplan[holidays]'"
+        ),
+        *,
+        path: str = "",
+        source: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        ClinicError.__init__(self, problem, path=path, source=source, line=line)
+        self.package = self.extra = "holidays"
+
+    __str__ = InputError.__str__

@@ -1,16 +1,14 @@
 """Living calendars: plans that keep working after visits happen, are missed or run late.
 
-A client's history is a list of :class:`~collagenplan.Visit` records. ``done``
-visits are sessions and stay as they were; ``booked`` visits are fixed
-appointments still to come; ``missed`` and ``cancelled`` visits are not
-sessions. Three entry points build on one reading of that history
-(:func:`read_history`, which is exactly how :func:`~collagenplan.validate`
-reads a calendar):
+A client's history is a list of :class:`~collagenplan.Visit` records. The
+planner owns reading it (``plan(protocol, start=..., history=visits)`` keeps
+the history, anchors the next window on the last kept session and plans the
+rest from ``start``; see :mod:`collagenplan.planning`). This module builds the
+two questions clinic software asks on top of it:
 
-* ``plan(protocol, start=..., history=visits)`` keeps the history, anchors the
-  next window on the last kept session and plans the rest from ``start``;
-* :func:`replan` does the same from an existing :class:`~collagenplan.Plan`;
-* :func:`next_due` tells clinic software when the next session is due.
+* :func:`replan` re-plans an existing :class:`~collagenplan.Plan` after what
+  happened;
+* :func:`next_due` says when the next session is due.
 
 Late sessions follow the protocol's ``[late]`` policy (see
 ``docs/living-calendars.md`` for the reasoning): with ``continue`` the series
@@ -27,212 +25,20 @@ from typing import Literal
 
 import attrs
 
+from ._checks import require_date
 from .clients import Client
 from .clinics import Clinic
 from .errors import InputError
-from .planning import DateCheck, _phase_counts, choose_date, plan
+from .planning import plan
+from .planning._history import counts_by_phase, next_phase, read_history, sorted_visits
 from .protocols.loader import get_protocol
-from .protocols.model import Phase, Protocol
-from .results import Plan, Violation
-from .sessions import PlannedSession, Visit, Window, window_after
-from .validation import restart_violation, validate
+from .protocols.model import Protocol
+from .results import Plan
+from .sessions import Visit, window_after
 
-__all__ = [
-    "DueStatus",
-    "HistoryReading",
-    "NextDue",
-    "Resume",
-    "late_violation",
-    "next_due",
-    "not_before",
-    "read_history",
-    "replan",
-    "restart_violation",
-    "resume",
-]
+__all__ = ["NextDue", "next_due", "replan"]
 
 DueStatus = Literal["not-yet-due", "due", "overdue", "complete"]
-BEYOND = "(beyond protocol)"
-
-
-def _visits(history: object, name: str = "history") -> list[Visit]:
-    """The visits of ``history`` in date order (stable for equal dates)."""
-    if isinstance(history, str | bytes) or not isinstance(history, Sequence):
-        raise InputError(
-            f"must be a sequence of Visit records, got {type(history).__name__}", path=name
-        )
-    for i, item in enumerate(history):
-        if not isinstance(item, Visit):
-            raise InputError(
-                f"must be a Visit, got {type(item).__name__} {item!r}", path=f"{name}[{i}]"
-            )
-    return sorted(history, key=lambda v: v.date)
-
-
-@attrs.frozen(kw_only=True)
-class HistoryReading:
-    """How a history of sessions reads against a protocol."""
-
-    sessions: tuple[PlannedSession, ...]
-    """The sessions (done and booked visits) with the phase and window they were read in."""
-    phase_index: int | None
-    """Phase of the last session (``-1`` beyond the protocol), ``None`` with no session."""
-    count: int
-    """Sessions of that phase in a row since the series (re)started."""
-    restarts: tuple[int, ...]
-    """Numbers of the sessions where the late policy started the series again."""
-
-    @property
-    def last(self) -> dt.date | None:
-        """Date of the last session, if any."""
-        return self.sessions[-1].date if self.sessions else None
-
-
-def read_history(protocol: Protocol, sessions: Sequence[Visit]) -> HistoryReading:
-    """Read ``sessions`` (already filtered to the ones that count) as validation does."""
-    report = validate(protocol, list(sessions))
-    restarts = tuple(
-        v.session for v in report.violations if v.code == "series-restarted" and v.session
-    )
-    index = {p.name: i for i, p in enumerate(protocol.phases)}
-    phase_index: int | None = None
-    count = 0
-    for s in report.sessions:
-        here = index.get(s.phase, -1) if s.phase != BEYOND else -1
-        if here == phase_index and s.number not in restarts:
-            count += 1
-        else:
-            phase_index, count = here, 1
-    return HistoryReading(
-        sessions=report.sessions, phase_index=phase_index, count=count, restarts=restarts
-    )
-
-
-def _next_phase(protocol: Protocol, reading: HistoryReading, counts: dict[int, int]) -> int | None:
-    """Index of the phase the next session belongs to; ``None`` when the plan is complete."""
-    current = reading.phase_index
-    if current is None:
-        return 0
-    if current < 0:
-        return None
-    if protocol.phases[current].repeat or reading.count < counts[current]:
-        return current
-    return current + 1 if current + 1 < len(protocol.phases) else None
-
-
-def _counts(protocol: Protocol, sessions: int | None) -> dict[int, int]:
-    """Planned session count of each non-repeating phase, by phase index."""
-    fixed = [i for i, p in enumerate(protocol.phases) if not p.repeat]
-    return dict(zip(fixed, _phase_counts(protocol, sessions), strict=True))
-
-
-def _steps(
-    protocol: Protocol, counts: dict[int, int], first: int | None, already: int
-) -> tuple[Phase, ...]:
-    """Non-repeating phases still to plan, from phase ``first`` with ``already`` sessions in it."""
-    if first is None:
-        return ()
-    steps: list[Phase] = []
-    for i in range(first, len(protocol.phases)):
-        phase = protocol.phases[i]
-        if phase.repeat:
-            break
-        steps += [phase] * max(0, counts[i] - (already if i == first else 0))
-    return tuple(steps)
-
-
-def not_before(window: Window, start: dt.date) -> tuple[Window, bool]:
-    """``window`` with nothing before ``start``, and whether it had already closed (late).
-
-    A window that ended before ``start`` becomes open-ended from ``start``:
-    the session goes on the first allowed date from then.
-    """
-    if window.earliest >= start:
-        return window, False
-    target = max(window.target, start)
-    if window.latest is not None and window.latest < target:
-        return Window(earliest=start, target=start, latest=None), True
-    return Window(earliest=start, target=target, latest=window.latest), False
-
-
-@attrs.frozen(kw_only=True)
-class Resume:
-    """Where planning picks up after a history (internal to :func:`~collagenplan.plan`)."""
-
-    kept: tuple[PlannedSession, ...]
-    """History sessions kept in the plan (done, and booked from ``start`` on)."""
-    steps: tuple[Phase, ...]
-    """Non-repeating sessions still to plan, in order."""
-    anchor: dt.date | None
-    """Date the next window is measured from; ``None`` starts afresh from ``start``."""
-    restarted: bool
-    """The late policy starts the series again with the next session."""
-
-
-def resume(
-    protocol: Protocol,
-    history: Sequence[object],
-    *,
-    sessions: int | None,
-    start: dt.date,
-    checks: Sequence[DateCheck],
-) -> Resume:
-    """Read ``history`` and say what :func:`~collagenplan.plan` still has to plan."""
-    visits = _visits(history)
-    kept = [v for v in visits if v.status == "done" or (v.status == "booked" and v.date >= start)]
-    counts = _counts(protocol, sessions)
-    reading = read_history(protocol, kept)
-    first = _next_phase(protocol, reading, counts)
-    already = reading.count if first == reading.phase_index else 0
-    anchor = reading.last
-    restarted = False
-    if anchor is not None and first is not None and protocol.late.policy == "restart":
-        window = window_after(anchor, protocol.phases[first])
-        search, _ = not_before(window, start)
-        day, _ = choose_date(search, checks)
-        limit = protocol.late.restart_after
-        if (
-            day is not None
-            and limit is not None
-            and window.latest is not None
-            and day > window.latest
-            and day > limit.add_to(anchor)
-        ):
-            restarted, first, already, anchor = True, 0, 0, None
-    return Resume(
-        kept=reading.sessions,
-        steps=_steps(protocol, counts, first, already),
-        anchor=anchor,
-        restarted=restarted,
-    )
-
-
-def late_violation(
-    protocol: Protocol,
-    number: int,
-    phase: Phase,
-    window: Window,
-    day: dt.date,
-    previous: dt.date,
-) -> Violation:
-    """The ``interval-too-long`` flag of a session re-planned after its window closed."""
-    index = protocol.phases.index(phase)
-    gap = (day - previous).days
-    return Violation(
-        code="interval-too-long",
-        severity="error",
-        message=(
-            f"Session {number} ({phase.name}) is late: its window closed on "
-            f"{window.latest} ({phase.interval.max} after the session on {previous.isoformat()}); "
-            f"re-planned for {day.isoformat()}, {gap} days after it. The late policy is "
-            f"'{protocol.late.policy}', so the series carries on."
-        ),
-        session=number,
-        date=day,
-        rule=f"phases[{index}].interval",
-        expected=window,
-        gap_days=gap,
-    )
 
 
 # ----------------------------------------------------------------- replan
@@ -297,7 +103,7 @@ def replan(
             f"is {protocol.id!r} but the plan was made from {existing.protocol_id!r}",
             path="protocol",
         )
-    given = _visits(visits, "visits")
+    given = sorted_visits(visits, "visits")
     recorded = {v.date for v in given}
     history = [
         Visit(date=s.date, status=s.status)
@@ -369,14 +175,13 @@ def next_due(
     """
     if not isinstance(protocol, Protocol):
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
-    if isinstance(today, dt.datetime) or not isinstance(today, dt.date):
-        raise InputError(f"must be a datetime.date, got {type(today).__name__}", path="today")
-    visits = _visits(history)
+    today = require_date(today, "today")
+    visits = sorted_visits(history)
     done = [v for v in visits if v.status == "done"]
     booked = next((v.date for v in visits if v.status == "booked" and v.date >= today), None)
-    counts = _counts(protocol, sessions)
+    counts = counts_by_phase(protocol, sessions)
     reading = read_history(protocol, done)
-    first = _next_phase(protocol, reading, counts)
+    first = next_phase(protocol, reading, counts)
     last = reading.last
     number = len(reading.sessions) + 1
     if first is None:

@@ -1,39 +1,131 @@
-"""Results: plans, violations and reports -- what a calendar is and what is wrong with it."""
+"""Results: plans, violations and reports -- what a calendar is and what is wrong with it.
+
+Every value here checks itself when it is built, so code that receives a
+:class:`Plan` (the exporters, capacity) can rely on its fields instead of
+checking them again: a violation's code is a key of :data:`CODES` and its
+severity the one the registry gives that code; sessions are numbered 1..n.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import types
+import warnings
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import attrs
 
-from ._fields import to_tuple
+from ._checks import (
+    is_date,
+    is_kebab,
+    is_optional,
+    is_str,
+    is_tuple_of,
+    one_of,
+)
+from ._fields import _typename, to_tuple
+from ._reader import KEY
+from .errors import InputError
 from .sessions import PlannedSession, Window
 
-__all__ = ["CODES", "Plan", "Report", "Severity", "Violation"]
+__all__ = ["CODES", "Code", "Plan", "Report", "Severity", "Violation"]
 
 Severity = Literal["error", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning")
 
-CODES: dict[str, str] = {
-    "interval-too-short": "a session is closer to the one before than the protocol allows",
-    "within-grace": "a session is early, but within the protocol's grace (warning)",
-    "interval-too-long": "a session is later after the one before than the protocol allows",
-    "too-few-sessions": "a completed calendar has fewer sessions than the phase needs",
-    "too-many-sessions": "a calendar has more sessions than the protocol allows",
-    "not-chronological": "a date is earlier than the one listed before it",
-    "same-day-duplicate": "two sessions fall on the same day",
-    "washout": "an exposure is recorded inside a session's washout window",
-    "contraindicated": "an absolute contraindication is active",
-    "needs-review": "a relative contraindication needs a clinician's review (warning)",
-    "deferred": "a session falls before the client may start",
-    "clinic-closed": "the clinic is closed, or no qualified practitioner works, that day",
-    "event-blackout": "a session's downtime or buffer overlaps a client's event",
-    "procedure-spacing": "a session is too close to another procedure",
-    "no-date-in-window": "no allowed date exists inside the session's window",
-    "series-restarted": "a late gap past the protocol's restart limit starts the series again"
-    " (warning)",
-}
-"""Every stable violation code with a one-line meaning."""
+
+@attrs.frozen(kw_only=True)
+class Code:
+    """One stable violation code: its name, its severity and what it means."""
+
+    name: str = attrs.field(validator=is_kebab(InputError))
+    """The kebab-case code (``interval-too-short``), stable across releases."""
+    severity: Severity = attrs.field(validator=one_of(InputError, SEVERITIES))
+    """``error`` makes a calendar invalid; ``warning`` does not."""
+    meaning: str = attrs.field(validator=is_str(InputError))
+    """One line saying when it is reported."""
+
+
+def _registry(*codes: Code) -> Mapping[str, Code]:
+    return types.MappingProxyType({code.name: code for code in codes})
+
+
+def _error(name: str, meaning: str) -> Code:
+    return Code(name=name, severity="error", meaning=meaning)
+
+
+def _warning(name: str, meaning: str) -> Code:
+    return Code(name=name, severity="warning", meaning=meaning)
+
+
+CODES: Mapping[str, Code] = _registry(
+    _error("interval-too-short", "a session is closer to the one before than the protocol allows"),
+    _warning("within-grace", "a session is early, but within the protocol's grace"),
+    _error(
+        "interval-too-long", "a session is later after the one before than the protocol allows"
+    ),
+    _error("too-few-sessions", "a completed calendar has fewer sessions than the phase needs"),
+    _error("too-many-sessions", "a calendar has more sessions than the protocol allows"),
+    _error("not-chronological", "a date is earlier than the one listed before it"),
+    _error("same-day-duplicate", "two sessions fall on the same day"),
+    _error("washout", "an exposure is recorded inside a session's washout window"),
+    _error("contraindicated", "an absolute contraindication is active"),
+    _warning("needs-review", "a relative contraindication needs a clinician's review"),
+    _error("deferred", "a session falls before the client may start"),
+    _error("clinic-closed", "the clinic is closed, or no qualified practitioner works, that day"),
+    _error("event-blackout", "a session's downtime or buffer overlaps a client's event"),
+    _error("procedure-spacing", "a session is too close to another procedure"),
+    _error("no-date-in-window", "no allowed date exists inside the session's window"),
+    _warning(
+        "series-restarted", "a late gap past the protocol's restart limit starts the series again"
+    ),
+)
+"""Every stable violation code, read-only: code -> :class:`Code` (name, severity, meaning).
+
+A :class:`Violation` is only built with one of these codes and the severity
+given here; ``docs/validation.md`` lists the same codes (a test checks it).
+"""
+
+
+def _known_code(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str):
+        raise InputError(f"must be a string, got {_typename(value)}", path=attribute.name)
+    if value not in CODES:
+        raise InputError(
+            f"unknown violation code {value!r} (known codes: {', '.join(sorted(CODES))})",
+            path=attribute.name,
+        )
+
+
+def _registered_severity(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    one_of(InputError, SEVERITIES)(instance, attribute, value)
+    expected = CODES[instance.code].severity
+    if value != expected:
+        raise InputError(
+            f"must be {expected!r} for code {instance.code!r} (see collagenplan.CODES), "
+            f"got {value!r}",
+            path=attribute.name,
+        )
+
+
+def _session_number(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"must be an integer, got {_typename(value)}", path=attribute.name)
+    if value < 1:
+        raise InputError(
+            f"must be a 1-based session number, at least 1, got {value}", path=attribute.name
+        )
+
+
+def _is_int(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"must be an integer, got {_typename(value)}", path=attribute.name)
+
+
+def _is_window(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Window):
+        raise InputError(f"must be a Window, got {_typename(value)}", path=attribute.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -41,24 +133,31 @@ class Violation:
     """One problem with a calendar, explained.
 
     ``code`` is stable (see :data:`CODES`); ``message`` is a sentence a
-    receptionist can read.
+    receptionist can read. The severity is stated, not derived, and must be
+    the one :data:`CODES` gives the code, so a reader of the code sees what
+    the caller meant and a wrong pairing fails at once.
+
+    Raises:
+        InputError: a field breaks its rule (an unknown code, a severity that
+            is not the code's, a session number below 1, an empty message, a
+            date-time where a date is meant); the error names the field.
     """
 
-    code: str
+    code: str = attrs.field(validator=_known_code)
     """Stable kebab-case code, a key of :data:`CODES`."""
-    severity: Severity
-    """``error`` makes the calendar invalid; ``warning`` does not."""
-    message: str
+    severity: Severity = attrs.field(validator=_registered_severity)
+    """``error`` makes the calendar invalid; ``warning`` does not; ``CODES[code].severity``."""
+    message: str = attrs.field(validator=is_str(InputError))
     """Plain-English explanation."""
-    session: int | None = None
+    session: int | None = attrs.field(default=None, validator=is_optional(_session_number))
     """1-based number of the session concerned, if one is."""
-    date: dt.date | None = None
+    date: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(InputError)))
     """Date of that session."""
-    rule: str | None = None
+    rule: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """The protocol rule it comes from, as a key path (``phases[0].interval``)."""
-    expected: Window | None = None
+    expected: Window | None = attrs.field(default=None, validator=is_optional(_is_window))
     """The window the session should have been in."""
-    gap_days: int | None = None
+    gap_days: int | None = attrs.field(default=None, validator=is_optional(_is_int))
     """Actual days since the previous session, where that matters."""
 
     def __str__(self) -> str:
@@ -66,14 +165,25 @@ class Violation:
         return f"{self.severity} [{self.code}] {where}{self.message}"
 
 
-@attrs.frozen(kw_only=True)
-class Report:
-    """The result of :func:`~collagenplan.validate`."""
+def _numbered_sessions(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A tuple of PlannedSession numbered 1, 2, ... n in order."""
+    is_tuple_of(InputError, PlannedSession, "a PlannedSession")(instance, attribute, value)
+    for i, session in enumerate(value):
+        if session.number != i + 1:
+            raise InputError(
+                f"must be {i + 1}: sessions are numbered 1..n in order, got {session.number}",
+                path=f"{attribute.name}[{i}].number",
+            )
 
-    violations: tuple[Violation, ...] = attrs.field(default=(), converter=to_tuple)
-    """Every problem found, in session order."""
-    sessions: tuple[PlannedSession, ...] = attrs.field(default=(), converter=to_tuple)
-    """How the dates were read: each date with its phase and expected window."""
+
+_violations = is_tuple_of(InputError, Violation, "a Violation")
+
+
+class _Verdict:
+    """What a plan and a report share: a verdict on their violations."""
+
+    __slots__ = ()
+    violations: tuple[Violation, ...]
 
     @property
     def ok(self) -> bool:
@@ -97,24 +207,54 @@ class Report:
 
 
 @attrs.frozen(kw_only=True)
-class Plan:
-    """A planned calendar for one protocol: sessions and the problems found."""
+class Report(_Verdict):
+    """The result of :func:`~collagenplan.validate`."""
 
-    protocol_id: str
+    violations: tuple[Violation, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_violations
+    )
+    """Every problem found, in session order."""
+    sessions: tuple[PlannedSession, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_numbered_sessions
+    )
+    """How the dates were read: each date with its phase and expected window."""
+
+
+_PROBLEMS_DEPRECATED = (
+    "Plan.problems is deprecated and will be removed in a future release; "
+    "use Plan.violations (the same tuple)"
+)
+
+
+@attrs.frozen(kw_only=True)
+class Plan(_Verdict):
+    """A planned calendar for one protocol: sessions and the violations found."""
+
+    protocol_id: str = attrs.field(validator=is_str(InputError))
     """Id of the protocol it was planned from."""
-    start: dt.date
+    start: dt.date = attrs.field(validator=is_date(InputError))
     """The requested start date."""
-    sessions: tuple[PlannedSession, ...] = attrs.field(converter=to_tuple)
-    """The sessions in date order."""
-    problems: tuple[Violation, ...] = attrs.field(default=(), converter=to_tuple)
+    sessions: tuple[PlannedSession, ...] = attrs.field(
+        converter=to_tuple, validator=_numbered_sessions
+    )
+    """The sessions in date order, numbered 1..n."""
+    violations: tuple[Violation, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=_violations,
+        # plan/1 documents keep the key "problems", the field's name before
+        # the rename, so documents written before and after read alike.
+        metadata={KEY: "problems"},
+    )
     """Violations found while planning; empty when valid."""
-    horizon: dt.date | None = None
+    horizon: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(InputError)))
     """Last date repeating phases were planned up to, if any."""
 
     @property
-    def ok(self) -> bool:
-        """True when no problem has severity ``error``."""
-        return not any(p.severity == "error" for p in self.problems)
+    def problems(self) -> tuple[Violation, ...]:
+        """Deprecated alias of :attr:`violations`; emits a ``DeprecationWarning``."""
+        warnings.warn(_PROBLEMS_DEPRECATED, DeprecationWarning, stacklevel=2)
+        return self.violations
 
     @property
     def dates(self) -> tuple[dt.date, ...]:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from ._checks import is_date, is_str, one_of
-from ._fields import to_tuple
+from ._checks import (
+    date_problem,
+    is_date,
+    is_optional,
+    is_positive_int,
+    is_str,
+    is_tuple_of,
+    one_of,
+)
+from ._fields import _typename, to_tuple
 from .durations import Duration
 from .errors import DurationError, InputError
 from .protocols.model import Phase
@@ -26,6 +34,7 @@ __all__ = [
 SessionStatus = Literal["planned", "booked", "done"]
 VisitStatus = Literal["done", "missed", "cancelled", "booked"]
 VISIT_STATUSES: tuple[VisitStatus, ...] = ("done", "missed", "cancelled", "booked")
+SESSION_STATUSES: tuple[SessionStatus, ...] = ("planned", "booked", "done")
 
 
 @attrs.frozen(kw_only=True)
@@ -46,8 +55,9 @@ class Window:
     def __attrs_post_init__(self) -> None:
         for name in ("earliest", "target", "latest"):
             value = getattr(self, name)
-            if type(value) is not dt.date and not (value is None and name == "latest"):
-                raise InputError(f"must be a datetime.date, got {type(value).__name__}", path=name)
+            problem = None if value is None and name == "latest" else date_problem(value)
+            if problem is not None:
+                raise InputError(problem, path=name)
         if self.target < self.earliest:
             raise InputError(
                 f"must not be before earliest ({self.target} < {self.earliest})", path="target"
@@ -113,35 +123,59 @@ class Milestone:
     """What it is about (an exposure, an action or a restriction)."""
     start: dt.date = attrs.field(validator=is_date(InputError))
     """First day the task applies."""
-    end: dt.date | None = attrs.field(default=None)
-    """Last day it applies, when it lasts (``None`` for a one-day task)."""
-    note: str | None = attrs.field(default=None)
+    end: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(InputError)))
+    """Last day it applies, when it lasts (``None`` for a one-day task); not before ``start``."""
+    note: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """A sentence for the client or staff."""
-    rule: str | None = attrs.field(default=None)
+    rule: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """The protocol rule it comes from (``washouts[0]``)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise InputError(f"must not be before start ({self.end} < {self.start})", path="end")
+
+
+def _is_window(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Window):
+        raise InputError(f"must be a Window, got {_typename(value)}", path=attribute.name)
+
+
+def _is_aware(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise InputError(
+            "must be a time-zone aware datetime (for example with "
+            f"zoneinfo.ZoneInfo('Europe/London')), got {value!r}",
+            path=attribute.name,
+        )
 
 
 @attrs.frozen(kw_only=True)
 class PlannedSession:
     """One session of a plan: where it sits in the protocol, its window and its date."""
 
-    number: int
+    number: int = attrs.field(validator=is_positive_int(InputError))
     """1-based position across all phases."""
-    phase: str
+    phase: str = attrs.field(validator=is_str(InputError))
     """Name of the protocol phase it belongs to."""
-    date: dt.date
+    date: dt.date = attrs.field(validator=is_date(InputError))
     """The chosen (or, for history, the actual) date."""
-    window: Window
+    window: Window = attrs.field(validator=_is_window)
     """Where the date was allowed to fall."""
-    status: SessionStatus = "planned"
+    status: SessionStatus = attrs.field(
+        default="planned", validator=one_of(InputError, SESSION_STATUSES)
+    )
     """``planned``; ``done`` or ``booked`` when it comes from the visit history."""
-    milestones: tuple[Milestone, ...] = attrs.field(default=(), converter=to_tuple)
+    milestones: tuple[Milestone, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Milestone, "a Milestone")
+    )
     """Tasks around this session (washouts, prophylaxis, aftercare)."""
-    start: dt.datetime | None = None
+    start: dt.datetime | None = attrs.field(default=None, validator=is_optional(_is_aware))
     """Time-zone aware appointment start, when a clinic gives times."""
-    minutes: int | None = None
-    """Chair minutes, when known."""
-    practitioner: str | None = None
+    minutes: int | None = attrs.field(
+        default=None, validator=is_optional(is_positive_int(InputError))
+    )
+    """Chair minutes (at least 1), when known."""
+    practitioner: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """Who performs it, when a clinic assigns practitioners."""
 
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 
-from ._fields import to_tuple
+from ._checks import is_date, is_positive_int, is_str, is_tuple_of
+from ._fields import _typename, to_tuple
 from .clients import Client
 from .clinics import Clinic
 from .durations import Duration
@@ -36,19 +38,24 @@ from .validation import Calendar, validate
 __all__ = ["CombinedReport", "Conflict", "validate_together"]
 
 
+def _is_violation(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Violation):
+        raise InputError(f"must be a Violation, got {_typename(value)}", path=attribute.name)
+
+
 @attrs.frozen(kw_only=True)
 class Conflict:
     """A problem between sessions of two different plans for the same client."""
 
-    violation: Violation
+    violation: Violation = attrs.field(validator=_is_violation)
     """What is wrong (``same-day-duplicate`` or ``procedure-spacing``), about the later session."""
-    protocol: str
+    protocol: str = attrs.field(validator=is_str(InputError))
     """Protocol id of the plan the later session (``violation.session``) belongs to."""
-    other_protocol: str
+    other_protocol: str = attrs.field(validator=is_str(InputError))
     """Protocol id of the plan of the earlier session."""
-    other_session: int
+    other_session: int = attrs.field(validator=is_positive_int(InputError))
     """Number of the earlier session in its own plan."""
-    other_date: dt.date
+    other_date: dt.date = attrs.field(validator=is_date(InputError))
     """Date of the earlier session."""
 
     def __str__(self) -> str:
@@ -61,7 +68,9 @@ class CombinedReport:
 
     reports: tuple[tuple[str, Report], ...] = attrs.field(converter=to_tuple)
     """Each plan's own report, keyed by protocol id, in the order given."""
-    conflicts: tuple[Conflict, ...] = attrs.field(default=(), converter=to_tuple)
+    conflicts: tuple[Conflict, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Conflict, "a Conflict")
+    )
     """Problems between plans, in date order."""
 
     def __getitem__(self, protocol_id: str) -> Report:

@@ -8,16 +8,39 @@ no global state behind.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..errors import InputError
 from ._extras import require
+from .scenarios import Scenario
 
-if TYPE_CHECKING:
-    from .projection import Projection
+__all__ = ["plot_comparison", "plot_projection"]
 
-__all__ = ["plot_projection"]
+
+class Projection(Protocol):
+    """What a drawing needs of a :class:`~collagenplan.Projection`.
+
+    Spelled out here so that this module does not import ``projection``,
+    which imports it (``Projection.plot``): the dependency runs one way.
+    """
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def measure(self) -> str: ...
+    @property
+    def runs(self) -> int: ...
+    @property
+    def rows(self) -> Sequence[Any]: ...
+    @property
+    def detail(self) -> Sequence[Any]: ...
+    @property
+    def total_sessions(self) -> float: ...
+    @property
+    def total_chair_hours(self) -> float: ...
+
 
 # (series, later phase) colour pairs, one pair per protocol.
 _PALETTE = (
@@ -158,5 +181,63 @@ def plot_projection(projection: Projection, path: str | Path, *, title: str | No
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     figure.legend(loc="outside lower center", frameon=False, fontsize=9, ncols=4)
+    figure.savefig(target, dpi=150)
+    return target
+
+
+def plot_comparison(
+    first: Projection, second: Projection, path: str | Path, *, title: str | None = None
+) -> Path:
+    """Draw two projections' demand and capacity on one axis and save it to ``path``.
+
+    Each scenario's expected demand is a line (with its p10-p90 band when it
+    has random runs) and its capacity a dashed step line in the same colour.
+    Both are drawn in the first projection's measure (sessions in slots,
+    chair-hours in hours). Returns the path written.
+    """
+    require("matplotlib", "the comparison plot")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+
+    target = Path(path)
+    if not target.suffix:
+        raise InputError("needs a file suffix such as .png or .svg", path="path")
+    measure = first.measure
+    figure = Figure(figsize=(10, 6), layout="constrained")
+    FigureCanvasAgg(figure)
+    ax: Any = figure.add_subplot()
+    for projection, colour in ((first, "#2c6fad"), (second, "#d9802a")):
+        scenario = projection.scenario
+        weeks = [row.week for row in projection.rows] + [scenario.end + dt.timedelta(days=1)]
+        total = [getattr(row, measure) for row in projection.rows]
+        ax.step(
+            weeks, _steps(total), where="post", color=colour, linewidth=1.8,
+            label=f"{scenario.name}: expected",
+        )  # fmt: skip
+        if projection.runs:
+            p10 = [getattr(row, f"{measure}_p10") for row in projection.rows]
+            p90 = [getattr(row, f"{measure}_p90") for row in projection.rows]
+            ax.fill_between(
+                weeks, _steps(p10), _steps(p90), step="post", color=colour, alpha=0.18,
+                linewidth=0, label=f"{scenario.name}: p10-p90 (sampling only)",
+            )  # fmt: skip
+        if scenario.supply is not None:
+            capacity = [row.capacity or 0.0 for row in projection.rows]
+            ax.step(
+                weeks, _steps(capacity), where="post", color=colour, linewidth=1.2,
+                linestyle="--", label=f"{scenario.name}: capacity",
+            )  # fmt: skip
+    ax.set_title(title or f"{first.scenario.name} vs {second.scenario.name}", loc="left",
+                 fontsize=13, fontweight="bold")  # fmt: skip
+    ax.set_ylabel(_LABELS[measure])
+    ax.set_ylim(bottom=0)
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.grid(axis="y", alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    figure.legend(loc="outside lower center", frameon=False, fontsize=9, ncols=3)
     figure.savefig(target, dpi=150)
     return target

@@ -175,10 +175,14 @@ class Projection:
         """The week with the highest expected demand (the first on a tie)."""
         return max(self.rows, key=lambda r: getattr(r, self.measure))
 
-    def to_csv(self, path: str | Path | None = None, *, detail: bool = False) -> str:
+    def to_csv(
+        self, path: str | Path | None = None, *, detail: bool = False, bom: bool = False
+    ) -> str:
         """The rows as CSV text (one per week, or per week and phase with ``detail``).
 
-        Written to ``path`` too when one is given. Missing values are empty cells.
+        Written to ``path`` too when one is given. Missing values are empty
+        cells. ``bom=True`` starts the file with a UTF-8 byte-order mark, which
+        spreadsheet programs such as Excel read as "this file is UTF-8".
         """
         rows, columns = (self.detail, _PHASE_COLUMNS) if detail else (self.rows, _WEEK_COLUMNS)
         buffer = io.StringIO()
@@ -188,7 +192,7 @@ class Projection:
             writer.writerow([_cell(record[c]) for c in columns])
         text = buffer.getvalue()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            Path(path).write_text(text, encoding="utf-8-sig" if bom else "utf-8")
         return text
 
     def to_dataframe(self, *, detail: bool = False) -> pd.DataFrame:

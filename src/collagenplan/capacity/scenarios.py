@@ -31,7 +31,6 @@ from .._checks import (
     one_of,
 )
 from .._fields import (
-    Fields,
     _typename,
     parse_date,
     parse_document,
@@ -39,9 +38,10 @@ from .._fields import (
     relocated,
     to_tuple,
 )
+from .._reader import KEY, READ, Hook, Reader
+from ..documents import from_json
 from ..durations import Duration
 from ..errors import InputError, ProtocolError, ScenarioError, UnknownProtocolError
-from ..exporters.json_ import from_json
 from ..protocols import Phase, get_protocol, load_protocol
 from ..protocols import Protocol as TreatmentProtocol
 from ..results import Plan
@@ -49,6 +49,7 @@ from ..results import Plan
 __all__ = [
     "DEFAULT_OPEN",
     "MAX_WEEKS",
+    "SCHEMA_VERSION",
     "WEEKDAYS",
     "After",
     "Arrivals",
@@ -62,8 +63,10 @@ __all__ = [
     "scenario_from_dict",
 ]
 
-SCHEMA = 1
+SCHEMA_VERSION = 1
 """The scenario file schema this version reads."""
+SCHEMA = SCHEMA_VERSION
+"""The older name of :data:`SCHEMA_VERSION`."""
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday names used in scenario files, Monday first (``date.weekday()`` order)."""
 DEFAULT_OPEN = ("mon", "tue", "wed", "thu", "fri")
@@ -168,6 +171,18 @@ def _to_counts(value: Any) -> Any:
     return value
 
 
+def _chair_minutes(protocol: TreatmentProtocol) -> int:
+    """The protocol's chair minutes; capacity cannot count hours without them."""
+    minutes = protocol.session.chair_minutes
+    if minutes is None:
+        raise _E(
+            f"protocol {protocol.id!r} gives no chair time ([session] chair_minutes), "
+            "which capacity needs; add it to the protocol or give the intake chair_minutes",
+            path="protocol",
+        )
+    return minutes
+
+
 @attrs.frozen(kw_only=True)
 class Intake:
     """New clients starting one protocol, and how much of it they take.
@@ -230,6 +245,8 @@ class Intake:
         if self.start is not None and self.until is not None and self.until < self.start:
             raise _E(f"must not be before start ({self.until} < {self.start})", path="until")
         self._check_sessions()
+        if self.chair_minutes is None:
+            _chair_minutes(self.protocol)
 
     def _check_sessions(self) -> None:
         if self.sessions is None:
@@ -279,7 +296,7 @@ class Intake:
     @property
     def minutes(self) -> int:
         """Chair minutes per session, with the override applied."""
-        return self.chair_minutes or self.protocol.session.chair_minutes
+        return self.chair_minutes or _chair_minutes(self.protocol)
 
     def dropout_before(self, phase: Phase) -> float:
         """Drop-out probability before a session of ``phase`` (not the client's first)."""
@@ -346,7 +363,7 @@ class Supply:
     """``slots`` (sessions per day) or ``hours`` (practitioner-hours per day)."""
     closures: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_to_dates)
     """Dates the clinic is closed whatever the weekday."""
-    calendar: OpeningCalendar | None = attrs.field(default=None)
+    calendar: OpeningCalendar | None = attrs.field(default=None, metadata={READ: False})
     """An object whose ``is_open(day)`` can close further days; ``None`` for none."""
     day_hours: float = attrs.field(default=8.0, converter=_to_float, validator=_is_number())
     """Hours in one practitioner-day, to express ``hours`` capacity as practitioner-days."""
@@ -476,7 +493,10 @@ class Scenario:
     weeks: int = attrs.field(validator=is_positive_int(_E))
     """Horizon in ISO weeks (at most :data:`MAX_WEEKS`)."""
     intakes: tuple[Intake, ...] = attrs.field(
-        default=(), converter=to_tuple, validator=is_tuple_of(_E, Intake, "an Intake")
+        default=(),
+        converter=to_tuple,
+        validator=is_tuple_of(_E, Intake, "an Intake"),
+        metadata={KEY: "intake"},
     )
     """The streams of new clients."""
     supply: Supply | None = attrs.field(default=None)
@@ -579,7 +599,7 @@ class Scenario:
             if intake.protocol.id == plan.protocol_id:
                 return intake.minutes
         try:
-            return get_protocol(plan.protocol_id).session.chair_minutes
+            return _chair_minutes(get_protocol(plan.protocol_id))
         except UnknownProtocolError:
             raise _E(
                 f"plan for protocol {plan.protocol_id!r}: no intake and no built-in protocol "
@@ -616,13 +636,6 @@ def parse_scenario(
     )
 
 
-def _as_scenario_error(err: InputError) -> ScenarioError:
-    """The same problem as a ScenarioError (a bad duration inside a scenario, say)."""
-    if isinstance(err, ScenarioError):
-        return err
-    return ScenarioError(err.problem, path=err.path, source=err.source, line=err.line)
-
-
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario file (``.toml`` or ``.json``); protocol paths are relative to it.
 
@@ -636,175 +649,141 @@ def load_scenario(path: str | Path) -> Scenario:
 def scenario_from_dict(data: object, *, base: str | Path | None = None) -> Scenario:
     """Build a :class:`Scenario` from the parsed structure of a scenario file.
 
+    The keys are the fields of the classes, read by the one strict reader;
+    the file-only quirks are the hooks below (a protocol by id or file, a
+    session-count table, booked plan files, and the ``[supply]`` table).
+
     Raises:
         ScenarioError: the structure breaks a scenario rule (every problem,
             a bad duration included, is reported as a ScenarioError).
     """
-    try:
-        return _scenario(data, base)
-    except InputError as err:
-        raise _as_scenario_error(err) from None
-
-
-def _scenario(data: object, base: str | Path | None) -> Scenario:
-    top = Fields(data, "", _E)
-    top.schema(SCHEMA)
     folder = Path(base) if base is not None else Path()
-    intakes = [_intake(f, folder) for f in top.tables("intake")]
-    supply = top.table("supply", optional=True)
-    return top.build(
-        Scenario,
-        name=top.string("name", "scenario"),
-        start=top.date("start"),
-        weeks=top.integer("weeks", minimum=1),
-        no_show=top.number("no_show", 0.0),
-        first_session_within=top.duration("first_session_within", _TWO_WEEKS),
-        arrivals=top.choice("arrivals", ("poisson", "fixed"), "poisson"),
-        seed=top.integer("seed", 0, minimum=0),
-        intakes=tuple(intakes),
-        supply=None if supply is None else _supply(supply),
-        booked=_booked(top, folder),
-    )
+    hooks: dict[object, Hook] = {
+        (Intake, "protocol"): lambda value, reader: _protocol_ref(value, reader, folder),
+        (Intake, "sessions"): _counts,
+        (Scenario, "booked"): lambda value, reader: _booked(value, reader, folder),
+        Supply: _supply,
+    }
+    return Reader(_E, hooks=hooks).document(data, Scenario, schema=SCHEMA_VERSION)
 
 
-def _booked(top: Fields, folder: Path) -> tuple[Plan, ...]:
+def _booked(value: object, reader: Reader, folder: Path) -> tuple[Plan, ...]:
     """Plans listed under ``booked``: JSON plan documents written by ``cp.to_json``.
 
     Each entry is a path, relative to the scenario file, to a document holding
     one plan (``collagenplan/plan/1``).
     """
     plans = []
-    for i, name in enumerate(top.strings("booked", ())):
-        where = f"booked[{i}]"
+    for i, name in enumerate(reader.read(value, tuple[str, ...])):
         path = folder / name
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise _E(f"cannot read plan file {str(path)!r} ({exc.strerror})", path=where) from None
+            raise _E(
+                f"cannot read plan file {str(path)!r} ({exc.strerror})", path=f"[{i}]"
+            ) from None
         try:
             plans.append(from_json(text, Plan))
         except InputError as err:
             inner = f" at {err.path}" if err.path else ""
-            raise _E(f"{path}{inner}: {err.problem}", path=where) from None
+            raise _E(f"{path}{inner}: {err.problem}", path=f"[{i}]") from None
     return tuple(plans)
 
 
-def _protocol_ref(f: Fields, folder: Path) -> TreatmentProtocol:
-    ref = f.string("protocol")
-    where = f"{f.path}.protocol"
+def _protocol_ref(value: object, reader: Reader, folder: Path) -> TreatmentProtocol:
+    """``intake.protocol``: a built-in protocol id, or a protocol file beside the scenario."""
+    ref: str = reader.read(value, str)
     if ref.endswith((".toml", ".json")):
         try:
             return load_protocol(folder / ref)
         except ProtocolError as err:
-            raise _E(f"cannot load protocol file: {err}", path=where) from None
+            raise _E(f"cannot load protocol file: {err}") from None
     try:
         return get_protocol(ref)
     except UnknownProtocolError as err:
-        raise _E(f"{err} (or give a .toml / .json protocol file)", path=where) from None
+        raise _E(f"{err} (or give a .toml / .json protocol file)") from None
 
 
-def _rate(f: Fields) -> float | tuple[float, ...]:
-    value = f.raw("per_week")
-    if isinstance(value, list):
-        return tuple(value)
-    return value  # type: ignore[return-value]  # checked by Intake
-
-
-def _counts(f: Fields) -> object:
-    value = f.raw("sessions", None)
+def _counts(value: object, reader: Reader) -> object:
+    """``intake.sessions``: one count, or a ``{count = probability}`` table."""
     if not isinstance(value, Mapping):
-        return value
-    table = f.required_table("sessions")
+        return value  # a count, judged by Intake
     out: dict[int, float] = {}
-    for key in value:
+    for key, probability in value.items():
         if not key.isdigit():
-            raise table.fail(key, "must be a session count (a whole number)")
-        out[int(key)] = table.number(key)
-    table.finish()
+            raise _E("must be a session count (a whole number)", path=key)
+        with reader.at(key):
+            out[int(key)] = reader.read(probability, float)
     return out
 
 
-def _intake(f: Fields, folder: Path) -> Intake:
-    protocol = _protocol_ref(f, folder)
-    return f.build(
-        Intake,
-        protocol=protocol,
-        per_week=_rate(f),
-        after=f.choice("after", ("zero", "hold", "repeat"), "zero"),
-        monthly=_optional_numbers(f, "monthly"),
-        start=f.date("start", None),
-        until=f.date("until", None),
-        sessions=_counts(f),
-        dropout=f.number("dropout", 0.0),
-        repeat_dropout=f.number("repeat_dropout", None),
-        no_show=f.number("no_show", None),
-        chair_minutes=f.integer("chair_minutes", None, minimum=1),
-    )
+_AMOUNTS = ("per_day", "per_week", "per_weekday")
+_SUPPLY_KEYS = ("closures", "day_hours", "unit")
 
 
-def _optional_numbers(f: Fields, key: str) -> tuple[object, ...] | None:
-    value = f.raw(key, None)
-    if value is None:
-        return None
+def _closures(value: object) -> frozenset[dt.date]:
+    """``supply.closures``: dates, and ``{ from = ..., to = ... }`` ranges of dates."""
     if not isinstance(value, list):
-        raise f.fail(key, f"must be an array of numbers, got {_typename(value)}")
-    return tuple(value)
-
-
-def _closures(f: Fields) -> frozenset[dt.date]:
-    value = f.raw("closures", [])
-    if not isinstance(value, list):
-        raise f.fail("closures", f"must be an array of dates, got {_typename(value)}")
+        raise _E(f"must be an array of dates, got {_typename(value)}")
     days: set[dt.date] = set()
     for i, item in enumerate(value):
-        where = f"{f.path}.closures[{i}]"
-        if isinstance(item, Mapping):
-            span = Fields(item, where, _E)
-            first, last = span.date("from"), span.date("to")
-            span.finish()
-            if last < first:
-                raise _E(f"'to' must not be before 'from' ({last} < {first})", path=where)
-            if (last - first).days > 366:
-                raise _E("a closure may span at most a year", path=where)
-            days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
-        else:
+        where = f"[{i}]"
+        if not isinstance(item, Mapping):
             days.add(parse_date(item, _E, where))
+            continue
+        for key in ("from", "to"):
+            if key not in item:
+                raise _E("is required", path=f"{where}.{key}")
+        unknown = sorted(set(item) - {"from", "to"})
+        if unknown:
+            raise _E("unknown key (allowed here: from, to)", path=f"{where}.{unknown[0]}")
+        first = parse_date(item["from"], _E, f"{where}.from")
+        last = parse_date(item["to"], _E, f"{where}.to")
+        if last < first:
+            raise _E(f"'to' must not be before 'from' ({last} < {first})", path=where)
+        if (last - first).days > 366:
+            raise _E("a closure may span at most a year", path=where)
+        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
     return frozenset(days)
 
 
-def _supply(f: Fields) -> Supply:
-    unit = f.choice("unit", ("slots", "hours"), "slots")
-    given = [k for k in ("per_day", "per_week", "per_weekday") if f.has(k)]
+def _supply(value: object, reader: Reader) -> Supply:
+    """``[supply]``: exactly one of per_day, per_week, per_weekday, with open weekdays."""
+    table = reader.mapping(value)
+    given = [k for k in _AMOUNTS if k in table]
     if len(given) != 1:
         problem = "give exactly one of per_day, per_week, per_weekday"
-        raise f.fail(None, problem + (f" (got {', '.join(given)})" if given else ""))
+        raise _E(problem + (f" (got {', '.join(given)})" if given else ""))
     kind = given[0]
-    common: dict[str, Any] = {
-        "unit": unit,
-        "closures": _closures(f),
-        "day_hours": f.number("day_hours", 8.0),
-    }
+    if kind == "per_weekday" and "open" in table:
+        raise _E("is implied by per_weekday (a missing weekday is closed)", path="open")
+    reader.check_keys(table, (*_SUPPLY_KEYS, kind, *(() if kind == "per_weekday" else ("open",))))
+    common: dict[str, Any] = {}
+    with reader.at("unit"):
+        common["unit"] = reader.read(table.get("unit", "slots"), Unit)
+    if "closures" in table:
+        with reader.at("closures"):
+            common["closures"] = _closures(table["closures"])
+    if "day_hours" in table:
+        with reader.at("day_hours"):
+            common["day_hours"] = reader.read(table["day_hours"], float)
     if kind == "per_weekday":
-        if f.has("open"):
-            raise f.fail("open", "is implied by per_weekday (a missing weekday is closed)")
-        table = f.required_table("per_weekday")
         amounts = [0.0] * 7
-        for key in table.data:
-            amounts[_weekday_index(key, f"{table.path}.{key}")] = table.number(key)
-        table.finish()
-        return f.build(Supply, per_weekday=tuple(amounts), **common)
-    open_days = f.strings("open", DEFAULT_OPEN)
-    for i, name in enumerate(open_days):
-        _weekday_index(name, f"{f.path}.open[{i}]")
-    amount = f.number(kind)
+        with reader.at("per_weekday"):
+            for key, amount in reader.mapping(table["per_weekday"]).items():
+                with reader.at(key):
+                    amounts[_weekday_index(key, "")] = reader.read(amount, float)
+        return Supply(per_weekday=tuple(amounts), **common)
+    with reader.at("open"):
+        open_days = reader.read(table.get("open", list(DEFAULT_OPEN)), tuple[str, ...])
+        for i, name in enumerate(open_days):
+            _weekday_index(name, f"[{i}]")
+    with reader.at(kind):
+        amount = reader.read(table[kind], float)
     factory = Supply.daily if kind == "per_day" else Supply.weekly
-    f.finish()
-    with relocated(f.path):
-        try:
-            return factory(amount, open=open_days, **common)
-        except InputError as err:
-            if err.path == "per_week":
-                raise _E(err.problem, path=kind) from None
-            if err.path.startswith("per_weekday"):
-                raise _E(err.problem, path=kind) from None
-            raise
+    try:
+        return factory(amount, open=open_days, **common)
+    except InputError as err:
+        if err.path == "per_week" or err.path.startswith("per_weekday"):
+            raise _E(err.problem, path=kind) from None
+        raise

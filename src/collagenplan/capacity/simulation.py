@@ -10,59 +10,74 @@
 * A session starts waiting on the day the planner would pick when the only
   rule is "the clinic is open": the open day in its window nearest the
   target, the earlier on a tie (so a session due over a holiday closure is
-  brought forward when its window allows). Each open day, the day's
-  capacity goes to waiting sessions earliest-deadline-first (the window's
-  last day), so sessions already past their window go first.
-* A session booked after its window is *slipped*; a session still waiting
-  at the end of the horizon after its window closed is *unmet*. Sessions
-  whose window is still open at the end are *pending* and count as neither.
+  brought forward when its window allows).
+* Each open day, the day's capacity is shared out by the *policy*. The
+  default, ``"triage"``, books sessions that can still make their window
+  first (earliest deadline first) and gives sessions already past their
+  window what is left; it also runs the earliest-deadline-first booking of
+  collagenplan 0.1 (``"edf"``: late sessions first) when anything slipped,
+  and keeps whichever pass booked more sessions inside their windows.
+  ``"exact"`` asks OR-Tools CP-SAT for the booking with the most sessions
+  inside their windows (see ``docs/capacity.md`` for the measured gaps).
+* A session booked after its window is *slipped*; a session never booked
+  whose window closed inside the horizon is *unmet*; one whose window is
+  still open at the end is *pending*. Every session that entered the
+  simulation is exactly one of in window, slipped, unmet or pending.
 * Drop-out, session counts and arrivals are drawn with a seeded generator
-  before the first day, so runs with different capacities meet the same
-  clients. No-shows still hold their slot, so they do not change the load.
+  before the first day, so runs with different capacities and policies meet
+  the same clients. No-shows still hold their slot, so they do not change
+  the load.
 
 :func:`required_capacity` searches for the smallest daily capacity that
-keeps a share of sessions inside their windows.
+keeps a share of sessions inside their windows, and says what binds.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import heapq
 import io
 import math
 import random
+from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from ..errors import InputError, ScenarioError
-from ..planning import Blocker, choose_date
-from ..protocols import Phase
-from ..sessions import Window, window_after
+from ..sessions import Window
+from ._booking import Client, Fixed, Outcome, Pass, draw_clients, run_pass
+from ._exact import require_exact, solve_exact
 from ._extras import require
-from ._tracks import Stream, Track, streams
+from ._policy import POLICIES, Policy
+from ._tracks import streams
 from .projection import Progress, _check_scenario, _check_seed, iso_week
-from .scenarios import Scenario, Supply, Unit
+from .scenarios import WEEKDAYS, Scenario, Supply, Unit
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "POLICIES",
     "CapacityRequirement",
+    "LineWeek",
+    "Policy",
+    "ProtocolLoad",
     "Simulation",
     "SimulationDay",
     "SimulationWeek",
+    "SolverReport",
     "required_capacity",
     "simulate",
 ]
 
+
+# Passes the triage policy also runs when a session went past its window.
+_FALLBACKS: tuple[Pass, ...] = ("slack", "edf")
+
 # Capacity used for "unlimited" in required_capacity: larger than any clinic.
 _UNLIMITED = 1e9
-# When a long session does not fit the rest of a day, how many waiting
-# sessions to look past for a shorter one before giving the day up.
-_LOOK_PAST = 64
 
 
 @attrs.frozen(kw_only=True)
@@ -119,6 +134,103 @@ class SimulationWeek:
         return iso_week(self.week)
 
 
+@attrs.frozen(kw_only=True)
+class ProtocolLoad:
+    """What one protocol's sessions came to in a constrained simulation."""
+
+    protocol: str
+    """The protocol id (booked plans count under their plan's protocol)."""
+    sessions: int
+    """Sessions that entered the simulation."""
+    in_window: int
+    """Of those, booked inside their window."""
+    slipped: int
+    """Booked after their window."""
+    unmet: int
+    """Never booked, window closed inside the horizon."""
+    pending: int
+    """Never booked, window still open at the end."""
+    chair_hours: float
+    """Chair-hours of the booked sessions."""
+
+    @property
+    def booked(self) -> int:
+        """Sessions booked (in window or slipped)."""
+        return self.in_window + self.slipped
+
+
+@attrs.frozen(kw_only=True)
+class SolverReport:
+    """How the exact mode's CP-SAT search ended."""
+
+    status: Literal["optimal", "feasible", "unknown"]
+    """``optimal``: proven best; ``feasible``: the time limit ended the search."""
+    in_window: int | None
+    """Sessions inside their windows in the solver's best booking (``None``: none found)."""
+    bound: int
+    """Proven upper bound on sessions inside their windows."""
+    seconds: float
+    """Wall-clock time of the search."""
+    time_limit: float
+    """The time limit it was given, in seconds."""
+
+    @property
+    def gap(self) -> float | None:
+        """Share of the bound the best booking may still miss (0 when optimal)."""
+        if self.in_window is None:
+            return None
+        return (self.bound - self.in_window) / self.bound if self.bound else 0.0
+
+
+@attrs.frozen(kw_only=True)
+class LineWeek:
+    """One week of one practitioner line (see :meth:`Simulation.lines`)."""
+
+    week: dt.date
+    """Monday of the week."""
+    line: int
+    """1 for the first practitioner-day of each day, 2 for the second..."""
+    capacity: float
+    """This line's capacity in the week, in the supply's unit."""
+    used: float
+    """Capacity of this line used in the week."""
+
+    @property
+    def utilisation(self) -> float | None:
+        """Used over capacity (``None`` in a week with no capacity on this line)."""
+        return self.used / self.capacity if self.capacity else None
+
+    @property
+    def iso_week(self) -> str:
+        """The ISO week label (``"2027-W01"``)."""
+        return iso_week(self.week)
+
+
+def _quantile(tally: tuple[tuple[int, int], ...], q: float) -> int | None:
+    """The ``q`` quantile (nearest rank) of a tally of ``(value, count)`` pairs."""
+    total = sum(n for _, n in tally)
+    if not total:
+        return None
+    rank = max(1, math.ceil(q * total))
+    seen = 0
+    for value, n in tally:
+        seen += n
+        if seen >= rank:
+            return value
+    return tally[-1][0]
+
+
+def _cell(v: object) -> object:
+    """A CSV cell: dates in ISO form, floats to 4 places, ``None`` empty."""
+    if v is None:
+        return ""
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return round(v, 4)
+    return v
+
+
 _SIM_COLUMNS = (
     "week", "iso_week", "booked", "in_window", "slipped", "unmet", "backlog", "capacity",
     "used", "utilisation", "mean_delay",
@@ -143,6 +255,22 @@ class Simulation:
     """One row per day from ``start`` to the end of the horizon."""
     pending: int
     """Sessions still waiting at the end whose window had not closed."""
+    sessions: int = 0
+    """Sessions that entered the simulation: each is exactly one of in window,
+    slipped, unmet or pending (``in_window + slipped + unmet + pending``)."""
+    policy: Policy = "triage"
+    """The policy asked for."""
+    kept: str = "ontime"
+    """The pass whose booking is reported: ``ontime`` (on-time first),
+    ``edf`` or ``exact``."""
+    delays: tuple[tuple[int, int], ...] = attrs.field(default=(), repr=False)
+    """``(days from target to booking, sessions)`` over all bookings, by days."""
+    late_days: tuple[tuple[int, int], ...] = attrs.field(default=(), repr=False)
+    """``(days past the window, sessions)`` over slipped sessions, by days."""
+    protocols: tuple[ProtocolLoad, ...] = attrs.field(default=(), repr=False)
+    """Sessions and chair-hours by protocol."""
+    solver: SolverReport | None = None
+    """With ``policy="exact"``: how the CP-SAT search ended."""
 
     @property
     def booked(self) -> int:
@@ -184,28 +312,81 @@ class Simulation:
         due = self.booked + self.unmet
         return self.in_window / due if due else 1.0
 
-    def to_csv(self, path: str | Path | None = None) -> str:
-        """The weekly rows as CSV text, written to ``path`` too when given."""
+    def delay_quantile(self, q: float) -> int | None:
+        """Days from target to booking that a share ``q`` of bookings stay within.
+
+        ``delay_quantile(0.9)`` is the 90th percentile (nearest rank); negative
+        when sessions were brought forward; ``None`` without bookings.
+        """
+        if isinstance(q, bool) or not isinstance(q, int | float) or not 0 <= q <= 1:
+            raise InputError(f"must be a number from 0 to 1, got {q!r}", path="q")
+        return _quantile(self.delays, q)
+
+    @property
+    def delay_p50(self) -> int | None:
+        """Median days from target to booking (``None`` without bookings)."""
+        return _quantile(self.delays, 0.5)
+
+    @property
+    def delay_p90(self) -> int | None:
+        """90th percentile of days from target to booking."""
+        return _quantile(self.delays, 0.9)
+
+    @property
+    def late_p50(self) -> int | None:
+        """Median days past the window of slipped sessions (``None`` when none slipped)."""
+        return _quantile(self.late_days, 0.5)
+
+    @property
+    def late_p90(self) -> int | None:
+        """90th percentile of days past the window of slipped sessions."""
+        return _quantile(self.late_days, 0.9)
+
+    def lines(self, size: float | None = None) -> tuple[LineWeek, ...]:
+        """Weekly use of each practitioner line, lines filled in order.
+
+        Each day's capacity is cut into lines of ``size`` (default: the
+        supply's ``day_hours``, in hours or, with ``slots``, in slots): line 1
+        is the first practitioner-day, line 2 the second, and so on, the last
+        one possibly shorter. A day's bookings fill line 1 before line 2, so
+        a line that stays little used is a practitioner-day the clinic could
+        do without. Rows are by week, then line.
+        """
+        step = self.supply.day_hours if size is None else size
+        if isinstance(step, bool) or not isinstance(step, int | float) or not step > 0:
+            raise InputError(f"must be a positive number, got {step!r}", path="size")
+        peak = max((d.capacity for d in self.days), default=0.0)
+        count = max(1, math.ceil(peak / step - 1e-9))
+        capacity = [[0.0] * count for _ in self.weeks]
+        used = [[0.0] * count for _ in self.weeks]
+        monday = self.scenario.monday
+        for day in self.days:
+            week = (day.date - monday).days // 7
+            for line in range(count):
+                low = line * step
+                capacity[week][line] += max(0.0, min(step, day.capacity - low))
+                used[week][line] += max(0.0, min(step, day.used - low))
+        return tuple(
+            LineWeek(week=w.week, line=line + 1, capacity=capacity[i][line], used=used[i][line])
+            for i, w in enumerate(self.weeks)
+            for line in range(count)
+        )
+
+    def to_csv(self, path: str | Path | None = None, *, bom: bool = False) -> str:
+        """The weekly rows as CSV text, written to ``path`` too when given.
+
+        ``bom=True`` starts the file with a UTF-8 byte-order mark, which
+        spreadsheet programs such as Excel read as "this file is UTF-8".
+        """
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(_SIM_COLUMNS)
         for w in self.weeks:
             row = [getattr(w, c) for c in _SIM_COLUMNS]
-            writer.writerow(
-                [
-                    ""
-                    if v is None
-                    else v.isoformat()
-                    if isinstance(v, dt.date)
-                    else round(v, 4)
-                    if isinstance(v, float)
-                    else v
-                    for v in row
-                ]
-            )
+            writer.writerow([_cell(v) for v in row])
         text = buffer.getvalue()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            Path(path).write_text(text, encoding="utf-8-sig" if bom else "utf-8")
         return text
 
     def to_dataframe(self) -> pd.DataFrame:
@@ -242,6 +423,16 @@ class CapacityRequirement:
     """The simulation at that capacity."""
     tried: tuple[tuple[float, float], ...]
     """Every ``(capacity, share)`` the search evaluated, by capacity."""
+    policy: Policy = "triage"
+    """The booking policy every simulation of the search used."""
+    binding: str = ""
+    """What binds, in a sentence: the weekday whose capacity runs fullest at
+    the answer, the weeks where sessions slip one step below it, and whether
+    closures or ``first_session_within`` cap the share as well."""
+    busiest_weekday: str | None = None
+    """The weekday (``"mon"`` ...) with the highest utilisation at the answer."""
+    short_weeks: tuple[str, ...] = ()
+    """ISO weeks where sessions slip or go unmet one step below the answer, worst first."""
 
     @property
     def per_week(self) -> float:
@@ -259,105 +450,115 @@ class CapacityRequirement:
 # ------------------------------------------------------------------ engine
 
 
-class _Session:
-    """A session waiting for a day (internal, mutable, small)."""
-
-    __slots__ = ("client", "latest", "number", "size", "target")
-
-    def __init__(self, client: _Client, number: int, window: Window, size: float) -> None:
-        self.client = client
-        self.number = number
-        self.target = window.target.toordinal()
-        self.latest = (window.latest or window.target).toordinal()
-        self.size = size
+def _check_policy(policy: object) -> Policy:
+    if policy not in POLICIES:
+        raise InputError(
+            f"must be one of {', '.join(repr(p) for p in POLICIES)}, got {policy!r}",
+            path="policy",
+        )
+    return policy
 
 
-class _Client:
-    __slots__ = ("course", "repeat", "sessions", "size")
-
-    def __init__(
-        self, course: tuple[Phase, ...], repeat: Phase | None, sessions: int, size: float
-    ) -> None:
-        self.course = course
-        self.repeat = repeat
-        self.sessions = sessions
-        self.size = size
-
-    def phase(self, number: int) -> Phase | None:
-        """Phase of session ``number`` (0-based), or ``None`` past the end of the course."""
-        if number < len(self.course):
-            return self.course[number]
-        return self.repeat
+def _check_time_limit(time_limit: object) -> float:
+    if (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
+        or not 0 < time_limit < math.inf
+    ):
+        raise InputError(
+            f"must be a number of seconds above 0, got {time_limit!r}", path="time_limit"
+        )
+    return float(time_limit)
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
-    """A Poisson draw; large means are split (a sum of Poissons is Poisson)."""
-    count = 0
-    while mean > 0:
-        part = min(mean, 30.0)
-        mean -= part
-        limit, product = math.exp(-part), rng.random()
-        while product > limit:
-            count += 1
-            product *= rng.random()
-    return count
+def _fixed_sessions(scenario: Scenario, supply: Supply) -> list[Fixed]:
+    """The sessions of booked plans: one window each, no successor."""
+    fixed: list[Fixed] = []
+    within = scenario.first_session_within
+    ident = 0
+    for plan in scenario.booked:
+        minutes = scenario.booked_minutes(plan)
+        for s in plan.sessions:
+            if s.status == "done" or scenario.week_index(s.date) is None:
+                continue
+            latest = max(s.window.latest or within.add_to(s.date), s.date)
+            chair = float(s.minutes or minutes)
+            size = 1.0 if supply.unit == "slots" else chair
+            ident -= 1  # booked plans count down, drawn clients up
+            holder = Client((), None, 0, size, protocol=plan.protocol_id, minutes=chair)
+            holder.ident = ident
+            window = Window(earliest=min(s.window.earliest, s.date), target=s.date, latest=latest)
+            fixed.append(Fixed(holder, window))
+    return fixed
 
 
-def _rounded(rng: random.Random, mean: float) -> int:
-    """``mean`` rounded up or down at random, so that the expected value is ``mean``."""
-    whole = int(mean)
-    return whole + (rng.random() < mean - whole)
+def _tally(counter: Counter[int]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted(counter.items()))
 
 
-def _draw_clients(
-    scenario: Scenario, prepared: tuple[Stream, ...], rng: random.Random, unit: Unit
-) -> dict[int, list[_Client]]:
-    """New clients by arrival day (ordinal), with their course and how far they go."""
-    arrivals: dict[int, list[_Client]] = {}
-    fixed = scenario.arrivals == "fixed"
-    for stream in prepared:
-        protocol = stream.intake.protocol
-        repeat = protocol.repeating
-        size = 1.0 if unit == "slots" else float(stream.minutes)
-        for day, rate in stream.days:
-            count = _rounded(rng, rate) if fixed else _poisson(rng, rate)
-            week = (day - scenario.monday).days // 7
-            courses: tuple[Track, ...] = stream.tracks[week]
-            weights = [c.weight for c in courses]
-            for _ in range(count):
-                course = rng.choices(courses, weights)[0] if len(courses) > 1 else courses[0]
-                fixed_part = tuple(p for p in course.phases if not p.repeat)
-                client = _Client(fixed_part, repeat, 0, size)
-                taken = 1
-                while True:
-                    phase = client.phase(taken)
-                    if phase is None or taken > len(course.phases):
-                        break
-                    if rng.random() < stream.intake.dropout_before(phase):
-                        break
-                    taken += 1
-                client.sessions = taken
-                arrivals.setdefault(day.toordinal(), []).append(client)
-    return arrivals
-
-
-class _Books:
-    """Weekly and daily tallies."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        weeks = scenario.weeks
-        self.monday = scenario.monday.toordinal()
-        self.booked = [0] * weeks
-        self.in_window = [0] * weeks
-        self.slipped = [0] * weeks
-        self.unmet = [0] * weeks
-        self.backlog = [0] * weeks
-        self.capacity = [0.0] * weeks
-        self.used = [0.0] * weeks
-        self.delay = [0] * weeks
-
-    def week(self, ordinal: int) -> int:
-        return (ordinal - self.monday) // 7
+def _result(
+    scenario: Scenario,
+    supply: Supply,
+    seed: int,
+    clients: int,
+    out: Outcome,
+    *,
+    policy: Policy,
+    kept: str,
+    solver: SolverReport | None = None,
+) -> Simulation:
+    first = scenario.start
+    days = tuple(
+        SimulationDay(
+            date=first + dt.timedelta(days=i),
+            capacity=out.day_capacity[i],
+            used=out.day_used[i],
+            booked=out.day_booked[i],
+        )
+        for i in range(len(out.day_capacity))
+    )
+    weeks = tuple(
+        SimulationWeek(
+            week=monday,
+            booked=out.booked[i],
+            in_window=out.in_window[i],
+            slipped=out.slipped[i],
+            unmet=out.unmet[i],
+            backlog=out.backlog[i],
+            capacity=out.capacity[i],
+            used=out.used[i],
+            delay_days=out.delay[i],
+        )
+        for i, monday in enumerate(scenario.week_starts)
+    )
+    protocols = tuple(
+        ProtocolLoad(
+            protocol=name,
+            sessions=int(row[0]),
+            in_window=int(row[1]),
+            slipped=int(row[2]),
+            unmet=int(row[3]),
+            pending=int(row[4]),
+            chair_hours=row[5] / 60.0,
+        )
+        for name, row in sorted(out.protocols.items())
+    )
+    return Simulation(
+        scenario=scenario,
+        supply=supply,
+        seed=seed,
+        clients=clients,
+        weeks=weeks,
+        days=days,
+        pending=out.pending,
+        sessions=out.sessions,
+        policy=policy,
+        kept=kept,
+        delays=_tally(out.delays),
+        late_days=_tally(out.late_days),
+        protocols=protocols,
+        solver=solver,
+    )
 
 
 def simulate(
@@ -366,6 +567,8 @@ def simulate(
     supply: Supply | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
+    policy: Policy = "triage",
+    time_limit: float = 10.0,
 ) -> Simulation:
     """Simulate booking the scenario's sessions with limited daily capacity.
 
@@ -374,13 +577,23 @@ def simulate(
         supply: the capacity to book into (default: the scenario's ``supply``).
         seed: seed of the random draws (default: the scenario's ``seed``).
         progress: called with ``(days done, days)`` as the simulation advances.
+        policy: how the day's capacity is shared out (see :data:`POLICIES`):
+            ``"triage"`` (default) sessions that can still make their window
+            first, with the earliest-deadline-first booking as a fallback pass,
+            keeping whichever books more sessions inside their windows;
+            ``"edf"`` the earliest-deadline-first booking of collagenplan 0.1;
+            ``"exact"`` the booking that maximises sessions inside their
+            windows, found by OR-Tools CP-SAT (the ``optimize`` extra) within
+            ``time_limit``, with the proven bound in :attr:`Simulation.solver`.
+        time_limit: seconds CP-SAT may search with ``policy="exact"``.
 
     Returns:
         A :class:`Simulation` with weekly and daily rows.
 
     Raises:
         ScenarioError: neither ``supply`` nor the scenario gives a supply.
-        InputError: a bad argument.
+        MissingExtraError: ``policy="exact"`` without OR-Tools installed.
+        InputError: a bad argument, or a problem too large for the exact mode.
     """
     scenario = _check_scenario(scenario)
     supply = supply if supply is not None else scenario.supply
@@ -389,144 +602,50 @@ def simulate(
     if not isinstance(supply, Supply):
         raise InputError(f"must be a Supply, got {type(supply).__name__}", path="supply")
     seed = _check_seed(seed, scenario)
+    policy = _check_policy(policy)
+    limit = _check_time_limit(time_limit)
+    solver_module = None
+    if policy == "exact":
+        solver_module = require_exact()
     prepared = streams(scenario)
     rng = random.Random(seed)
-    arrivals = _draw_clients(scenario, prepared, rng, supply.unit)
+    arrivals = draw_clients(scenario, prepared, rng, supply.unit)
+    fixed = _fixed_sessions(scenario, supply)
     clients = sum(len(v) for v in arrivals.values())
-    to_size = 1.0 if supply.unit == "slots" else 60.0
-    books = _Books(scenario)
-    end = scenario.end.toordinal()
-    first = scenario.start.toordinal()
-    waiting: dict[int, list[_Session]] = {}
-    sizes = {1.0} if supply.unit == "slots" else {float(s.minutes) for s in prepared}
 
-    closed = Blocker("clinic-closed", "the clinic is closed")
+    def one(kind: Pass, report: Progress | None = None) -> Outcome:
+        return run_pass(scenario, supply, arrivals, fixed, kind, progress=report)
 
-    def check(day: dt.date) -> Blocker | None:
-        return None if supply.is_open(day) else closed
-
-    def wait(session: _Session, window: Window) -> None:
-        """Queue ``session`` from the open day the planner would choose in ``window``."""
-        day, _ = choose_date(window, (check,))
-        release = (day or window.target).toordinal()
-        waiting.setdefault(max(release, first), []).append(session)
-
-    for plan in scenario.booked:
-        minutes = scenario.booked_minutes(plan)
-        within = scenario.first_session_within
-        for s in plan.sessions:
-            if s.status == "done" or scenario.week_index(s.date) is None:
-                continue
-            latest = max(s.window.latest or within.add_to(s.date), s.date)
-            size = 1.0 if supply.unit == "slots" else float(s.minutes or minutes)
-            sizes.add(size)
-            holder = _Client((), None, 0, size)
-            window = Window(earliest=min(s.window.earliest, s.date), target=s.date, latest=latest)
-            wait(_Session(holder, 0, window, size), window)
-
-    on_time: list[tuple[int, int, _Session]] = []
-    late: list[tuple[int, int, _Session]] = []
-    counter = 0
-    smallest = min(sizes) if sizes else 1.0
-    days: list[SimulationDay] = []
-    within = scenario.first_session_within
-
-    def book(session: _Session, today: int) -> None:
-        week = books.week(today)
-        books.booked[week] += 1
-        if today <= session.latest:
-            books.in_window[week] += 1
-        else:
-            books.slipped[week] += 1
-        books.used[week] += session.size / to_size
-        books.delay[week] += today - session.target
-        client = session.client
-        following = session.number + 1
-        if following >= client.sessions:
-            return
-        phase = client.phase(following)
-        if phase is None:
-            return
-        window = window_after(dt.date.fromordinal(today), phase)
-        if window.target.toordinal() > end or window.latest is None:
-            return
-        wait(_Session(client, following, window, client.size), window)
-
-    def serve(
-        queue: list[tuple[int, int, _Session]], room: float, today: int
-    ) -> tuple[float, int]:
-        passed: list[tuple[int, int, _Session]] = []
-        count = 0
-        while queue and room >= smallest - 1e-9 and len(passed) < _LOOK_PAST:
-            entry = heapq.heappop(queue)
-            session = entry[2]
-            if session.size > room + 1e-9:
-                passed.append(entry)
-                continue
-            book(session, today)
-            room -= session.size
-            count += 1
-        for entry in passed:
-            heapq.heappush(queue, entry)
-        return room, count
-
-    total_days = end - first + 1
-    for today in range(first, end + 1):
-        day = dt.date.fromordinal(today)
-        for client in arrivals.get(today, ()):
-            window = Window(earliest=day, target=day, latest=within.add_to(day))
-            wait(_Session(client, 0, window, client.size), window)
-        for session in waiting.pop(today, ()):
-            counter += 1
-            heapq.heappush(on_time, (session.latest, counter, session))
-        capacity = supply.capacity_on(day)
-        room = capacity * to_size
-        week = books.week(today)
-        books.capacity[week] += capacity
-        booked_today = 0
-        if room > 0:
-            room, n = serve(late, room, today)
-            booked_today += n
-            room, n = serve(on_time, room, today)
-            booked_today += n
-        while on_time and on_time[0][0] <= today:
-            heapq.heappush(late, heapq.heappop(on_time))
-        days.append(
-            SimulationDay(
-                date=day, capacity=capacity, used=capacity - room / to_size, booked=booked_today
+    if policy == "edf":
+        return _result(
+            scenario, supply, seed, clients, one("edf", progress), policy=policy, kept="edf"
+        )
+    best, kept = one("ontime", progress), "ontime"
+    # With nothing ever past its window all passes make the same choices.
+    if sum(best.slipped) or sum(best.unmet):
+        for kind in _FALLBACKS:
+            other = one(kind)
+            if other.key() > best.key():
+                best, kept = other, kind
+    if solver_module is None:
+        return _result(scenario, supply, seed, clients, best, policy=policy, kept=kept)
+    answer = solve_exact(
+        solver_module, scenario, supply, arrivals, fixed, hint=best.days_of, time_limit=limit
+    )
+    solver = SolverReport(
+        status=answer.status,
+        in_window=answer.objective,
+        bound=answer.bound,
+        seconds=answer.seconds,
+        time_limit=limit,
+    )
+    if answer.days is not None:
+        exact = run_pass(scenario, supply, arrivals, fixed, "plan", planned=answer.days)
+        if exact.key() >= best.key():
+            return _result(
+                scenario, supply, seed, clients, exact, policy=policy, kept="exact", solver=solver
             )
-        )
-        if day.weekday() == 6 or today == end:
-            books.backlog[week] = len(late)
-        if progress is not None and (today - first + 1) % 28 == 0:
-            progress(today - first + 1, total_days)
-    for deadline, _, _ in late:
-        books.unmet[max(0, books.week(deadline))] += 1
-    if progress is not None:
-        progress(total_days, total_days)
-    weeks = tuple(
-        SimulationWeek(
-            week=monday,
-            booked=books.booked[i],
-            in_window=books.in_window[i],
-            slipped=books.slipped[i],
-            unmet=books.unmet[i],
-            backlog=books.backlog[i],
-            capacity=books.capacity[i],
-            used=books.used[i],
-            delay_days=books.delay[i],
-        )
-        for i, monday in enumerate(scenario.week_starts)
-    )
-    return Simulation(
-        scenario=scenario,
-        supply=supply,
-        seed=seed,
-        clients=clients,
-        weeks=weeks,
-        days=tuple(days),
-        pending=len(on_time),
-    )
+    return _result(scenario, supply, seed, clients, best, policy=policy, kept=kept, solver=solver)
 
 
 def _check_share(share: object) -> float:
@@ -542,6 +661,7 @@ def required_capacity(
     supply: Supply | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
+    policy: Policy = "triage",
 ) -> CapacityRequirement:
     """The smallest daily capacity that keeps ``share`` of sessions inside their windows.
 
@@ -558,6 +678,8 @@ def required_capacity(
         supply: the pattern to scale (default: the scenario's supply).
         seed: seed of the random draws (default: the scenario's ``seed``).
         progress: called with ``(simulations done, simulations)``.
+        policy: the booking policy of every simulation (``"triage"`` or
+            ``"edf"``; the exact mode is too slow for a search).
 
     Raises:
         ScenarioError: even unlimited capacity does not reach ``share``
@@ -567,6 +689,13 @@ def required_capacity(
     scenario = _check_scenario(scenario)
     share = _check_share(share)
     seed = _check_seed(seed, scenario)
+    policy = _check_policy(policy)
+    if policy == "exact":
+        raise InputError(
+            "the capacity search runs many simulations; use 'triage' or 'edf', then check "
+            "the answer with simulate(..., policy='exact')",
+            path="policy",
+        )
     base = supply if supply is not None else scenario.supply
     if base is None:
         base = Supply.daily(1)
@@ -576,7 +705,7 @@ def required_capacity(
 
     def run(peak: float) -> Simulation:
         if peak not in results:
-            results[peak] = simulate(scenario, supply=base.scaled(peak), seed=seed)
+            results[peak] = simulate(scenario, supply=base.scaled(peak), seed=seed, policy=policy)
         return results[peak]
 
     unlimited = run(_UNLIMITED)
@@ -614,6 +743,8 @@ def required_capacity(
     if progress is not None:
         progress(steps, steps)
     found = run(high)
+    below = results.get(high - 1.0)
+    weekday, weeks, text = _binding(found, below, best, share)
     return CapacityRequirement(
         share=share,
         per_day=high,
@@ -627,4 +758,43 @@ def required_capacity(
                 (peak, sim.in_window_share) for peak, sim in results.items() if peak != _UNLIMITED
             )
         ),
+        policy=policy,
+        binding=text,
+        busiest_weekday=weekday,
+        short_weeks=weeks,
     )
+
+
+def _binding(
+    found: Simulation, below: Simulation | None, best: float, share: float
+) -> tuple[str | None, tuple[str, ...], str]:
+    """Which weekday runs fullest, where sessions slip one step below, what else caps the share."""
+    capacity = [0.0] * 7
+    used = [0.0] * 7
+    for day in found.days:
+        capacity[day.date.weekday()] += day.capacity
+        used[day.date.weekday()] += day.used
+    ratios = [(used[i] / capacity[i], i) for i in range(7) if capacity[i] > 0]
+    weekday = WEEKDAYS[max(ratios)[1]] if ratios else None
+    short: tuple[str, ...] = ()
+    if below is not None:
+        ranked = sorted(
+            ((w.slipped + w.unmet, w.iso_week) for w in below.weeks if w.slipped + w.unmet),
+            key=lambda t: (-t[0], t[1]),
+        )
+        short = tuple(label for _, label in ranked[:5])
+    parts = []
+    if weekday is not None:
+        ratio = max(ratios)[0]
+        parts.append(f"daily capacity binds, {weekday} fullest ({ratio:.0%} used)")
+    if short:
+        parts.append(
+            f"one step lower ({found.supply.peak - 1:g}), sessions slip first in "
+            + ", ".join(short)
+        )
+    if best < 1.0 - 1e-9:
+        parts.append(
+            f"closures or first_session_within also cap the share at {best:.1%}"
+            + (" (close to the target)" if best - share < 0.01 else "")
+        )
+    return weekday, short, "; ".join(parts)

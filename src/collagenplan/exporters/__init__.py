@@ -10,10 +10,10 @@
   (``docs/formats/csv.md``).
 """
 
+from ..documents import from_json, schemas, to_json
 from .csv_ import MILESTONE_COLUMNS, SESSION_COLUMNS, milestones_to_csv, to_csv
 from .fhir import protocol_to_fhir, to_fhir
 from .ics import to_ics
-from .json_ import from_json, schemas, to_json
 
 __all__ = [
     "MILESTONE_COLUMNS",

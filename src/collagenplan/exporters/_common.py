@@ -1,4 +1,11 @@
-"""What the exporters share: stable identifiers, text clean-up, session facts."""
+"""What the exporters share: stable identifiers, text clean-up, session facts.
+
+The exporters trust the values they are given: :class:`Plan` and
+:class:`PlannedSession` check their own fields (an appointment start is time
+zone aware, minutes are at least 1, sessions are numbered 1..n), so nothing
+here checks them again. What one session says in every format is computed
+once, in :func:`export_sessions`, and each exporter only formats it.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +13,27 @@ import datetime as dt
 import hashlib
 import re
 import uuid
+from collections.abc import Iterator
 
+import attrs
+
+from .._fields import _typename
 from ..errors import InputError
 from ..protocols.model import Protocol
-from ..results import Plan
+from ..results import Plan, Violation
 from ..sessions import Milestone, PlannedSession
 
 __all__ = [
+    "DEFAULT_MINUTES",
+    "ExportSession",
     "check_plan",
     "check_protocol",
     "clean_text",
     "end_of",
+    "export_sessions",
+    "export_title",
     "milestone_text",
     "plan_key",
-    "session_minutes",
-    "session_start",
     "stable_uuid",
 ]
 
@@ -28,6 +41,8 @@ __all__ = [
 # them (RFC 5545 section 3.3.11 excludes CONTROL from TEXT), and some readers
 # stop at them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+DEFAULT_MINUTES = 60
+"""Length of a timed session when neither it nor its protocol says."""
 _NAMESPACE = uuid.UUID("0c7d8a0e-5a55-4b1e-9d7c-6f1a2c3b4d5e")
 
 
@@ -78,31 +93,6 @@ def stable_uuid(key: str, *parts: object) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join((key, *map(str, parts)))))
 
 
-def session_start(session: PlannedSession, index: int) -> dt.datetime | None:
-    """The session's appointment start, checked to be a time-zone aware datetime."""
-    start = session.start
-    if start is None:
-        return None
-    if not isinstance(start, dt.datetime) or start.utcoffset() is None:
-        raise InputError(
-            "must be a time-zone aware datetime (for example with "
-            f"zoneinfo.ZoneInfo('Europe/London')), got {start!r}",
-            path=f"sessions[{index}].start",
-        )
-    return start
-
-
-def session_minutes(session: PlannedSession, index: int, default: int) -> int:
-    """The session's chair minutes, or ``default`` when the plan does not say."""
-    minutes = session.minutes if session.minutes is not None else default
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
-        raise InputError(
-            f"must be a whole number of minutes, at least 1, got {minutes!r}",
-            path=f"sessions[{index}].minutes",
-        )
-    return minutes
-
-
 def end_of(start: dt.datetime, minutes: int) -> dt.datetime:
     """The end of a timed session, ``minutes`` of elapsed time after ``start``.
 
@@ -122,3 +112,96 @@ def milestone_text(m: Milestone) -> str:
     if m.note:
         text += f" ({m.note})"
     return clean_text(text)
+
+
+@attrs.frozen(kw_only=True)
+class ExportSession:
+    """What every exporter says about one session, computed once.
+
+    Text here is cleaned of control characters (:func:`clean_text`) but not
+    escaped: each format escapes it its own way.
+    """
+
+    session: PlannedSession
+    """The session itself (number, phase, date, window, status, practitioner...)."""
+    total: int
+    """How many sessions the plan has."""
+    title: str
+    """The protocol's name, or the plan's protocol id without a protocol."""
+    start: dt.datetime | None
+    """The time-zone aware appointment start, when the session has one."""
+    minutes: int
+    """The session's chair minutes, else the protocol's, else the exporter's default."""
+    end: dt.datetime | None
+    """``start`` plus ``minutes`` of elapsed time, when both are known."""
+    latest: str
+    """The window's last day as ``YYYY-MM-DD``, or ``open``."""
+    violations: tuple[Violation, ...]
+    """The plan's violations about this session, in the plan's order."""
+    reminders: tuple[str, ...]
+    """One line per milestone (:func:`milestone_text`)."""
+    aftercare: tuple[str, ...]
+    """One line per aftercare rule of the protocol: ``no-makeup for 24h: note``."""
+
+    @property
+    def heading(self) -> str:
+        """``"<title>: session <n> of <total>"``."""
+        return f"{self.title}: session {self.session.number} of {self.total}"
+
+
+def _aftercare(protocol: Protocol | None) -> tuple[str, ...]:
+    if protocol is None:
+        return ()
+    return tuple(
+        f"{a.restriction} for {a.duration}" + (f": {clean_text(a.note)}" if a.note else "")
+        for a in protocol.aftercare
+    )
+
+
+def export_title(plan: Plan, protocol: Protocol | None) -> str:
+    """What the exports call the series: the protocol's name, else its id."""
+    return protocol.name if protocol is not None else plan.protocol_id
+
+
+def export_sessions(
+    plan: Plan, protocol: Protocol | None, default_minutes: int = DEFAULT_MINUTES
+) -> Iterator[ExportSession]:
+    """The export view of each session of ``plan``, in order.
+
+    Args:
+        plan: the plan.
+        protocol: its protocol (already matched with :func:`check_protocol`),
+            for the title, the chair minutes and the aftercare; or ``None``.
+        default_minutes: the length of a session whose own minutes are
+            unknown, when there is no ``protocol`` to give chair minutes.
+
+    Raises:
+        InputError: ``default_minutes`` is not a whole number >= 1.
+    """
+    if isinstance(default_minutes, bool) or not isinstance(default_minutes, int):
+        raise InputError(
+            f"must be a whole number of minutes, got {_typename(default_minutes)}",
+            path="default_minutes",
+        )
+    if default_minutes < 1:
+        raise InputError(f"must be at least 1, got {default_minutes}", path="default_minutes")
+    title = export_title(plan, protocol)
+    chair = (protocol.session.chair_minutes if protocol is not None else None) or default_minutes
+    aftercare = _aftercare(protocol)
+    total = len(plan.sessions)
+    for session in plan.sessions:
+        minutes = session.minutes if session.minutes is not None else chair
+        start = session.start
+        latest = session.window.latest
+        yield ExportSession(
+            session=session,
+            total=total,
+            title=title,
+            start=start,
+            minutes=minutes,
+            end=end_of(start, minutes) if start is not None else None,
+            latest=latest.isoformat() if latest is not None else "open",
+            violations=tuple(v for v in plan.violations if v.session == session.number),
+            reminders=tuple(milestone_text(m) for m in session.milestones),
+            aftercare=aftercare,
+        )

@@ -20,7 +20,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 
 from ..results import Plan
-from ._common import check_plan, clean_text, end_of, plan_key, session_start
+from ._common import check_plan, clean_text, export_sessions, plan_key
 
 __all__ = ["MILESTONE_COLUMNS", "SESSION_COLUMNS", "milestones_to_csv", "to_csv"]
 
@@ -108,16 +108,16 @@ def to_csv(plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = T
         The table as text with CRLF line ends; write it with ``newline=""``.
 
     Raises:
-        InputError: ``plan`` is not a Plan, or a session start is not
-            time-zone aware.
+        InputError: ``plan`` is not a Plan.
     """
     plan = check_plan(plan)
     key = _plan_column(plan, plan_id, spreadsheet_safe)
     rows = []
-    for index, s in enumerate(plan.sessions):
-        start = session_start(s, index)
-        end = end_of(start, s.minutes) if start is not None and s.minutes else None
-        codes = " ".join(p.code for p in plan.problems if p.session == s.number)
+    for view in export_sessions(plan, None):
+        s, start = view.session, view.start
+        # Only the session's own minutes give an end: the table does not guess.
+        end = view.end if s.minutes is not None else None
+        codes = " ".join(v.code for v in view.violations)
         rows.append(
             [
                 key,

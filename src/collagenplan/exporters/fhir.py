@@ -27,14 +27,14 @@ from ..protocols.model import Interval, Protocol
 from ..results import Plan
 from ..sessions import Milestone, PlannedSession
 from ._common import (
+    DEFAULT_MINUTES,
+    ExportSession,
     check_plan,
     check_protocol,
     clean_text,
-    end_of,
-    milestone_text,
+    export_sessions,
+    export_title,
     plan_key,
-    session_minutes,
-    session_start,
     stable_uuid,
 )
 
@@ -97,18 +97,8 @@ def _period(start: dt.date, end: dt.date | None) -> Json:
     return period
 
 
-def _appointment(
-    plan: Plan,
-    index: int,
-    session: PlannedSession,
-    uid: str,
-    patient: Json,
-    title: str,
-    default_minutes: int,
-    instructions: str | None,
-) -> Json:
-    start = session_start(session, index)
-    total = len(plan.sessions)
+def _appointment(view: ExportSession, uid: str, patient: Json) -> Json:
+    session, start = view.session, view.start
     status = _APPOINTMENT_STATUS[session.status] if start is not None else "proposed"
     res: Json = {
         "resourceType": "Appointment",
@@ -123,17 +113,14 @@ def _appointment(
                 }
             ]
         },
-        "description": clean_text(
-            f"{title}: session {session.number} of {total} ({session.phase})"
-        ),
+        "description": clean_text(f"{view.heading} ({session.phase})"),
     }
-    if start is not None:
-        minutes = session_minutes(session, index, default_minutes)
+    if start is not None and view.end is not None:
         res["start"] = _instant(start)
-        res["end"] = _instant(end_of(start, minutes))
-        res["minutesDuration"] = minutes
+        res["end"] = _instant(view.end)
+        res["minutesDuration"] = view.minutes
     elif session.minutes is not None:
-        res["minutesDuration"] = session_minutes(session, index, default_minutes)
+        res["minutesDuration"] = session.minutes
     # Appointment.requestedPeriod: the window the session may fall in.
     w = session.window
     res["requestedPeriod"] = [_period(w.earliest, w.latest)]
@@ -145,10 +132,10 @@ def _appointment(
     comment = f"Session {when} {session.date.isoformat()}"
     comment += "." if start is not None else " (no appointment time yet)."
     comment += f" Window {w.earliest.isoformat()} to "
-    comment += f"{w.latest.isoformat() if w.latest else 'open'}, target {w.target.isoformat()}."
-    problems = [p for p in plan.problems if p.session == session.number]
-    comment += "".join(f" Problem ({p.code}): {clean_text(p.message)}" for p in problems)
+    comment += f"{view.latest}, target {w.target.isoformat()}."
+    comment += "".join(f" Problem ({v.code}): {clean_text(v.message)}" for v in view.violations)
     res["comment"] = comment
+    instructions = _instructions(view)
     if instructions:
         res["patientInstruction"] = instructions
     participants: list[Json] = [
@@ -170,12 +157,8 @@ def _appointment(
     return res
 
 
-def _instructions(session: PlannedSession, protocol: Protocol | None) -> str | None:
-    lines = [milestone_text(m) for m in session.milestones]
-    if protocol is not None:
-        for a in protocol.aftercare:
-            note = f": {clean_text(a.note)}" if a.note else ""
-            lines.append(f"Aftercare: {a.restriction} for {a.duration}{note}")
+def _instructions(view: ExportSession) -> str | None:
+    lines = [*view.reminders, *(f"Aftercare: {line}" for line in view.aftercare)]
     return "\n".join(lines) or None
 
 
@@ -204,7 +187,7 @@ def to_fhir(
     bundle_type: Literal["collection", "transaction"] = "collection",
     careplan_status: Literal["draft", "active", "on-hold", "revoked", "completed"] = "active",
     protocol_url: str | None = None,
-    default_minutes: int = 60,
+    default_minutes: int = DEFAULT_MINUTES,
 ) -> Json:
     """Write ``plan`` as a FHIR R4 Bundle: a CarePlan and one Appointment per session.
 
@@ -242,8 +225,7 @@ def to_fhir(
         The Bundle as a ``dict`` ready for ``json.dumps``.
 
     Raises:
-        InputError: a bad argument, or a session start that is not
-            time-zone aware.
+        InputError: a bad argument.
     """
     plan = check_plan(plan)
     protocol = check_protocol(protocol, plan)
@@ -254,8 +236,8 @@ def to_fhir(
     if careplan_status not in ("draft", "active", "on-hold", "revoked", "completed"):
         raise InputError(f"is not a CarePlan status: {careplan_status!r}", path="careplan_status")
     key = plan_key(plan, plan_id, client_name)
-    title = protocol.name if protocol is not None else plan.protocol_id
-    minutes = protocol.session.chair_minutes if protocol is not None else default_minutes
+    views = list(export_sessions(plan, protocol, default_minutes))
+    title = export_title(plan, protocol)
     entries: list[tuple[Json, str]] = []
 
     display = clean_text(client_name) if client_name else None
@@ -278,11 +260,10 @@ def to_fhir(
     careplan_id = stable_uuid(key, "careplan")
     activities: list[Json] = []
     appointments: list[tuple[Json, str]] = []
-    for index, session in enumerate(plan.sessions):
+    for view in views:
+        session = view.session
         uid = stable_uuid(key, "appointment", session.number)
-        appointment = _appointment(
-            plan, index, session, uid, subject, title, minutes, _instructions(session, protocol)
-        )
+        appointment = _appointment(view, uid, subject)
         appointments.append((appointment, uid))
         # CarePlan.activity.reference: Reference(Appointment | ...).
         activities.append({"reference": _ref(uid, appointment["description"])})
@@ -303,9 +284,9 @@ def to_fhir(
         careplan["period"] = _period(plan.sessions[0].date, plan.sessions[-1].date)
     if activities:
         careplan["activity"] = activities
-    if plan.problems:
+    if plan.violations:
         careplan["note"] = [
-            {"text": clean_text(f"{p.severity} [{p.code}]: {p.message}")} for p in plan.problems
+            {"text": clean_text(f"{v.severity} [{v.code}]: {v.message}")} for v in plan.violations
         ]
     entries.append((careplan, careplan_id))
     entries += appointments

@@ -51,14 +51,15 @@ from ..protocols.model import Protocol
 from ..results import Plan
 from ..sessions import PlannedSession
 from ._common import (
+    ExportSession,
     check_plan,
     check_protocol,
     clean_text,
     end_of,
+    export_sessions,
+    export_title,
     milestone_text,
     plan_key,
-    session_minutes,
-    session_start,
 )
 from ._vtimezone import vtimezone
 
@@ -101,35 +102,25 @@ def _check_aware(moment: object, name: str) -> dt.datetime:
     return moment
 
 
-def _description(
-    plan: Plan,
-    session: PlannedSession,
-    protocol: Protocol | None,
-    client_name: str | None,
-) -> str:
-    total = len(plan.sessions)
-    title = protocol.name if protocol is not None else plan.protocol_id
+def _description(view: ExportSession, client_name: str | None) -> str:
+    session = view.session
     w = session.window
-    latest = w.latest.isoformat() if w.latest else "open"
     lines = [
-        f"Session {session.number} of {total} ({session.phase}), {title}.",
+        f"Session {session.number} of {view.total} ({session.phase}), {view.title}.",
         f"Window: earliest {w.earliest.isoformat()}, target {w.target.isoformat()}, "
-        f"latest {latest}.",
+        f"latest {view.latest}.",
     ]
     if client_name:
         lines.append(f"Client: {clean_text(client_name)}")
     if session.practitioner:
         lines.append(f"Practitioner: {clean_text(session.practitioner)}")
-    if session.milestones:
+    if view.reminders:
         lines.append("Reminders:")
-        lines += [f"- {milestone_text(m)}" for m in session.milestones]
-    if protocol is not None and protocol.aftercare:
+        lines += [f"- {line}" for line in view.reminders]
+    if view.aftercare:
         lines.append("Aftercare:")
-        for a in protocol.aftercare:
-            note = f": {clean_text(a.note)}" if a.note else ""
-            lines.append(f"- {a.restriction} for {a.duration}{note}")
-    problems = [p for p in plan.problems if p.session == session.number]
-    lines += [f"Problem ({p.code}): {clean_text(p.message)}" for p in problems]
+        lines += [f"- {line}" for line in view.aftercare]
+    lines += [f"Problem ({v.code}): {clean_text(v.message)}" for v in view.violations]
     return "\n".join(lines)
 
 
@@ -212,8 +203,8 @@ def to_ics(
         The calendar as bytes (UTF-8, CRLF line ends, folded at 75 octets).
 
     Raises:
-        InputError: the plan has no sessions, a session start is not time-zone
-            aware, or an argument has the wrong type.
+        InputError: the plan has no sessions, or an argument has the wrong
+            type or value.
     """
     plan = check_plan(plan)
     protocol = check_protocol(protocol, plan)
@@ -239,8 +230,8 @@ def to_ics(
         if text is not None and not isinstance(text, str):
             raise InputError(f"must be a string, got {type(text).__name__}", path=name)
     key = plan_key(plan, plan_id, client_name)
-    minutes_default = protocol.session.chair_minutes if protocol is not None else default_minutes
-    title = protocol.name if protocol is not None else plan.protocol_id
+    views = list(export_sessions(plan, protocol, default_minutes))
+    title = export_title(plan, protocol)
 
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)  # RFC 5545 section 3.7.3
@@ -257,13 +248,13 @@ def to_ics(
     starts: list[dt.datetime] = []
     events: list[icalendar.Event] = []
     stamp_utc = stamp.astimezone(dt.UTC)
-    for index, session in enumerate(plan.sessions):
-        start = session_start(session, index)
+    for view in views:
+        session, start = view.session, view.start
         event = icalendar.Event()
         event.add("uid", f"{key}-{session.number}@{_one_line(uid_domain)}")
         event.add("dtstamp", stamp_utc)
         event.add("sequence", sequence)
-        summary = f"{title}: session {session.number} of {len(plan.sessions)}"
+        summary = view.heading
         if client_name:
             summary += f" ({client_name})"
         event.add("summary", _one_line(summary))
@@ -276,12 +267,11 @@ def to_ics(
         else:
             local = _in_calendar_zone(start)
             starts.append(local)
-            minutes = session_minutes(session, index, minutes_default)
             event.add("dtstart", local)
-            event.add("dtend", end_of(local, minutes))
+            event.add("dtend", end_of(local, view.minutes))
             event.add("transp", "OPAQUE")
         event.add("status", _STATUS.get(session.status, "TENTATIVE"))
-        event.add("description", _description(plan, session, protocol, client_name))
+        event.add("description", _description(view, client_name))
         if location:
             event.add("location", _one_line(location))
         for alarm in _alarms(

@@ -13,7 +13,7 @@ from typing import cast
 import attrs
 
 from ..durations import Duration
-from .model import Protocol, SessionCount
+from .model import NO_SESSION, Protocol, SessionCount
 
 __all__ = ["format_protocol", "toml_string"]
 
@@ -102,8 +102,8 @@ def format_protocol(protocol: Protocol) -> str:
             lines.append(f"grace = {_value(phase.grace)}")
         if phase.repeat:
             lines.append("repeat = true")
-    lines += ["", "[session]"]
-    lines += _rule_tables("session", [p.session])[2:]
+    if p.session != NO_SESSION:
+        lines += ["", "[session]", *_rule_tables("session", [p.session])[2:]]
     if p.late != type(p.late)():
         lines += ["", "[late]", *_rule_tables("late", [p.late])[2:]]
     lines += _rule_tables("washouts", p.washouts)
@@ -127,7 +127,7 @@ def _plain(value: object) -> object:
             item = getattr(value, field.name)
             default = field.default
             if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                default = default.factory()
+                default = default.factory(value) if default.takes_self else default.factory()
             # Numbers are always written: the loader's defaults for them depend on
             # other keys (a missing sessions.default means sessions.min).
             number = isinstance(item, int) and not isinstance(item, bool)

@@ -25,6 +25,7 @@ from .._checks import (
     one_of,
 )
 from .._fields import KEBAB, to_tuple
+from .._reader import HINT
 from ..durations import Duration
 from ..errors import ProtocolError
 
@@ -87,8 +88,12 @@ class SessionCount:
     """Fewest sessions that complete the phase."""
     max: int = attrs.field(default=1, validator=is_positive_int(E))
     """Most sessions the phase may have."""
-    default: int = attrs.field(default=1, validator=is_positive_int(E))
-    """Sessions planned when the caller does not choose."""
+    default: int = attrs.field(validator=is_positive_int(E))
+    """Sessions planned when the caller does not choose; defaults to ``min``."""
+
+    @default.default
+    def _default_is_min(self) -> int:
+        return self.min
 
     def __attrs_post_init__(self) -> None:
         if self.min > self.max:
@@ -161,8 +166,11 @@ class Phase:
 class SessionSpec:
     """What one session takes: chair time, downtime, buffers."""
 
-    chair_minutes: int = attrs.field(validator=is_positive_int(E))
-    """Minutes of chair time, from numbing to room turnover."""
+    chair_minutes: int | None = attrs.field(
+        default=None, validator=is_optional(is_positive_int(E))
+    )
+    """Minutes of chair time, from numbing to room turnover; ``None`` when the
+    protocol does not say (planning does not need it; capacity refuses it)."""
     downtime: Duration = attrs.field(validator=is_duration(E))
     """Visible redness / social downtime after a session."""
     event_buffer: Duration | None = attrs.field(
@@ -268,6 +276,11 @@ class Spacing:
     """A short reason shown to staff."""
 
 
+NO_SESSION = SessionSpec(downtime=_ZERO)
+"""The session facts of a protocol file without ``[session]``: no chair time
+(planning does not need it; capacity refuses it) and no downtime."""
+
+
 def _unique(attribute_name: str, key: str) -> Validator:
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         seen: dict[object, int] = {}
@@ -300,11 +313,14 @@ class Protocol:
     name: str = attrs.field(validator=is_str(E))
     """Human-readable name."""
     phases: tuple[Phase, ...] = attrs.field(
-        converter=to_tuple, validator=is_tuple_of(E, Phase, "Phase")
+        converter=to_tuple,
+        validator=is_tuple_of(E, Phase, "Phase"),
+        metadata={HINT: "add at least one [[phases]] table"},
     )
     """The phases in order; only the last may repeat."""
-    session: SessionSpec = attrs.field()
-    """Chair time, downtime and buffers of one session."""
+    session: SessionSpec = attrs.field(factory=lambda: NO_SESSION)
+    """Chair time, downtime and buffers of one session; without ``[session]``,
+    :data:`NO_SESSION` (no chair time, no downtime)."""
     schema: int = attrs.field(default=SCHEMA_VERSION)
     """The protocol file schema version."""
     areas: tuple[str, ...] = attrs.field(

@@ -31,81 +31,59 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from dateutil.rrule import rrule, rrulestr
 
-from ._checks import is_bool, is_kebab, is_optional, is_str, is_tuple_of
-from ._fields import (
-    Fields,
-    _typename,
-    check_kebab,
-    parse_document,
-    read_file,
-    to_tuple,
+from .._checks import (
+    is_bool,
+    is_date,
+    is_kebab,
+    is_optional,
+    is_positive_int,
+    is_str,
+    is_tuple_of,
 )
-from .errors import ClinicError
-from .protocols.model import Protocol as TreatmentProtocol
-from .results import Violation
-from .sessions import PlannedSession
+from .._fields import _typename, check_kebab, to_tuple
+from .._reader import HINT, READ
+from ..errors import ClinicError, MissingHolidaysError
+from ..protocols.model import Protocol as TreatmentProtocol
+from ._days import (
+    Appointment,
+    Availability,
+    ClinicDays,
+    Closed,
+    _is_time,
+    clinic_closed,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from holidays import HolidayBase
 
 __all__ = [
+    "SCHEMA_VERSION",
     "WEEKDAYS",
-    "Appointment",
-    "Availability",
     "Clinic",
-    "ClinicDays",
-    "Closed",
     "Closure",
     "OpeningHours",
     "Practitioner",
     "PublicHolidays",
-    "Slot",
-    "assign_appointments",
-    "clinic_from_dict",
-    "clinic_violations",
-    "load_clinic",
-    "local_datetime",
-    "parse_clinic",
 ]
 
 E = ClinicError
-CLINIC_SCHEMA = 1
+SCHEMA_VERSION = 1
 """The clinic file schema this version of collagenplan reads."""
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekday names as written in clinic files, Monday first (``date.weekday()`` order)."""
 
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _FREQ = re.compile(r"(?:^|;)FREQ=([A-Z]+)(?:;|$)")
 _DATE_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
-_TIME_TEXT = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
+_is_date = is_date(E)
 
 
 # --------------------------------------------------------------------- values
-
-
-def _is_time(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.time):
-        raise E(
-            f"must be a time of day (datetime.time), got {_typename(value)}", path=attribute.name
-        )
-    if value.tzinfo is not None:
-        raise E(
-            "must be a local time without a time zone (the clinic's timezone applies)",
-            path=attribute.name,
-        )
-
-
-def _is_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise E(f"must be a datetime.date, got {_typename(value)}", path=attribute.name)
 
 
 def _weekdays(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -177,7 +155,7 @@ class OpeningHours:
     """Local closing time; later than ``opens`` on the same day."""
     days: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_weekdays)
     """Weekday names (``mon`` .. ``sun``); empty when ``rule`` is given."""
-    every: int = attrs.field(default=1)
+    every: int = attrs.field(default=1, validator=is_positive_int(E))
     """With ``days``: open every *n*-th week, counted from the week of ``starts``."""
     rule: str | None = attrs.field(default=None, validator=is_optional(is_str(E)))
     """An RRULE (``FREQ=MONTHLY;BYDAY=1SA``) instead of ``days``; needs ``starts``."""
@@ -187,8 +165,6 @@ class OpeningHours:
     """Last date the pattern applies, if it stops."""
 
     def __attrs_post_init__(self) -> None:
-        if isinstance(self.every, bool) or not isinstance(self.every, int) or self.every < 1:
-            raise E(f"must be a whole number of weeks >= 1, got {self.every!r}", path="every")
         if self.opens >= self.closes:
             raise E(
                 f"must be later than opens (got {self.closes.isoformat('minutes')} <= "
@@ -258,7 +234,7 @@ def _holidays_module() -> Any:
     try:
         import holidays
     except ImportError:
-        raise E(
+        raise MissingHolidaysError(
             "public holidays need the optional 'holidays' package; "
             "install it with: pip install 'collagenplan[holidays]'"
         ) from None
@@ -348,37 +324,6 @@ class Practitioner:
         return any(day in period for period in self.leave)
 
 
-@attrs.frozen(kw_only=True)
-class Slot:
-    """A free slot, as an :class:`Availability` hook reports it."""
-
-    start: dt.time | None = attrs.field(default=None, validator=is_optional(_is_time))
-    """Local start time in the clinic's time zone; ``None`` lets the clinic's
-    opening hours decide."""
-    practitioner: str | None = attrs.field(default=None, validator=is_optional(is_str(E)))
-    """Who the slot is with, if the booking system knows."""
-
-
-@runtime_checkable
-class Availability(Protocol):
-    """The hook clinic software implements to plug in its real booking state.
-
-    The planner asks it only about days the clinic file already allows (open,
-    no closure, a qualified practitioner working), so it sees a handful of
-    calls per session. Return a :class:`Slot` when a session of ``protocol``
-    lasting ``minutes`` can be booked on ``day``, or ``None`` when the day is
-    full. It must not raise for a full day. Example::
-
-        class Diary:
-            def free_slot(self, protocol, day, *, minutes):
-                return cp.Slot(start=dt.time(14, 30)) if day.day % 2 else None
-    """
-
-    def free_slot(self, protocol: TreatmentProtocol, day: dt.date, *, minutes: int) -> Slot | None:
-        """A free slot for ``protocol`` on ``day`` (``minutes`` long), or ``None``."""
-        ...  # pragma: no cover
-
-
 def _is_availability(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and not callable(getattr(value, "free_slot", None)):
         raise E(
@@ -415,7 +360,9 @@ class Clinic:
     timezone: str = attrs.field(validator=_is_zone)
     """IANA time zone name (``Europe/London``); appointment times are local to it."""
     hours: tuple[OpeningHours, ...] = attrs.field(
-        converter=to_tuple, validator=is_tuple_of(E, OpeningHours, "OpeningHours")
+        converter=to_tuple,
+        validator=is_tuple_of(E, OpeningHours, "OpeningHours"),
+        metadata={HINT: "add at least one [[hours]] table"},
     )
     """Opening patterns; a day is open when at least one applies."""
     closures: tuple[Closure, ...] = attrs.field(
@@ -430,15 +377,17 @@ class Clinic:
         validator=[is_tuple_of(E, Practitioner, "a Practitioner"), _unique_ids],
     )
     """Staff; when empty, staffing is not modelled and any open day will do."""
-    availability: Availability | None = attrs.field(default=None, validator=_is_availability)
+    availability: Availability | None = attrs.field(
+        default=None, validator=_is_availability, metadata={READ: False}
+    )
     """A live booking hook (see :class:`Availability`); never read from a file."""
-    schema: int = attrs.field(default=CLINIC_SCHEMA)
+    schema: int = attrs.field(default=SCHEMA_VERSION)
     """The clinic file schema version."""
 
     def __attrs_post_init__(self) -> None:
-        if isinstance(self.schema, bool) or self.schema != CLINIC_SCHEMA:
+        if isinstance(self.schema, bool) or self.schema != SCHEMA_VERSION:
             raise E(
-                f"unsupported schema {self.schema!r}; this version reads schema {CLINIC_SCHEMA}",
+                f"unsupported schema {self.schema!r}; this version reads schema {SCHEMA_VERSION}",
                 path="schema",
             )
         if not self.hours:
@@ -463,7 +412,7 @@ class Clinic:
 
     def closed_reason(self, day: dt.date) -> str | None:
         """Why the clinic is closed on ``day``, or ``None`` when it opens."""
-        found = ClinicDays._clinic_closed(self, day, None)
+        found = clinic_closed(self, day)
         return None if found is None else found.reason
 
     def is_open(self, day: dt.date) -> bool:
@@ -481,366 +430,3 @@ class Clinic:
     def appointment(self, protocol: TreatmentProtocol, day: dt.date) -> Appointment | None:
         """The appointment a session of ``protocol`` would get on ``day``, if allowed."""
         return ClinicDays(self, protocol).appointment(day)
-
-
-# ------------------------------------------------------------- day decisions
-
-
-@attrs.frozen(kw_only=True)
-class Closed:
-    """Why a session cannot be on a day."""
-
-    reason: str
-    """A phrase for messages: ``"the clinic is closed (Christmas)"``."""
-    rule: str
-    """Where in the clinic the rule lives: ``clinic.closures[0]``, ``clinic.hours``..."""
-
-
-@attrs.frozen(kw_only=True)
-class Appointment:
-    """When and with whom a session happens on an allowed day."""
-
-    start: dt.datetime
-    """Time-zone aware start in the clinic's zone."""
-    minutes: int
-    """Chair minutes, from the protocol."""
-    practitioner: str | None = None
-    """Practitioner id, when known."""
-
-
-def local_datetime(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """``day`` at wall-clock ``time`` in ``zone``.
-
-    A time that does not exist on that day (inside a spring-forward gap) moves
-    forward by the gap, as RFC 5545 section 3.3.5 prescribes for DTSTART; an
-    ambiguous time (autumn fall-back) takes its first occurrence.
-    """
-    moment = dt.datetime.combine(day, time, tzinfo=zone)
-    round_trip = moment.astimezone(dt.UTC).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
-        return round_trip
-    return moment
-
-
-def _day_set(periods: Sequence[Closure]) -> dict[dt.date, int]:
-    """Each closed date mapped to the index of the first period covering it."""
-    out: dict[dt.date, int] = {}
-    one = dt.timedelta(days=1)
-    for index, period in enumerate(periods):
-        day = period.start
-        while day <= period.last:
-            out.setdefault(day, index)
-            if day == dt.date.max:
-                break
-            day += one
-    return out
-
-
-def _overlap(
-    a: Iterable[tuple[dt.time, dt.time]], b: Iterable[tuple[dt.time, dt.time]], minutes: int
-) -> dt.time | None:
-    """Earliest start inside both span lists that leaves ``minutes`` before either closes."""
-    need = dt.timedelta(minutes=minutes)
-    best: dt.time | None = None
-    base = dt.date(2000, 1, 1)
-    b = list(b)
-    for a_open, a_close in a:
-        for b_open, b_close in b:
-            start, end = max(a_open, b_open), min(a_close, b_close)
-            if dt.datetime.combine(base, end) - dt.datetime.combine(base, start) >= need and (
-                best is None or start < best
-            ):
-                best = start
-    return best
-
-
-class ClinicDays:
-    """A clinic's calendar for one protocol: which days are allowed, and at what time.
-
-    Built once per plan or validation; it remembers each day it has decided,
-    so the availability hook is asked at most once per day.
-    """
-
-    __slots__ = ("_cache", "_closed", "_leave", "_staff", "clinic", "minutes", "protocol")
-
-    def __init__(self, clinic: Clinic, protocol: TreatmentProtocol) -> None:
-        if not isinstance(clinic, Clinic):
-            raise E(f"must be a Clinic, got {_typename(clinic)}", path="clinic")
-        self.clinic = clinic
-        self.protocol = protocol
-        self.minutes = protocol.session.chair_minutes
-        self._closed = _day_set(clinic.closures)
-        self._staff = [p for p in clinic.practitioners if p.qualified(protocol.id)]
-        self._leave = [_day_set(p.leave) for p in self._staff]
-        self._cache: dict[dt.date, Appointment | Closed] = {}
-
-    @staticmethod
-    def _clinic_closed(
-        clinic: Clinic, day: dt.date, closed: dict[dt.date, int] | None
-    ) -> Closed | None:
-        if closed is None:
-            index = next((i for i, c in enumerate(clinic.closures) if day in c), None)
-        else:
-            index = closed.get(day)
-        if index is not None:
-            reason = clinic.closures[index].reason
-            return Closed(
-                reason="the clinic is closed" + (f" ({reason})" if reason else ""),
-                rule=f"clinic.closures[{index}]",
-            )
-        if clinic.holidays is not None:
-            holiday = clinic.holidays.name(day)
-            if holiday is not None:
-                return Closed(
-                    reason=f"the clinic is closed for a public holiday ({holiday})",
-                    rule="clinic.holidays",
-                )
-        if not any(h.applies(day) for h in clinic.hours):
-            return Closed(
-                reason=f"the clinic is not open that {_DAY_NAMES[day.weekday()]}",
-                rule="clinic.hours",
-            )
-        return None
-
-    def closed(self, day: dt.date) -> Closed | None:
-        """Why a session cannot be on ``day``, or ``None`` when it can."""
-        found = self._decide(day)
-        return found if isinstance(found, Closed) else None
-
-    def appointment(self, day: dt.date) -> Appointment | None:
-        """The appointment on ``day``, or ``None`` when the day is not allowed."""
-        found = self._decide(day)
-        return found if isinstance(found, Appointment) else None
-
-    def _decide(self, day: dt.date) -> Appointment | Closed:
-        cached = self._cache.get(day)
-        if cached is None:
-            cached = self._cache[day] = self._compute(day)
-        return cached
-
-    def _compute(self, day: dt.date) -> Appointment | Closed:
-        clinic = self.clinic
-        shut = self._clinic_closed(clinic, day, self._closed)
-        if shut is not None:
-            return shut
-        spans = sorted({h.span for h in clinic.hours if h.applies(day)})
-        start, who = self._staffed(day, spans)
-        if isinstance(start, Closed):
-            return start
-        if clinic.availability is not None:
-            slot = clinic.availability.free_slot(self.protocol, day, minutes=self.minutes)
-            if slot is None:
-                return Closed(
-                    reason="the booking system has no free slot", rule="clinic.availability"
-                )
-            if not isinstance(slot, Slot):
-                raise E(
-                    f"free_slot must return a Slot or None, got {_typename(slot)}",
-                    path="availability",
-                )
-            start = slot.start if slot.start is not None else start
-            who = slot.practitioner if slot.practitioner is not None else who
-        return Appointment(
-            start=local_datetime(day, start, clinic.zone), minutes=self.minutes, practitioner=who
-        )
-
-    def _staffed(
-        self, day: dt.date, spans: list[tuple[dt.time, dt.time]]
-    ) -> tuple[dt.time | Closed, str | None]:
-        """Earliest start with a qualified practitioner (or any, when staff is not modelled)."""
-        clinic = self.clinic
-        if not clinic.practitioners:
-            start = _overlap(spans, spans, self.minutes)
-            if start is None:
-                return self._too_short(), None
-            return start, None
-        if not self._staff:
-            return (
-                Closed(
-                    reason=f"no practitioner is qualified for {self.protocol.id}",
-                    rule="clinic.practitioners",
-                ),
-                None,
-            )
-        best: tuple[dt.time, int] | None = None
-        why: list[str] = []
-        for index, (person, leave) in enumerate(zip(self._staff, self._leave, strict=True)):
-            if day in leave:
-                why.append(f"{person.id} on leave")
-                continue
-            own = [h.span for h in person.hours if h.applies(day)] if person.hours else spans
-            if not own:
-                why.append(f"{person.id} not working")
-                continue
-            start = _overlap(spans, own, self.minutes)
-            if start is None:
-                why.append(f"{person.id} has no {self.minutes}-minute slot")
-                continue
-            if best is None or start < best[0]:
-                best = (start, index)
-        if best is None:
-            return (
-                Closed(
-                    reason=f"no practitioner qualified for {self.protocol.id} works that day "
-                    f"({'; '.join(why)})",
-                    rule="clinic.practitioners",
-                ),
-                None,
-            )
-        return best[0], self._staff[best[1]].id
-
-    def _too_short(self) -> Closed:
-        return Closed(
-            reason=f"the opening hours are shorter than the {self.minutes}-minute session",
-            rule="clinic.hours",
-        )
-
-
-def assign_appointments(
-    days: ClinicDays, sessions: Sequence[PlannedSession]
-) -> tuple[PlannedSession, ...]:
-    """Give each ``planned`` session its appointment (start, chair minutes, practitioner).
-
-    Sessions from the visit history (``done``, ``booked``) and sessions on a
-    day the clinic does not allow keep what they have.
-    """
-    out = []
-    for session in sessions:
-        booked = days.appointment(session.date) if session.status == "planned" else None
-        if booked is not None:
-            session = attrs.evolve(
-                session,
-                start=booked.start,
-                minutes=booked.minutes,
-                practitioner=booked.practitioner,
-            )
-        out.append(session)
-    return tuple(out)
-
-
-def clinic_violations(
-    days: ClinicDays, sessions: Iterable[tuple[int, dt.date]]
-) -> list[Violation]:
-    """A ``clinic-closed`` violation for each ``(number, date)`` the clinic does not allow."""
-    out = []
-    for number, day in sessions:
-        closed = days.closed(day)
-        if closed is not None:
-            out.append(
-                Violation(
-                    code="clinic-closed",
-                    severity="error",
-                    message=(
-                        f"Session {number} on {day.isoformat()} cannot be booked at "
-                        f"{days.clinic.name}: {closed.reason}."
-                    ),
-                    session=number,
-                    date=day,
-                    rule=closed.rule,
-                )
-            )
-    return out
-
-
-# --------------------------------------------------------------------- files
-
-
-def parse_clinic(
-    text: str, format: Literal["toml", "json"] = "toml", *, source: str | None = None
-) -> Clinic:
-    """Parse clinic text (TOML or JSON, same structure) into a :class:`Clinic`.
-
-    Raises:
-        ClinicError: the text is not valid TOML/JSON or breaks a clinic rule;
-            the message names the file and the key path (``hours[1].closes``).
-    """
-    return parse_document(text, format, E, source, clinic_from_dict)
-
-
-def load_clinic(path: str | Path) -> Clinic:
-    """Load a clinic file; the format follows the suffix (``.toml`` or ``.json``).
-
-    Raises:
-        ClinicError: the file is missing, unreadable or invalid.
-    """
-    text, fmt, source = read_file(path, E)
-    return parse_clinic(text, fmt, source=source)
-
-
-def clinic_from_dict(data: object) -> Clinic:
-    """Build a :class:`Clinic` from the parsed structure of a clinic file."""
-    top = Fields(data, "", E)
-    schema = top.schema(CLINIC_SCHEMA)
-    if not top.has("hours"):
-        raise top.fail("hours", "is required: add at least one [[hours]] table")
-    holidays = top.table("holidays", optional=True)
-    return top.build(
-        Clinic,
-        schema=schema,
-        id=top.kebab("id"),
-        name=top.string("name"),
-        timezone=top.string("timezone"),
-        hours=tuple(_hours(f) for f in top.tables("hours")),
-        closures=tuple(_closure(f) for f in top.tables("closures")),
-        holidays=None if holidays is None else _holidays(holidays),
-        practitioners=tuple(_practitioner(f) for f in top.tables("practitioners")),
-    )
-
-
-def _time(f: Fields, key: str) -> dt.time:
-    value = f.raw(key)
-    where = f"{f.path}.{key}" if f.path else key
-    if isinstance(value, dt.time):
-        if value.tzinfo is not None:
-            raise E("must be a local time without an offset", path=where)
-        return value
-    if isinstance(value, str):
-        match = _TIME_TEXT.fullmatch(value.strip())
-        if match:
-            hour, minute, second = (int(g) if g else 0 for g in match.groups())
-            if hour < 24 and minute < 60 and second < 60:
-                return dt.time(hour, minute, second)
-    shown = repr(value) if isinstance(value, str) else _typename(value)
-    raise E(f"must be a time of day written HH:MM, got {shown}", path=where)
-
-
-def _hours(f: Fields) -> OpeningHours:
-    return f.build(
-        OpeningHours,
-        days=f.strings("days", ()),
-        opens=_time(f, "opens"),
-        closes=_time(f, "closes"),
-        every=f.integer("every", 1, minimum=1),
-        rule=f.string("rule", None),
-        starts=f.date("starts", None),
-        ends=f.date("ends", None),
-    )
-
-
-def _closure(f: Fields) -> Closure:
-    return f.build(
-        Closure,
-        start=f.date("start"),
-        end=f.date("end", None),
-        reason=f.string("reason", None),
-    )
-
-
-def _holidays(f: Fields) -> PublicHolidays:
-    return f.build(
-        PublicHolidays,
-        country=f.string("country"),
-        subdivision=f.string("subdivision", None),
-        observed=f.boolean("observed", True),
-    )
-
-
-def _practitioner(f: Fields) -> Practitioner:
-    return f.build(
-        Practitioner,
-        id=f.kebab("id"),
-        name=f.string("name", None),
-        treatments=f.strings("treatments", kebab=True),
-        hours=tuple(_hours(h) for h in f.tables("hours")),
-        leave=tuple(_closure(c) for c in f.tables("leave")),
-    )

@@ -1,0 +1,298 @@
+"""JSON documents: a versioned, lossless text form of plans, reports, protocols and screenings.
+
+Every document is one JSON object whose ``"schema"`` key names what it holds
+and the version of its layout, ``"collagenplan/<kind>/<version>"``::
+
+    {"schema": "collagenplan/plan/1", "ok": true, "protocol_id": "facial-series", ...}
+
+The other keys are the fields of the class, in the order the class declares
+them, written generically over ``attrs`` classes and read back by the same
+strict reader as the file formats (:mod:`collagenplan._reader`), so a new
+class needs one :func:`register` line. Value rules:
+
+* ``datetime.date``: ``"YYYY-MM-DD"``.
+* ``datetime.datetime``: ISO 8601 with the UTC offset; a :class:`zoneinfo.ZoneInfo`
+  zone is kept as an RFC 9557 suffix, ``"2027-03-29T10:00:00+01:00[Europe/London]"``,
+  so the IANA name survives the round trip (an offset alone cannot say which
+  DST rules apply to the next appointment).
+* :class:`~collagenplan.Duration`: its canonical text (``"4w"``, ``"1m15d"``).
+* tuples: arrays; ``None``: ``null``. Every key is written; on reading, keys
+  whose field has a default may be left out.
+
+Reading is strict: unknown keys, wrong JSON types (``"3"`` for ``3``) and
+values the classes reject raise :class:`~collagenplan.SchemaError` naming the
+key path (``sessions[2].window.latest``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zoneinfo
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, overload
+
+import attrs
+
+from ._fields import _typename
+from ._reader import KEY, READ, Reader
+from .durations import Duration
+from .errors import SchemaError
+from .protocols.formatting import protocol_to_dict
+from .protocols.model import Protocol
+from .results import Plan, Report
+from .screening import Screening
+
+__all__ = [
+    "from_json",
+    "register",
+    "schema_for",
+    "schemas",
+    "to_json",
+    "to_jsonable",
+    "to_plain",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class _Kind:
+    """One registered document kind."""
+
+    schema: str
+    cls: type
+    derived: tuple[str, ...] = ()
+    """Read-only properties written for convenience and checked on reading."""
+    omit: tuple[str, ...] = ()
+    """Fields not written (implied by the schema version)."""
+    dump: Callable[[Any], dict[str, Any]] | None = None
+    """Writes the document body instead of the generic converter."""
+    load: Callable[[dict[str, Any]], Any] | None = None
+    """Reads the document body instead of the generic converter."""
+
+
+_BY_NAME: dict[str, _Kind] = {}
+_BY_CLASS: dict[type, _Kind] = {}
+_SCHEMA = re.compile(r"collagenplan/[a-z][a-z0-9-]*/[1-9][0-9]*")
+
+
+def register(
+    schema: str,
+    cls: type,
+    *,
+    derived: tuple[str, ...] = (),
+    omit: tuple[str, ...] = (),
+    dump: Callable[[Any], dict[str, Any]] | None = None,
+    load: Callable[[dict[str, Any]], Any] | None = None,
+) -> None:
+    """Make ``cls`` (an ``attrs`` class) readable and writable as ``schema``.
+
+    Args:
+        schema: ``"collagenplan/<kind>/<version>"``; bump the version when the
+            layout changes incompatibly.
+        cls: the class; its fields are the document's keys.
+        derived: names of read-only properties (``ok``) to write after the
+            schema key; on reading they are optional and must agree.
+        omit: fields left out of the document because the schema version
+            implies them (they must have defaults).
+        dump: writes the document body, instead of the generic converter.
+        load: reads the document body back, instead of the generic converter.
+
+    Raises:
+        SchemaError: a malformed name, a class that is not ``attrs``, or a
+            name or class registered twice.
+    """
+    if not _SCHEMA.fullmatch(schema):
+        raise SchemaError(f"schema name must look like 'collagenplan/<kind>/<n>', got {schema!r}")
+    if not attrs.has(cls):
+        raise SchemaError(f"{cls.__name__} is not an attrs class")
+    known = _BY_NAME.get(schema)
+    if known is not None and known.cls is not cls:
+        raise SchemaError(f"schema {schema!r} is already registered for {known.cls.__name__}")
+    if cls in _BY_CLASS and _BY_CLASS[cls].schema != schema:
+        raise SchemaError(f"{cls.__name__} is already registered as {_BY_CLASS[cls].schema!r}")
+    kind = _Kind(schema, cls, derived, omit, dump, load)
+    _BY_NAME[schema] = kind
+    _BY_CLASS[cls] = kind
+
+
+def _protocol_body(protocol: Protocol) -> dict[str, Any]:
+    return {k: v for k, v in protocol_to_dict(protocol).items() if k != "schema"}
+
+
+register("collagenplan/plan/1", Plan, derived=("ok",))
+register("collagenplan/report/1", Report, derived=("ok",))
+register("collagenplan/screening/1", Screening)
+# A protocol document is exactly a protocol file in JSON, its schema named as a
+# document kind instead of the file's schema number: what to_json writes,
+# load_protocol reads, and the other way round.
+register(
+    "collagenplan/protocol/1",
+    Protocol,
+    omit=("schema",),
+    dump=_protocol_body,
+)
+
+
+def schemas() -> dict[str, type]:
+    """Every schema name this installation reads and writes, with its class."""
+    return {name: kind.cls for name, kind in sorted(_BY_NAME.items())}
+
+
+def schema_for(cls: type) -> str:
+    """The schema name documents of ``cls`` carry.
+
+    Raises:
+        SchemaError: ``cls`` has no registered schema.
+    """
+    kind = _BY_CLASS.get(cls)
+    if kind is None:
+        names = ", ".join(k.cls.__name__ for k in _BY_NAME.values())
+        raise SchemaError(f"no JSON schema for {cls.__name__}; documents hold one of: {names}")
+    return kind.schema
+
+
+# --- values ------------------------------------------------------------------
+
+
+def _write_datetime(value: dt.datetime) -> str:
+    zone = value.tzinfo
+    if zone is None or isinstance(zone, dt.timezone):
+        return value.isoformat()
+    if isinstance(zone, zoneinfo.ZoneInfo) and zone.key:
+        # RFC 9557 section 4: the offset, then the time zone name in brackets.
+        return f"{value.isoformat()}[{zone.key}]"
+    raise SchemaError(
+        f"cannot write the time zone {zone!r} losslessly; use zoneinfo.ZoneInfo "
+        "(an IANA name) or datetime.timezone (a fixed offset)"
+    )
+
+
+def _write(value: object) -> Any:
+    """``value`` as plain JSON data; attrs classes by field, keyed as the reader reads them."""
+    if isinstance(value, dt.datetime):
+        return _write_datetime(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Duration):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_write(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(_write(v) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _write(v) for k, v in value.items()}
+    cls = type(value)
+    if attrs.has(cls):
+        kind = _BY_CLASS.get(cls)
+        omit = kind.omit if kind is not None else ()
+        return {
+            a.metadata.get(KEY, str(a.alias)): _write(getattr(value, a.name))
+            for a in attrs.fields(cls)
+            if a.name not in omit and a.metadata.get(READ, True)
+        }
+    return value
+
+
+_READER = Reader(SchemaError, table="an object")
+
+
+# --- public ------------------------------------------------------------------
+
+
+def to_jsonable(obj: object) -> dict[str, Any]:
+    """The document for ``obj`` as plain Python data (dicts, lists, strings...).
+
+    Raises:
+        SchemaError: ``obj`` is not of a registered kind, or holds a value
+            that cannot be written losslessly (a time zone that is neither
+            ``zoneinfo.ZoneInfo`` nor a fixed offset).
+    """
+    schema = schema_for(type(obj))
+    kind = _BY_NAME[schema]
+    body = kind.dump(obj) if kind.dump is not None else _write(obj)
+    doc: dict[str, Any] = {"schema": schema}
+    for name in kind.derived:
+        doc[name] = getattr(obj, name)
+    doc.update(body)
+    return doc
+
+
+def to_plain(value: object) -> Any:
+    """Any library value (attrs classes, dates, durations, containers) as plain
+    JSON-ready data, with the same conventions as the documents but no schema."""
+    return _write(value)
+
+
+def to_json(obj: object, *, indent: int | None = 2) -> str:
+    """Write a :class:`~collagenplan.Plan`, :class:`~collagenplan.Report`,
+    :class:`~collagenplan.Protocol` or :class:`~collagenplan.Screening` as JSON text.
+
+    ``from_json(to_json(x)) == x`` for every value the library can produce.
+
+    Args:
+        obj: the value to write.
+        indent: spaces per level, or ``None`` for one line.
+
+    Raises:
+        SchemaError: see :func:`to_jsonable`.
+    """
+    return json.dumps(to_jsonable(obj), indent=indent, ensure_ascii=False)
+
+
+@overload
+def from_json(text: str | bytes | Mapping[str, Any], expect: type[T]) -> T: ...
+@overload
+def from_json(text: str | bytes | Mapping[str, Any], expect: None = None) -> object: ...
+def from_json(text: str | bytes | Mapping[str, Any], expect: type[T] | None = None) -> object:
+    """Read a document written by :func:`to_json` back into its value.
+
+    Args:
+        text: JSON text (or bytes, or an already parsed ``dict``).
+        expect: the class the caller wants (``cp.Plan``); a document of
+            another kind is an error. ``None`` accepts any registered kind.
+
+    Raises:
+        SchemaError: not JSON, no or an unknown ``"schema"``, the wrong kind,
+            or a value that breaks the schema; the message names the key path.
+    """
+    if isinstance(text, str | bytes):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"not UTF-8 text ({exc.reason})") from None
+    else:
+        data = text
+    if not isinstance(data, Mapping):
+        raise SchemaError(f"must be a JSON object, got {_typename(data)}")
+    schema = data.get("schema")
+    if not isinstance(schema, str):
+        raise SchemaError(
+            f"must name its schema, such as 'collagenplan/plan/1', got {_typename(schema)}"
+            if schema is not None
+            else "is required (a collagenplan document names its schema)",
+            path="schema",
+        )
+    kind = _BY_NAME.get(schema)
+    if kind is None:
+        known = ", ".join(sorted(_BY_NAME))
+        raise SchemaError(f"unknown schema {schema!r}; this version reads {known}", path="schema")
+    if expect is not None and kind.cls is not expect:
+        raise SchemaError(
+            f"holds a {kind.cls.__name__} ({schema}), expected a {expect.__name__}",
+            path="schema",
+        )
+    body = {k: v for k, v in data.items() if k != "schema" and k not in kind.derived}
+    value: object = kind.load(body) if kind.load is not None else _READER.build(kind.cls, body)
+    for name in kind.derived:
+        if name in data and data[name] != getattr(value, name):
+            raise SchemaError(
+                f"is {json.dumps(data[name])} but the document's contents make it "
+                f"{json.dumps(getattr(value, name))}",
+                path=name,
+            )
+    return value

@@ -1,0 +1,102 @@
+"""Placing one session: the allowed date nearest its window's target."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from .._blockers import Blocker, DateCheck
+from ..protocols.model import Phase
+from ..results import Violation
+from ..sessions import Window
+
+__all__ = ["SEARCH_DAYS", "choose_date", "no_room"]
+
+# How far past a window the planner looks for an allowed date before it gives
+# up: three years covers any clinic closure or client deferral seen in practice.
+SEARCH_DAYS = 3 * 366
+
+
+def _blocker(day: dt.date, checks: Sequence[DateCheck]) -> Blocker | None:
+    for check in checks:
+        found = check(day)
+        if found is not None:
+            return found
+    return None
+
+
+def _candidates(window: Window) -> Iterator[dt.date]:
+    """Dates of the window, nearest the target first, earlier first on a tie."""
+    one = dt.timedelta(days=1)
+    target = window.target
+    latest = window.latest
+    before = target - window.earliest
+    after = (latest - target) if latest is not None else dt.timedelta(days=SEARCH_DAYS)
+    yield target
+    for i in range(1, max(before.days, after.days) + 1):
+        step = one * i
+        if step <= before:
+            yield target - step
+        if step <= after:
+            try:
+                yield target + step
+            except OverflowError:
+                return
+
+
+def choose_date(
+    window: Window, checks: Sequence[DateCheck]
+) -> tuple[dt.date | None, dict[str, Blocker]]:
+    """Pick the allowed date nearest the target; else the first allowed date after.
+
+    Returns the date (``None`` when nothing is allowed within ``SEARCH_DAYS``
+    past the window) and, when the date is outside the window, the blockers
+    met inside it keyed by code.
+    """
+    if not checks:
+        return window.target, {}
+    seen: dict[str, Blocker] = {}
+    for day in _candidates(window):
+        found = _blocker(day, checks)
+        if found is None:
+            return day, {}
+        seen.setdefault(found.code, found)
+    if window.latest is None:
+        return None, seen
+    day = window.latest
+    for _ in range(SEARCH_DAYS):
+        try:
+            day += dt.timedelta(days=1)
+        except OverflowError:
+            break
+        if _blocker(day, checks) is None:
+            return day, seen
+    return None, seen
+
+
+def no_room(
+    number: int, phase: Phase, window: Window, day: dt.date | None, seen: dict[str, Blocker]
+) -> Violation:
+    codes = set(seen)
+    code = codes.pop() if len(seen) == 1 else "no-date-in-window"
+    if code == "clinic-closed":
+        code = "no-date-in-window"
+    reasons = "; ".join(b.reason for b in seen.values()) or "no date is allowed"
+    rule = next(iter(seen.values())).rule if len(seen) == 1 else None
+    placed = (
+        f"it is placed on {day.isoformat()}, the first allowed date after the window"
+        if day is not None
+        else f"no allowed date was found within {SEARCH_DAYS} days after it either"
+    )
+    return Violation(
+        code=code,
+        severity="error",
+        message=(
+            f"No allowed date for session {number} ({phase.name}) in its window "
+            f"{window} ({reasons}); {placed}."
+        ),
+        session=number,
+        date=day,
+        rule=rule,
+        expected=window,
+    )

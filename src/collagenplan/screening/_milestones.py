@@ -1,0 +1,152 @@
+"""What planning asks of screening: the first day a series may start, and each
+session's milestones (stop / resume an exposure, a precaution's action, aftercare)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..clients import Client
+from ..errors import PlanningError
+from ..protocols.model import Protocol
+from ..results import Violation
+from ..sessions import Milestone
+from ._rules import _minus, _next, _plus, _previous, check_args, pauses_between_sessions
+from ._screen import precautions, screen
+
+__all__ = ["client_start", "milestones"]
+
+
+def client_start(
+    client: Client, protocol: Protocol, start: dt.date, *, lead_in: bool = True
+) -> dt.date:
+    """The first day a plan from ``start`` may place its first session.
+
+    With ``lead_in``, the first session also waits until its lead-in tasks
+    (stopping an exposure, starting a prophylaxis) fall on or after ``start``.
+    Re-planning a series in progress turns it off: the client is already
+    following the pauses around sessions.
+
+    Raises:
+        PlanningError: the client is contraindicated on ``start``, or a
+            deferral has no known end; ``violations`` holds the reasons.
+    """
+    result = screen(client, protocol, on=start)
+    if result.earliest_start is not None:
+        if not lead_in:
+            return result.earliest_start
+        return _reminders_ready(protocol, client, start, result.earliest_start)
+    blocking = [r for r in result.reasons if r.code != "needs-review"]
+    violations = tuple(
+        Violation(
+            code=r.code,
+            severity="error",
+            message=r.message[0].upper() + r.message[1:],
+            session=1,
+            date=start,
+            rule=r.rule,
+        )
+        for r in blocking
+    )
+    verdict = (
+        "the client is contraindicated"
+        if result.status == "contraindicated"
+        else "the client's start is deferred with no known end"
+    )
+    headline = next((r for r in blocking if r.clears_on is None), blocking[0])
+    raise PlanningError(
+        f"cannot plan {protocol.id!r} from {start}: {verdict}: {headline.message}",
+        violations,
+    )
+
+
+def _reminders_ready(protocol: Protocol, client: Client, start: dt.date, day: dt.date) -> dt.date:
+    """The first day from ``day`` whose lead-in tasks can still be done from ``start``.
+
+    A session on ``day`` may ask the client to stop an exposure or start a
+    prophylaxis some days before; when that day is before ``start`` (the day
+    the plan is made), nobody can act on it, so the first session waits.
+    """
+    for _ in range(32):  # each round moves past one late task; a few suffice
+        late = [
+            m.start
+            for m in milestones(protocol, client, day)
+            if m.kind in ("stop", "start") and m.start < start
+        ]
+        if not late:
+            return day
+        day += start - min(late)
+    return day
+
+
+def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
+    """The client's tasks around a session on ``day``, in date order.
+
+    * ``stop`` / ``resume`` an exposure the client uses through the session's
+      washout, when the washout pauses between sessions (the stop day is the
+      last day of use; the resume day the first day of use again);
+    * ``start`` / ``end`` a precaution's action (``antiviral-prophylaxis``)
+      for a condition active on ``day``;
+    * ``aftercare``: each restriction from ``day`` to its end.
+    """
+    check_args(client, protocol)
+    out: list[Milestone] = []
+    for i, washout in enumerate(protocol.washouts):
+        if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):
+            continue
+        stop = _minus(washout.before, day) if washout.before else _previous(day)
+        resume = _plus(washout.after, day) if washout.after else _next(day)
+        in_use = any(
+            m.exposure == washout.exposure
+            and (m.start is None or m.start < resume)
+            and (m.stop is None or m.stop > stop)
+            for m in client.medications
+        )
+        if in_use:
+            rule = f"washouts[{i}]"
+            out += [
+                Milestone(
+                    kind="stop",
+                    subject=washout.exposure,
+                    start=stop,
+                    note=f"Last use of {washout.exposure} before the session on {day}.",
+                    rule=rule,
+                ),
+                Milestone(
+                    kind="resume",
+                    subject=washout.exposure,
+                    start=resume,
+                    note=f"{washout.exposure} may be used again from this day.",
+                    rule=rule,
+                ),
+            ]
+    for i, reason in precautions(protocol, client, day):
+        precaution = protocol.precautions[i]
+        out += [
+            Milestone(
+                kind="start",
+                subject=precaution.action,
+                start=_minus(precaution.before, day),
+                note=f"Start {precaution.action} for {precaution.condition}.",
+                rule=reason.rule,
+            ),
+            Milestone(
+                kind="end",
+                subject=precaution.action,
+                start=_plus(precaution.after, day),
+                note=f"Last day of {precaution.action}.",
+                rule=reason.rule,
+            ),
+        ]
+    for i, care in enumerate(protocol.aftercare):
+        end = _plus(care.duration, day)
+        out.append(
+            Milestone(
+                kind="aftercare",
+                subject=care.restriction,
+                start=day,
+                end=end,
+                note=care.note or f"{care.restriction} until {end}.",
+                rule=f"aftercare[{i}]",
+            )
+        )
+    return tuple(sorted(out, key=lambda m: m.start))

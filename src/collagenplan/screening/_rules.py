@@ -1,0 +1,365 @@
+"""The screening rules engine: each protocol rule applied to one client record.
+
+A client's conditions, medications, procedures and events meet the protocol's
+contraindications, washouts, spacing and event buffer here, each pairing
+becoming one :class:`_Rule` that knows which session days it forbids. Screening
+(:func:`~collagenplan.screen`), planning (:func:`date_checks`) and validation
+(:func:`client_violations`) all apply these same rules.
+
+How each kind of record meets its rule is set out in the package docstring
+(:mod:`collagenplan.screening`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import attrs
+
+from .._blockers import Blocker, DateCheck
+from ..clients import Client, Condition, Medication
+from ..durations import Duration
+from ..errors import DurationError, InputError
+from ..protocols.model import Protocol, Washout
+from ..results import Violation
+from ..sessions import PlannedSession, _saturating_add
+
+__all__ = [
+    "check_args",
+    "client_violations",
+    "date_checks",
+    "named",
+    "pauses_between_sessions",
+    "rules",
+]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+# ------------------------------------------------------------- date helpers
+
+
+def _plus(duration: Duration, day: dt.date) -> dt.date:
+    """``day + duration``, saturating at ``date.max``."""
+    return _saturating_add(day, duration) or dt.date.max
+
+
+def _minus(duration: Duration, day: dt.date) -> dt.date:
+    """``day - duration``, saturating at ``date.min``."""
+    try:
+        return duration.subtract_from(day)
+    except DurationError:
+        return dt.date.min
+
+
+def _next(day: dt.date) -> dt.date:
+    return day if day == dt.date.max else day + _ONE_DAY
+
+
+def _previous(day: dt.date) -> dt.date:
+    return day if day == dt.date.min else day - _ONE_DAY
+
+
+def _near(earlier: Duration, first: dt.date, day: dt.date) -> bool:
+    """True when ``first <= day < first + earlier`` (and ``earlier`` is not zero)."""
+    return bool(earlier) and first <= day < _plus(earlier, first)
+
+
+def _exposed(washout: Washout, first: dt.date | None, last: dt.date | None, day: dt.date) -> bool:
+    """True when use on any day of ``first..last`` conflicts with a session on ``day``.
+
+    ``None`` bounds are open. The use that matters most for ``before`` is the
+    latest one on or before the session; for ``after``, the earliest one on or
+    after it.
+    """
+    if first is None or first <= day:
+        latest = day if last is None or last > day else last
+        if _near(washout.before, latest, day):
+            return True
+    if last is None or last >= day:
+        earliest = day if first is None or first < day else first
+        if _near(washout.after, day, earliest):
+            return True
+    return False
+
+
+def pauses_between_sessions(protocol: Protocol, washout: Washout) -> bool:
+    """True when the client can stop and resume ``washout``'s exposure between sessions.
+
+    That is when ``before + after`` is shorter than every phase's
+    ``interval.min``, for every start date (months counted at their longest).
+    """
+    pause = Duration(
+        months=washout.before.months + washout.after.months,
+        days=washout.before.whole_days + washout.after.whole_days + 1,
+    )
+    return all(pause.always_le(phase.interval.min) for phase in protocol.phases)
+
+
+# --------------------------------------------------------------- the rules
+
+
+@attrs.frozen
+class _Rule:
+    """One protocol rule applied to one client record."""
+
+    code: str
+    """The violation code a session breaking it gets."""
+    subject: str
+    """The condition, exposure, procedure or event concerned."""
+    rule: str
+    """Protocol key path."""
+    breaks: Callable[[dt.date], bool]
+    """True when a session on that day breaks the rule."""
+    phrase: str
+    """What the record is, for messages (``"isotretinoin last taken 2026-08-01"``)."""
+    why: str
+    """What the rule asks, for messages."""
+    clears_on: dt.date | None = None
+    """For rules that defer a start: the first day the rule no longer applies."""
+    note: str | None = None
+    """The protocol rule's note, if it has one."""
+
+    @property
+    def severity(self) -> Literal["error", "warning"]:
+        return "warning" if self.code == "needs-review" else "error"
+
+    @property
+    def tail(self) -> str:
+        return f" {self.note}" if self.note else ""
+
+    @property
+    def defers(self) -> bool:
+        return self.code in ("washout", "deferred")
+
+    def blocker(self, day: dt.date) -> Blocker | None:
+        if not self.breaks(day):
+            return None
+        return Blocker(self.code, f"{self.phrase}: {self.why}", self.rule)
+
+    def violation(self, number: int, day: dt.date) -> Violation:
+        return Violation(
+            code=self.code,
+            severity=self.severity,
+            message=(
+                f"Session {number} on {day.isoformat()}: {self.phrase}; {self.why} "
+                f"({self.rule}).{self.tail}"
+            ),
+            session=number,
+            date=day,
+            rule=self.rule,
+        )
+
+
+_Record = Condition | Medication
+
+
+def _bounds(record: _Record) -> tuple[dt.date | None, dt.date | None]:
+    if isinstance(record, Medication):
+        return record.start, record.stop
+    return record.since, record.until
+
+
+def named(client: Client, name: str) -> list[_Record]:
+    """Conditions and medications called ``name``."""
+    found: list[_Record] = [c for c in client.conditions if c.name == name]
+    return found + [m for m in client.medications if m.exposure == name]
+
+
+def _when(record: _Record) -> str:
+    first, last = _bounds(record)
+    if first is None and last is None:
+        return ""
+    if last is None:
+        return f" since {first}"
+    if first is None:
+        return f" until {last}"
+    return f" from {first} to {last}"
+
+
+_TIER_CODES = {"absolute": "contraindicated", "temporary": "deferred", "relative": "needs-review"}
+_TIER_WHY = {
+    "absolute": "an absolute contraindication, no treatment while it applies",
+    "temporary": "treatment waits until it has resolved",
+    "relative": "a clinician must review it (then list it under 'cleared')",
+}
+
+
+def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
+    rules = []
+    for i, contra in enumerate(protocol.contraindications):
+        if contra.tier == "relative" and client.is_cleared(contra.condition):
+            continue
+        for record in named(client, contra.condition):
+            _, last = _bounds(record)
+            rules.append(
+                _Rule(
+                    code=_TIER_CODES[contra.tier],
+                    subject=contra.condition,
+                    rule=f"contraindications[{i}]",
+                    breaks=record.active_on,
+                    phrase=f"{contra.condition}{_when(record)}",
+                    why=_TIER_WHY[contra.tier],
+                    clears_on=None if last is None else _next(last),
+                    note=contra.note,
+                )
+            )
+    return rules
+
+
+def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
+    rules = []
+    for i, washout in enumerate(protocol.washouts):
+        if not (washout.before or washout.after):
+            continue
+        pauses = pauses_between_sessions(protocol, washout)
+        need = " and ".join(
+            part
+            for part in (
+                f"the last use at least {washout.before} before a session"
+                if washout.before
+                else "",
+                f"no use until {washout.after} after it" if washout.after else "",
+            )
+            if part
+        )
+        for med in client.medications:
+            if med.exposure != washout.exposure:
+                continue
+            spans: list[tuple[dt.date | None, dt.date | None, str]]
+            if pauses:  # continuing use is paused around each session (milestones)
+                days = sorted({d for d in (med.start, med.stop) if d is not None})
+                spans = [(d, d, f"{med.exposure} used on {d}") for d in days]
+            else:
+                spans = [(med.start, med.stop, f"{med.exposure} taken{_when(med)}")]
+            for first, last, phrase in spans:
+                clears = None
+                if last is not None:
+                    clears = _plus(washout.before, last) if washout.before else _next(last)
+                rules.append(
+                    _Rule(
+                        code="washout",
+                        subject=washout.exposure,
+                        rule=f"washouts[{i}]",
+                        breaks=_exposure_test(washout, first, last),
+                        phrase=phrase,
+                        why=f"the protocol asks for {need}",
+                        clears_on=clears,
+                        note=washout.note,
+                    )
+                )
+    return rules
+
+
+def _exposure_test(
+    washout: Washout, first: dt.date | None, last: dt.date | None
+) -> Callable[[dt.date], bool]:
+    return lambda day: _exposed(washout, first, last, day)
+
+
+def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
+    spec = protocol.session
+    buffer = spec.effective_event_buffer
+
+    def test(event_day: dt.date) -> Callable[[dt.date], bool]:
+        return lambda day: day <= event_day < _plus(buffer, _plus(spec.downtime, day))
+
+    return [
+        _Rule(
+            code="event-blackout",
+            subject=event.name,
+            rule="session.event_buffer",
+            breaks=test(event.date),
+            phrase=f"the client's event {event.name!r} on {event.date} (events[{i}])",
+            why=(
+                f"a session needs its downtime and event buffer ({spec.downtime} + {buffer}) "
+                "clear before an event"
+            ),
+        )
+        for i, event in enumerate(client.events)
+    ]
+
+
+def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
+    rules = []
+    for i, spacing in enumerate(protocol.spacing):
+        need = " and ".join(
+            part
+            for part in (
+                f"at least {spacing.before} after it" if spacing.before else "",
+                f"at least {spacing.after} before it" if spacing.after else "",
+            )
+            if part
+        )
+        for k, proc in enumerate(client.procedures):
+            if proc.kind != spacing.procedure or not (spacing.before or spacing.after):
+                continue
+            rules.append(
+                _Rule(
+                    code="procedure-spacing",
+                    subject=proc.kind,
+                    rule=f"spacing[{i}]",
+                    breaks=_spacing_test(spacing.before, spacing.after, proc.date),
+                    phrase=f"{proc.kind} on {proc.date} (procedures[{k}])",
+                    why=f"a session must fall {need}",
+                    note=spacing.note,
+                )
+            )
+    return rules
+
+
+def _spacing_test(before: Duration, after: Duration, when: dt.date) -> Callable[[dt.date], bool]:
+    return lambda day: _near(before, when, day) or _near(after, day, when)
+
+
+def rules(protocol: Protocol, client: Client) -> list[_Rule]:
+    """Every rule the client's records bring into play, most serious first."""
+    return (
+        _contraindication_rules(protocol, client)
+        + _washout_rules(protocol, client)
+        + _spacing_rules(protocol, client)
+        + _event_rules(protocol, client)
+    )
+
+
+def check_args(client: object, protocol: object) -> None:
+    if not isinstance(client, Client):
+        raise InputError(f"must be a Client, got {type(client).__name__}", path="client")
+    if not isinstance(protocol, Protocol):
+        raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
+
+
+def date_checks(protocol: Protocol, client: Client) -> list[DateCheck]:
+    """Checks that keep planned sessions off days the client's records forbid.
+
+    One check per rule that can make a day unusable: active absolute or
+    temporary contraindications, washout conflicts, procedure spacing and
+    event blackouts. Relative contraindications only warn and are not checks.
+    """
+    check_args(client, protocol)
+    return [rule.blocker for rule in rules(protocol, client) if rule.severity == "error"]
+
+
+def client_violations(
+    protocol: Protocol, client: Client, sessions: Sequence[PlannedSession]
+) -> list[Violation]:
+    """Every rule the client's records break in a calendar, session by session.
+
+    A session can break several rules; each gives one violation naming its
+    rule. A relative contraindication is reported once (``needs-review``, a
+    warning) on the first session it applies to.
+    """
+    check_args(client, protocol)
+    found = rules(protocol, client)
+    reviewed: set[int] = set()
+    out = []
+    for session in sessions:
+        for k, rule in enumerate(found):
+            if k in reviewed or not rule.breaks(session.date):
+                continue
+            if rule.code == "needs-review":
+                reviewed.add(k)
+            out.append(rule.violation(session.number, session.date))
+    return out
