@@ -14,6 +14,7 @@ from typing import Any, cast
 import attrs
 
 from ._fields import KEBAB, _typename
+from ._text import text_problem
 from .durations import Duration
 from .errors import InputError
 
@@ -45,12 +46,14 @@ def _make(error: type[InputError], test: Callable[[Any], str | None]) -> Validat
 
 
 def is_str(error: type[InputError], *, empty: bool = False) -> Validator:
+    """A string (non-blank unless ``empty``) of accepted text (:func:`._text.text_problem`)."""
+
     def test(value: Any) -> str | None:
         if not isinstance(value, str):
             return f"must be a string, got {_typename(value)}"
         if not empty and not value.strip():
             return "must not be empty"
-        return None
+        return text_problem(value)
 
     return _make(error, test)
 

@@ -32,6 +32,7 @@ from typing import Any, Literal, TypeVar
 import attrs
 
 from ._fields import _typename, parse_date
+from ._text import text_problem
 from .durations import Duration
 from .errors import InputError
 
@@ -247,6 +248,10 @@ def _strict(kind: type, expected: str) -> Callable[[object], Any]:
         allowed: tuple[type, ...] = (int, float) if kind is float else (kind,)
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, allowed):
             raise InputError(f"must be {expected}, got {_typename(value)}")
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem is not None:
+                raise InputError(problem)
         return float(value) if kind is float else value  # type: ignore[arg-type]
 
     return read

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.fuzz.mutate import campaign, formats  # noqa: E402
+from tests.fuzz.mutate import campaign, formats
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             path = args.out / f"{name}__{stage}__{bad}.{ext}"
             path.write_text(outcome.text, encoding="utf-8", errors="surrogatepass")
             print(f"{name} {stage} {error} at {where} -> {path}")
-    print(f"{sum(t.tried for t in tallies.values())} inputs in {time.perf_counter() - began:.0f} s")
+    total = sum(t.tried for t in tallies.values())
+    print(f"{total} inputs in {time.perf_counter() - began:.0f} s")
     return 1 if bad else 0
 
 

@@ -47,7 +47,7 @@ HOSTILE_TEXT = [
     "\x1b[31mred\x1b[0m",
     "line\nbreak",
     "crlf\r\nfake: second line",
-    "=HYPERLINK(\"http://example.invalid\",\"x\")",
+    '=HYPERLINK("http://example.invalid","x")',
     "+1+1",
     "-2+3",
     "@SUM(A1)",
@@ -72,7 +72,12 @@ HOSTILE_TEXT = [
     "23:59",
 ]
 HOSTILE_NUMBERS: list[Any] = [0, -1, 1, 2**31, 10**9, 10**18, -(10**18), 1e308, -0.0, 0.5, True]
-HOSTILE_DATES = [dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date(2028, 2, 29), dt.date(1970, 1, 1)]
+HOSTILE_DATES = [
+    dt.date(1, 1, 1),
+    dt.date(9999, 12, 31),
+    dt.date(2028, 2, 29),
+    dt.date(1970, 1, 1),
+]
 
 
 @dataclass
