@@ -8,10 +8,12 @@ syntax error) and holds the small helpers the classes share.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
 import re
 import tomllib
+import zoneinfo
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +21,15 @@ from typing import Any, Literal, TypeVar
 
 from .errors import InputError
 
-__all__ = ["KEBAB", "MAX_DEPTH", "check_kebab", "load_document", "load_json", "relocated"]
+__all__ = [
+    "KEBAB",
+    "MAX_DEPTH",
+    "check_kebab",
+    "iana_zone",
+    "load_document",
+    "load_json",
+    "relocated",
+]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=InputError)
@@ -184,6 +194,26 @@ class _Constant(Exception):
 
 def _no_constant(name: str) -> object:
     raise _Constant(name)
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def iana_zone(name: object) -> zoneinfo.ZoneInfo | None:
+    """The IANA time zone ``name`` (``"Europe/London"``), or ``None`` when there is none.
+
+    The name is looked up in the list of known zones first, so user text never
+    reaches the file system as a path (``"../../etc/passwd"``, a name too long
+    for the file system, a NUL byte).
+    """
+    if not isinstance(name, str) or name not in _zone_names():
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # a broken tzdata
+        return None
 
 
 def load_document(

@@ -24,14 +24,13 @@ import difflib
 import re
 import types
 import typing
-import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
 
 import attrs
 
-from ._fields import _typename, parse_date
+from ._fields import _typename, iana_zone, parse_date
 from ._text import text_problem
 from .durations import Duration
 from .errors import InputError
@@ -301,10 +300,9 @@ def _datetime(value: object) -> dt.datetime:
     offset = moment.utcoffset()
     if offset is None:
         raise InputError(f"needs a UTC offset before the time zone name, got {value!r}")
-    try:
-        zone = zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown IANA time zone {name!r}") from None
+    zone = iana_zone(name)
+    if zone is None:
+        raise InputError(f"unknown IANA time zone {name!r}")
     wall = moment.replace(tzinfo=zone)
     # The offset picks the fold: it tells the two 01:30s of a DST fall-back apart.
     for fold in (0, 1):

@@ -521,6 +521,12 @@ class Scenario:
     def __attrs_post_init__(self) -> None:
         if self.weeks > MAX_WEEKS:
             raise _E(f"must be at most {MAX_WEEKS}, got {self.weeks}", path="weeks")
+        if (dt.date.max - self.monday).days < 7 * self.weeks - 1:
+            raise _E(
+                f"a horizon of {self.weeks} weeks from {self.start.isoformat()} ends after "
+                f"{dt.date.max.isoformat()}, the last supported date",
+                path="weeks",
+            )
         if not self.intakes and not self.booked:
             raise _E("needs at least one intake (or booked plans)", path="intakes")
         if self.supply is not None and not isinstance(self.supply, Supply):

@@ -141,6 +141,8 @@ def _overlap(
     a: Iterable[tuple[dt.time, dt.time]], b: Iterable[tuple[dt.time, dt.time]], minutes: int
 ) -> dt.time | None:
     """Earliest start inside both span lists that leaves ``minutes`` before either closes."""
+    if minutes > 24 * 60:  # longer than any day: no span can hold it
+        return None
     need = dt.timedelta(minutes=minutes)
     best: dt.time | None = None
     base = dt.date(2000, 1, 1)

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 import attrs
 
-from .._fields import _typename
+from .._fields import _typename, relocated
+from ..durations import elapsed_after
 from ..errors import InputError
 from ..protocols.model import Protocol
 from ..results import Plan, Violation
@@ -98,9 +99,11 @@ def end_of(start: dt.datetime, minutes: int) -> dt.datetime:
 
     Elapsed, not wall-clock: a 60-minute 01:30 appointment on a fall-back
     night ends at 01:30 again, an hour later.
+
+    Raises:
+        DurationError: the end would fall after 9999-12-31.
     """
-    utc = start.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)
-    return utc.astimezone(start.tzinfo)
+    return elapsed_after(start, minutes)
 
 
 def milestone_text(m: Milestone) -> str:
@@ -177,6 +180,8 @@ def export_sessions(
 
     Raises:
         InputError: ``default_minutes`` is not a whole number >= 1.
+        DurationError: a session's end would fall after 9999-12-31 (the
+            error's path names the session).
     """
     if isinstance(default_minutes, bool) or not isinstance(default_minutes, int):
         raise InputError(
@@ -189,17 +194,19 @@ def export_sessions(
     chair = (protocol.session.chair_minutes if protocol is not None else None) or default_minutes
     aftercare = _aftercare(protocol)
     total = len(plan.sessions)
-    for session in plan.sessions:
+    for index, session in enumerate(plan.sessions):
         minutes = session.minutes if session.minutes is not None else chair
         start = session.start
         latest = session.window.latest
+        with relocated(f"sessions[{index}].start"):
+            end = end_of(start, minutes) if start is not None else None
         yield ExportSession(
             session=session,
             total=total,
             title=title,
             start=start,
             minutes=minutes,
-            end=end_of(start, minutes) if start is not None else None,
+            end=end,
             latest=latest.isoformat() if latest is not None else "open",
             violations=tuple(v for v in plan.violations if v.session == session.number),
             reminders=tuple(milestone_text(m) for m in session.milestones),

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import attrs
 
 from .._checks import (
+    MAX_MINUTES,
     Validator,
     is_bool,
     is_duration,
@@ -167,7 +168,8 @@ class SessionSpec:
     """What one session takes: chair time, downtime, buffers."""
 
     chair_minutes: int | None = attrs.field(
-        default=None, validator=is_optional(is_positive_int(E))
+        default=None,
+        validator=is_optional(is_positive_int(E, maximum=MAX_MINUTES, why=" (a day)")),
     )
     """Minutes of chair time, from numbing to room turnover; ``None`` when the
     protocol does not say (planning does not need it; capacity refuses it)."""
