@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from .._text import spreadsheet_cell
 from ..errors import InputError
 from ._extras import require
 from ._tracks import Stream, streams
@@ -128,6 +129,8 @@ def _cell(value: object) -> object:
         return round(value, 4)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):  # ids are kebab-case; the OWASP rule guards all the same
+        return spreadsheet_cell(value)
     return value
 
 
