@@ -21,22 +21,26 @@ import re
 
 from .errors import one_line
 
-__all__ = ["FORMULA_START", "one_line", "spreadsheet_cell", "text_problem"]
+__all__ = ["FORMULA_START", "SURROGATE", "one_line", "spreadsheet_cell", "text_problem"]
 
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: a ``str`` can hold one, no UTF-8 file can."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula (OWASP)."""
 # Spreadsheets skip leading spaces and line breaks before they look for "=".
 _LEADING = " \t\r\n\x0b\x0c"
 
 
-def text_problem(value: str) -> str | None:
+def text_problem(value: str, *, controls: bool = True) -> str | None:
     """Why ``value`` is not accepted as text, or ``None`` when it is.
 
-    The message names the first refused character and its position, escaped
-    (``'\\x1b' at position 3``), never the raw character.
+    With ``controls=False`` only lone surrogates are refused (for exporter
+    arguments, whose control characters the exporters drop). The message names
+    the first refused character and its position, escaped (``\\x1b at
+    position 3``), never the raw character.
     """
-    found = _REFUSED.search(value)
+    found = (_REFUSED if controls else SURROGATE).search(value)
     if found is None:
         return None
     char = found.group()

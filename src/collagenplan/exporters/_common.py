@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import attrs
 
 from .._fields import _typename, relocated
+from .._text import SURROGATE, text_problem
 from ..durations import elapsed_after
 from ..errors import InputError
 from ..protocols.model import Protocol
@@ -68,8 +69,14 @@ def check_protocol(protocol: object, plan: Plan | None = None) -> Protocol | Non
 
 
 def clean_text(value: str) -> str:
-    """Normalise line ends to LF and drop control characters from user text."""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    """Normalise line ends to LF; drop control characters and lone surrogates.
+
+    The value classes refuse both already; this guards the exporters' own
+    text arguments (``client_name``, ``location``...), which are cleaned
+    rather than refused.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return SURROGATE.sub("", _CONTROL.sub("", text))
 
 
 def plan_key(plan: Plan, plan_id: str | None, client_name: str | None = None) -> str:
@@ -80,6 +87,10 @@ def plan_key(plan: Plan, plan_id: str | None, client_name: str | None = None) ->
     Without it, the key is derived from the protocol id, the plan's start and
     the client name. It is a hash so that no client data shows in a UID.
     """
+    for name, text in (("plan_id", plan_id), ("client_name", client_name)):
+        problem = text_problem(text, controls=False) if isinstance(text, str) else None
+        if problem is not None:  # it could not be hashed, nor written anywhere
+            raise InputError(problem, path=name)
     if plan_id is not None:
         if not isinstance(plan_id, str) or not plan_id.strip():
             raise InputError("must be a non-empty string", path="plan_id")
