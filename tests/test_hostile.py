@@ -574,3 +574,44 @@ def test_cli_broken_pipe_is_quiet() -> None:
     process.stderr.close()
     assert process.wait(timeout=60) == 141
     assert err == b""
+
+
+# ---------------------------------------------------------------- bounded work
+
+
+def _scenario(per_week: str, monthly: str = "", weeks: int = 12) -> str:
+    return (
+        f"schema = 1\nstart = 2027-01-04\nweeks = {weeks}\n"
+        f'[[intake]]\nprotocol = "facial-series"\nper_week = {per_week}\n{monthly}'
+        "\n[supply]\nper_day = 4\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("per_week", "monthly", "words"),
+    [
+        ("3000000", "", r"intake\[0\]\.per_week: must be at most 10000 new clients a week"),
+        ("[1, 20000]", "", r"intake\[0\]\.per_week\[1\]: must be at most 10000"),
+        (
+            "3",
+            "monthly = [1.2e15" + ", 1" * 11 + "]",
+            r"intake\[0\]\.monthly\[0\]: makes 3\.6e\+15",
+        ),
+    ],
+)
+def test_intake_rates_are_bounded(per_week: str, monthly: str, words: str) -> None:
+    """More than MAX_PER_WEEK new clients a week (seasonal factors included) is refused."""
+    with pytest.raises(cp.ScenarioError, match=words):
+        cp.parse_scenario(_scenario(per_week, monthly))
+
+
+def test_simulation_and_runs_are_bounded() -> None:
+    """simulate() refuses more clients than it can book one by one; project() answers."""
+    from collagenplan.capacity.projection import MAX_RUNS
+
+    big = cp.parse_scenario(_scenario("9000", weeks=52))
+    with pytest.raises(cp.ScenarioError, match=r"intake: brings about 468,000 new clients"):
+        cp.simulate(big, seed=1)
+    assert cp.project(big).total_sessions > 0
+    with pytest.raises(cp.InputError, match=f"runs: must be at most {MAX_RUNS}"):
+        cp.project(big, runs=MAX_RUNS + 1)

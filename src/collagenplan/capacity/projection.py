@@ -234,9 +234,16 @@ class DemandSamples:
     """The seed the runs were drawn with."""
 
 
+MAX_RUNS = 100_000
+"""Most random runs a projection draws: the bands stop moving long before, and each
+run keeps a row of every weekly array in memory."""
+
+
 def _check_runs(runs: object) -> int:
     if isinstance(runs, bool) or not isinstance(runs, int):
         raise InputError(f"must be an integer, got {type(runs).__name__}", path="runs")
+    if runs > MAX_RUNS:
+        raise InputError(f"must be at most {MAX_RUNS}, got {runs}", path="runs")
     if runs < 0:
         raise InputError(f"must not be negative, got {runs}", path="runs")
     return runs

@@ -48,6 +48,7 @@ from ..results import Plan
 
 __all__ = [
     "DEFAULT_OPEN",
+    "MAX_PER_WEEK",
     "MAX_WEEKS",
     "SCHEMA_VERSION",
     "WEEKDAYS",
@@ -73,6 +74,10 @@ DEFAULT_OPEN = ("mon", "tue", "wed", "thu", "fri")
 """Open weekdays when a scenario does not say."""
 MAX_WEEKS = 520
 """Longest horizon accepted: ten years is far past any staffing plan."""
+MAX_PER_WEEK = 10_000
+"""Most new clients a week one intake line may bring, seasonal factors included:
+a chain of hundreds of clinics. More is a typo, and would make the random runs
+and the simulation work for hours."""
 
 Unit = Literal["slots", "hours"]
 Arrivals = Literal["poisson", "fixed"]
@@ -242,6 +247,7 @@ class Intake:
                 raise _E(problem, path="per_week")
         if self.monthly is not None:
             _numbers("monthly", self.monthly, size=12)
+        self._check_rate()
         if self.start is not None and self.until is not None and self.until < self.start:
             raise _E(f"must not be before start ({self.until} < {self.start})", path="until")
         self._check_sessions()
@@ -303,6 +309,25 @@ class Intake:
         if phase.repeat and self.repeat_dropout is not None:
             return self.repeat_dropout
         return self.dropout
+
+    def _check_rate(self) -> None:
+        """Refuse more than :data:`MAX_PER_WEEK` new clients in any week."""
+        rates = self.per_week if isinstance(self.per_week, tuple) else (self.per_week,)
+        for i, rate in enumerate(rates):
+            if rate > MAX_PER_WEEK:
+                where = f"per_week[{i}]" if isinstance(self.per_week, tuple) else "per_week"
+                raise _E(
+                    f"must be at most {MAX_PER_WEEK} new clients a week, got {rate:g}", path=where
+                )
+        if self.monthly is not None:
+            top = max(rates)
+            for i, factor in enumerate(self.monthly):
+                if top * factor > MAX_PER_WEEK:
+                    raise _E(
+                        f"makes {top * factor:g} new clients a week (per_week {top:g} times "
+                        f"{factor:g}), more than {MAX_PER_WEEK}",
+                        path=f"monthly[{i}]",
+                    )
 
     def base_rate(self, week: int) -> float:
         """New clients in week ``week`` (0-based) before seasonality and start/until."""
