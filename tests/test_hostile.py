@@ -615,3 +615,38 @@ def test_simulation_and_runs_are_bounded() -> None:
     assert cp.project(big).total_sessions > 0
     with pytest.raises(cp.InputError, match=f"runs: must be at most {MAX_RUNS}"):
         cp.project(big, runs=MAX_RUNS + 1)
+
+
+def test_only_regular_files_of_bounded_size_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pipe or a device is refused before reading (no hang); so is an oversized file."""
+    from collagenplan import _fields
+
+    fifo = tmp_path / "client.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(cp.ClientError, match=r"client\.toml: not a regular file"):
+        cp.load_client(fifo)
+    big = tmp_path / "big.toml"
+    big.write_text(CLIENT + "# padding\n" * 20, encoding="utf-8")
+    monkeypatch.setattr(_fields, "MAX_FILE_BYTES", 100)
+    with pytest.raises(cp.ClientError, match=r"big\.toml: is 2\d\d bytes; files may hold at most"):
+        cp.load_client(big)
+
+
+def test_booked_plan_files_are_read_the_same_way(tmp_path: Path) -> None:
+    """A booked plan file that is not UTF-8 is a ScenarioError naming it, not a crash."""
+    (tmp_path / "plan.json").write_bytes(b'{"schema": "\xff"}')
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        'schema = 1\nstart = 2027-01-04\nweeks = 4\nbooked = ["plan.json"]\n', encoding="utf-8"
+    )
+    with pytest.raises(cp.ScenarioError, match=r"booked\[0\]: cannot read plan file .*not UTF-8"):
+        cp.load_scenario(scenario)
+
+
+def test_cli_treats_an_overlong_name_as_an_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
+    """A protocol argument too long for the file system is an unknown id (status 2)."""
+    status, _, err = _cli(["protocols", "a" * 5000], capsys)
+    assert status == 2
+    assert err.startswith("collagenplan: error: unknown protocol id 'aaa")

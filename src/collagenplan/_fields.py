@@ -12,6 +12,7 @@ import functools
 import itertools
 import json
 import re
+import stat
 import tomllib
 import zoneinfo
 from collections.abc import Callable, Iterator
@@ -24,10 +25,12 @@ from .errors import InputError
 __all__ = [
     "KEBAB",
     "MAX_DEPTH",
+    "MAX_FILE_BYTES",
     "check_kebab",
     "iana_zone",
     "load_document",
     "load_json",
+    "read_text",
     "relocated",
 ]
 
@@ -267,15 +270,40 @@ def read_file(path: str | Path, error: type[E]) -> tuple[str, Literal["toml", "j
         raise error(
             f"unsupported file type {suffix or '(none)'!r}; use .toml or .json", source=str(p)
         )
+    return read_text(p, error), "toml" if suffix == ".toml" else "json", str(p)
+
+
+MAX_FILE_BYTES = 16 * 2**20
+"""Largest file the loaders read: 16 MiB, a thousand times a busy client's file.
+Larger is not a hand-written file, and would take minutes to check."""
+
+
+def read_text(path: Path, error: type[E], source: str | None = None) -> str:
+    """The UTF-8 text of the regular file ``path``, at most :data:`MAX_FILE_BYTES`.
+
+    Devices, pipes and directories (``/dev/zero``, ``/dev/stdin``) are refused
+    before anything is read, so a path can neither hang a load nor fill memory.
+    """
+    source = str(path) if source is None else source
     try:
-        text = p.read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise error("not a regular file", source=source)
+        if info.st_size > MAX_FILE_BYTES:
+            raise error(
+                f"is {info.st_size:,} bytes; files may hold at most {MAX_FILE_BYTES:,}",
+                source=source,
+            )
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise error("file not found", source=str(p)) from None
+        raise error("file not found", source=source) from None
     except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text ({exc.reason})", source=str(p)) from None
-    except OSError as exc:
-        raise error(f"cannot read file ({exc.strerror})", source=str(p)) from None
-    return text, "toml" if suffix == ".toml" else "json", str(p)
+        raise error(f"not UTF-8 text ({exc.reason})", source=source) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        if isinstance(exc, InputError):
+            raise
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise error(f"cannot read file ({reason})", source=source) from None
 
 
 def to_tuple(value: Any) -> Any:

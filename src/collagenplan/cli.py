@@ -69,9 +69,11 @@ def _date(text: str) -> dt.date:
 
 def _protocol(ref: str) -> Protocol:
     """A built-in id, or a path to a .toml / .json protocol file."""
-    if ref.endswith((".toml", ".json")) or Path(ref).exists():
-        return load_protocol(ref)
-    return get_protocol(ref)
+    try:
+        is_file = ref.endswith((".toml", ".json")) or Path(ref).exists()
+    except (OSError, ValueError):  # a name too long for the file system: an id, then
+        is_file = False
+    return load_protocol(ref) if is_file else get_protocol(ref)
 
 
 def _client(path: str | None) -> Client | None:

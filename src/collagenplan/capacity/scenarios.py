@@ -35,6 +35,7 @@ from .._fields import (
     parse_date,
     parse_document,
     read_file,
+    read_text,
     relocated,
     to_tuple,
 )
@@ -708,10 +709,10 @@ def _booked(value: object, reader: Reader, folder: Path) -> tuple[Plan, ...]:
     for i, name in enumerate(reader.read(value, tuple[str, ...])):
         path = folder / name
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
+            text = read_text(path, _E)
+        except InputError as err:
             raise _E(
-                f"cannot read plan file {str(path)!r} ({exc.strerror})", path=f"[{i}]"
+                f"cannot read plan file {str(path)!r} ({err.problem})", path=f"[{i}]"
             ) from None
         try:
             plans.append(from_json(text, Plan))
