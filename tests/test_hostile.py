@@ -650,3 +650,47 @@ def test_cli_treats_an_overlong_name_as_an_unknown_id(capsys: pytest.CaptureFixt
     status, _, err = _cli(["protocols", "a" * 5000], capsys)
     assert status == 2
     assert err.startswith("collagenplan: error: unknown protocol id 'aaa")
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 20)).map(
+            lambda t: cp.Closure(
+                start=dt.date(2027, 1, 1) + dt.timedelta(days=t[0]),
+                end=dt.date(2027, 1, 1) + dt.timedelta(days=t[0] + t[1]),
+            )
+        ),
+        max_size=8,
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_closure_segments_agree_with_the_day_by_day_reading(closures: list[cp.Closure]) -> None:
+    """The segment index of closed days gives, for every day, the first closure covering it."""
+    from collagenplan.clinics._days import _Periods
+
+    periods = _Periods(closures)
+    for offset in range(-2, 85):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=offset)
+        expected = next((i for i, c in enumerate(closures) if day in c), None)
+        assert periods.get(day) == expected
+
+
+def test_closures_spanning_the_calendar_are_cheap() -> None:
+    """A closure from 0001-01-01 to 9999-12-31 (and staff leave as long) plans in no time."""
+    forever = cp.Closure(start=dt.date.min, end=dt.date.max)
+    staff = tuple(
+        cp.Practitioner(id=f"p{i}", treatments=("facial-series",), leave=(forever,))
+        for i in range(10)
+    )
+    clinic = cp.Clinic(
+        id="k",
+        name="K",
+        timezone="Europe/London",
+        hours=(cp.OpeningHours(days=("mon",), opens=dt.time(9), closes=dt.time(17)),),
+        closures=(forever,),
+        practitioners=staff,
+    )
+    began = time.perf_counter()
+    plan = cp.plan(cp.get_protocol("facial-series"), start=START, clinic=clinic)
+    assert time.perf_counter() - began < 10
+    assert {v.code for v in plan.violations} == {"no-date-in-window"}
