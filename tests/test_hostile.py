@@ -694,3 +694,16 @@ def test_closures_spanning_the_calendar_are_cheap() -> None:
     plan = cp.plan(cp.get_protocol("facial-series"), start=START, clinic=clinic)
     assert time.perf_counter() - began < 10
     assert {v.code for v in plan.violations} == {"no-date-in-window"}
+
+
+def test_session_counts_and_plans_are_bounded() -> None:
+    """A phase may count at most 1000 sessions; a plan at most 10,000 (a far horizon)."""
+    from collagenplan.planning import _plan
+
+    with pytest.raises(cp.ProtocolError, match="max: must be at most 1000"):
+        cp.SessionCount(min=1, max=10**9)
+    began = time.perf_counter()
+    with pytest.raises(cp.InputError, match=r"horizon: is 9999-12-31: more than 10000 sessions"):
+        cp.plan(cp.get_protocol("maintenance"), start=START, horizon=dt.date(9999, 12, 31))
+    assert time.perf_counter() - began < 10
+    assert _plan.MAX_SESSIONS == 10_000

@@ -20,7 +20,11 @@ from ..sessions import PlannedSession, Window, window_after
 from . import _history
 from ._place import choose_date, no_room
 
-__all__ = ["plan"]
+__all__ = ["MAX_SESSIONS", "plan"]
+
+MAX_SESSIONS = 10_000
+"""Most sessions one plan may hold: a repeating phase planned to a far horizon
+(a daily touch-up until 9999) is refused instead of filling memory."""
 
 
 def _clinic_check(days: ClinicDays) -> DateCheck:
@@ -74,7 +78,8 @@ def plan(
 
     Raises:
         ProtocolError: ``sessions`` is outside the phase's range.
-        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``).
+        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``,
+            or so far that a repeating phase would pass :data:`MAX_SESSIONS` sessions).
         DurationError: a window would end past ``date.max``.
         PlanningError: with ``strict=True``, when a session has no allowed date;
             and, whatever ``strict`` says, when the client is contraindicated
@@ -142,6 +147,12 @@ def plan(
             if horizon is not None and window.earliest > horizon:
                 break
             before = len(planned)
+            if before >= MAX_SESSIONS:
+                raise InputError(
+                    f"is {horizon}: more than {MAX_SESSIONS} sessions of "
+                    f"{repeating.name!r} fall before it; plan a nearer horizon",
+                    path="horizon",
+                )
             if not place(repeating, window):
                 break
             if horizon is None:

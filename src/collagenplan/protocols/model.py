@@ -81,15 +81,21 @@ class DepthRange:
             raise _fail(f"must be >= min (got {self.max} < {self.min})", "max")
 
 
+MAX_PHASE_SESSIONS = 1000
+"""Most sessions one phase may count: years of weekly sessions. More is a typo, and
+planning would build every one of them."""
+_count = is_positive_int(E, maximum=MAX_PHASE_SESSIONS)
+
+
 @attrs.frozen(kw_only=True)
 class SessionCount:
     """How many sessions a phase has: a range and the default when none is asked for."""
 
-    min: int = attrs.field(default=1, validator=is_positive_int(E))
+    min: int = attrs.field(default=1, validator=_count)
     """Fewest sessions that complete the phase."""
-    max: int = attrs.field(default=1, validator=is_positive_int(E))
-    """Most sessions the phase may have."""
-    default: int = attrs.field(validator=is_positive_int(E))
+    max: int = attrs.field(default=1, validator=_count)
+    """Most sessions the phase may have (at most :data:`MAX_PHASE_SESSIONS`)."""
+    default: int = attrs.field(validator=_count)
     """Sessions planned when the caller does not choose; defaults to ``min``."""
 
     @default.default
