@@ -94,10 +94,12 @@ duration_texts = st.one_of(
 )
 """Duration texts as files write them: ``6w``, ``str(d)`` and ISO 8601."""
 
-texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30
-).filter(lambda s: s.strip() != "")
-"""Free text as users type it: any printable or not, commas, quotes, newlines."""
+accepted_chars = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n\r")
+"""Characters the library accepts in text: everything but lone surrogates and the
+control characters other than TAB, LF and CR (see ``collagenplan._text``)."""
+
+texts = st.text(alphabet=accepted_chars, min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+"""Free text as users type it: any script, commas, quotes, tabs, newlines."""
 
 _notes = st.none() | texts
 
@@ -186,13 +188,13 @@ def _plain_protocols(draw: st.DrawFn, late: bool) -> cp.Protocol:
     built = tuple(draw(_phases(f"phase-{i}", repeat=repeat_last and i == n - 1)) for i in range(n))
     return cp.Protocol(
         id=draw(kebab),
-        name=draw(st.text(min_size=1, max_size=20).filter(str.strip)),
+        name=draw(st.text(accepted_chars, min_size=1, max_size=20).filter(str.strip)),
         phases=built,
         session=cp.SessionSpec(
             chair_minutes=draw(st.integers(1, 240)),
             downtime=cp.Duration(days=draw(st.integers(0, 10))),
         ),
-        notes=draw(st.none() | st.text(max_size=40)),
+        notes=draw(st.none() | st.text(accepted_chars, max_size=40)),
         areas=tuple(draw(st.lists(kebab, max_size=3, unique=True))),
         washouts=tuple(
             cp.Washout(exposure=e, before=b, after=a)

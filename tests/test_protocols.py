@@ -267,11 +267,17 @@ def test_catalogue_json_equals_toml(pid: str) -> None:
 
 
 def test_format_escapes_hostile_text() -> None:
-    """Quotes, backslashes, newlines and control characters survive a TOML round trip."""
-    p = attrs.evolve(
-        cp.get_protocol("facial-series"), name='Clinic "A"\\B\nline\ttab\x00\x7f é 🙂'
-    )
+    """Quotes, backslashes, newlines, tabs and CR survive a TOML round trip."""
+    p = attrs.evolve(cp.get_protocol("facial-series"), name='Clinic "A"\\B\nline\ttab\r é 🙂')
     assert cp.parse_protocol(cp.format_protocol(p)) == p
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x7f", "\x1b[31m", "\x85", "\ud800"])
+def test_control_characters_and_surrogates_are_refused(bad: str) -> None:
+    """NUL, DEL, terminal escapes, C1 controls and lone surrogates are refused, escaped."""
+    with pytest.raises(cp.ProtocolError, match=r"name: must not contain") as caught:
+        attrs.evolve(cp.get_protocol("facial-series"), name=f"Clinic{bad}")
+    assert str(caught.value).isprintable()
 
 
 CATALOGUE = {

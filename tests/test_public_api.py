@@ -128,6 +128,7 @@ _MODULE_EXTRAS = {
         "After",
         "Arrivals",
         "DEFAULT_OPEN",
+        "MAX_PER_WEEK",
         "MAX_WEEKS",
         "SCHEMA_VERSION",
         "Unit",

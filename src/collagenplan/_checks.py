@@ -14,10 +14,12 @@ from typing import Any, cast
 import attrs
 
 from ._fields import KEBAB, _typename
+from ._text import text_problem
 from .durations import Duration
 from .errors import InputError
 
 __all__ = [
+    "MAX_MINUTES",
     "Validator",
     "date_problem",
     "is_bool",
@@ -34,6 +36,10 @@ __all__ = [
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
+MAX_MINUTES = 24 * 60
+"""Longest session, in chair minutes: a day. Longer is a typo, and the time
+arithmetic of slots and exports would leave the calendar."""
+
 
 def _make(error: type[InputError], test: Callable[[Any], str | None]) -> Validator:
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -45,12 +51,14 @@ def _make(error: type[InputError], test: Callable[[Any], str | None]) -> Validat
 
 
 def is_str(error: type[InputError], *, empty: bool = False) -> Validator:
+    """A string (non-blank unless ``empty``) of accepted text (:func:`._text.text_problem`)."""
+
     def test(value: Any) -> str | None:
         if not isinstance(value, str):
             return f"must be a string, got {_typename(value)}"
         if not empty and not value.strip():
             return "must not be empty"
-        return None
+        return text_problem(value)
 
     return _make(error, test)
 
@@ -76,12 +84,18 @@ def is_bool(error: type[InputError]) -> Validator:
     )
 
 
-def is_positive_int(error: type[InputError], minimum: int = 1) -> Validator:
+def is_positive_int(
+    error: type[InputError], minimum: int = 1, *, maximum: int | None = None, why: str = ""
+) -> Validator:
+    """An integer >= ``minimum`` (and <= ``maximum``, explained by ``why``, when given)."""
+
     def test(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int):
             return f"must be an integer, got {_typename(value)}"
         if value < minimum:
             return f"must be at least {minimum}, got {value}"
+        if maximum is not None and value > maximum:
+            return f"must be at most {maximum}{why}, got {value}"
         return None
 
     return _make(error, test)

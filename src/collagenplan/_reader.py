@@ -26,14 +26,14 @@ import re
 import types
 import typing
 import warnings
-import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
 
 import attrs
 
-from ._fields import SOURCE, _typename, join, old_names, parse_date
+from ._fields import SOURCE, _typename, iana_zone, join, old_names, parse_date
+from ._text import text_problem
 from .durations import Duration
 from .errors import InputError, RenamedKeyWarning
 
@@ -280,6 +280,10 @@ def _strict(kind: type, expected: str) -> Callable[[object], Any]:
         allowed: tuple[type, ...] = (int, float) if kind is float else (kind,)
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, allowed):
             raise InputError(f"must be {expected}, got {_typename(value)}")
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem is not None:
+                raise InputError(problem)
         return float(value) if kind is float else value  # type: ignore[arg-type]
 
     return read
@@ -329,10 +333,9 @@ def _datetime(value: object) -> dt.datetime:
     offset = moment.utcoffset()
     if offset is None:
         raise InputError(f"needs a UTC offset before the time zone name, got {value!r}")
-    try:
-        zone = zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown IANA time zone {name!r}") from None
+    zone = iana_zone(name)
+    if zone is None:
+        raise InputError(f"unknown IANA time zone {name!r}")
     wall = moment.replace(tzinfo=zone)
     # The offset picks the fold: it tells the two 01:30s of a DST fall-back apart.
     for fold in (0, 1):

@@ -1,7 +1,14 @@
 """The ``collagenplan`` command line.
 
 Exit status: 0 = fine, 1 = the calendar has errors, 2 = bad usage or bad input
-(a one-line message on standard error, never a traceback).
+(a one-line message on standard error, never a traceback), 130 = interrupted
+(Ctrl-C), 141 = the reader of standard output went away (``| head``), as a shell
+reports a process ended by SIGINT or SIGPIPE, 70 = an internal error (a bug;
+one line too, or the traceback with ``COLLAGENPLAN_TRACEBACK=1``).
+
+User text in terminal output (table cells, messages) is shown with line
+breaks and control characters escaped, so it cannot fake lines or send
+escape sequences to the terminal.
 """
 
 from __future__ import annotations
@@ -9,11 +16,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
+from ._text import one_line
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
@@ -38,6 +47,8 @@ from .vocabulary import load_vocabulary
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE: an internal error
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 128 + 2, 128 + 13  # as if killed by SIGINT, SIGPIPE
 
 
 class _UsageError(Exception):
@@ -60,9 +71,11 @@ def _date(text: str) -> dt.date:
 
 def _protocol(ref: str) -> Protocol:
     """A built-in id, or a path to a .toml / .json protocol file."""
-    if ref.endswith((".toml", ".json")) or Path(ref).exists():
-        return load_protocol(ref)
-    return get_protocol(ref)
+    try:
+        is_file = ref.endswith((".toml", ".json")) or Path(ref).exists()
+    except (OSError, ValueError):  # a name too long for the file system: an id, then
+        is_file = False
+    return load_protocol(ref) if is_file else get_protocol(ref)
 
 
 def _client(path: str | None, args: argparse.Namespace) -> Client | None:
@@ -77,7 +90,10 @@ def _read_client(path: str, args: argparse.Namespace) -> Client:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    """A plain-text table; every cell is one line of printable text (:func:`one_line`)."""
+    cells = [[one_line(str(h)) for h in headers]] + [
+        ["" if c is None else one_line(str(c)) for c in r] for r in rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
@@ -87,7 +103,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _violations_text(violations: Sequence[Violation]) -> str:
-    return "\n".join(str(v) for v in violations)
+    return "\n".join(one_line(str(v)) for v in violations)
 
 
 def _json_text(data: object) -> str:
@@ -331,12 +347,12 @@ def _screening_text(result: Screening, locale: str = "en") -> str:
         if result.earliest_start is not None
         else "no start date"
     )
-    out = f"{result.status}: {when} (screened for {result.protocol_id} on {result.on})"
+    out = one_line(f"{result.status}: {when} (screened for {result.protocol_id} on {result.on})")
     items = result.reasons + result.precautions + result.pauses
     if items:
         rows = [[r.code, r.subject, r.rule, r.clears_on or "-"] for r in items]
         out += "\n\n" + _table(["code", "subject", "rule", "clears on"], rows)
-        out += "\n\n" + "\n".join(f"- {r.text(locale)}" for r in items)
+        out += "\n\n" + "\n".join(one_line(f"- {r.text(locale)}") for r in items)
     return out
 
 
@@ -460,15 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         status: int = args.run(args)
         return status
     except _UsageError as exc:
-        print(exc, file=sys.stderr)
+        print(one_line(str(exc)), file=sys.stderr)
         return EXIT_USAGE
     except PlanningError as exc:  # the calendar cannot be made: like an invalid one
         print(f"collagenplan: {exc}", file=sys.stderr)
@@ -476,6 +491,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CollagenPlanError as exc:  # bad input, unknown id, missing extra
         print(f"collagenplan: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's final flush
+    of what is left in its buffer cannot raise BrokenPipeError a second time
+    (the recipe of the Python documentation, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stream)
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see the module docstring)."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # here, so that a closed pipe is seen inside the try
+        return status
+    except BrokenPipeError:  # the reader (``| head``) has all it wanted
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("collagenplan: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: still one line, unless asked for the traceback
+        if os.environ.get("COLLAGENPLAN_TRACEBACK"):
+            raise
+        print(
+            f"collagenplan: internal error, please report it: "
+            f"{type(exc).__name__}: {one_line(str(exc))}",
+            file=sys.stderr,
+        )
+        return EXIT_SOFTWARE
 
 
 if __name__ == "__main__":  # pragma: no cover

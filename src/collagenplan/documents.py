@@ -35,7 +35,7 @@ from typing import Any, TypeVar, overload
 
 import attrs
 
-from ._fields import _typename
+from ._fields import _typename, load_json
 from ._reader import KEY, READ, Reader
 from .durations import Duration
 from .errors import SchemaError
@@ -255,18 +255,11 @@ def from_json(text: str | bytes | Mapping[str, Any], expect: type[T] | None = No
             another kind is an error. ``None`` accepts any registered kind.
 
     Raises:
-        SchemaError: not JSON, no or an unknown ``"schema"``, the wrong kind,
-            or a value that breaks the schema; the message names the key path.
+        SchemaError: not JSON (or a key twice in one object, or nesting deeper
+            than 32 levels), no or an unknown ``"schema"``, the wrong kind, or
+            a value that breaks the schema; the message names the key path.
     """
-    if isinstance(text, str | bytes):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SchemaError(f"not valid JSON: {exc.msg}", line=exc.lineno) from None
-        except UnicodeDecodeError as exc:
-            raise SchemaError(f"not UTF-8 text ({exc.reason})") from None
-    else:
-        data = text
+    data = load_json(text, SchemaError) if isinstance(text, str | bytes) else text
     if not isinstance(data, Mapping):
         raise SchemaError(f"must be a JSON object, got {_typename(data)}")
     schema = data.get("schema")

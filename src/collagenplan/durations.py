@@ -205,11 +205,60 @@ class Duration:
         return self.span_days[1] <= other.span_days[0]
 
 
+def add_days(day: dt.date, days: int, *, saturate: bool = False) -> dt.date:
+    """``day`` plus ``days`` (negative to go back): the one date-shift every layer uses.
+
+    Past the supported range (``date.min`` to ``date.max``) it raises
+    :class:`~collagenplan.DurationError`, or, with ``saturate=True``, stops at
+    the end of the range it would leave: a window whose end lies beyond
+    year 9999 simply has no end the calendar can show.
+    """
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        if saturate:
+            return dt.date.max if days > 0 else dt.date.min
+        raise DurationError(
+            f"{'adding' if days >= 0 else 'subtracting'} {abs(days)}d "
+            f"{'to' if days >= 0 else 'from'} {day.isoformat()} leaves the supported date range "
+            f"({dt.date.min.isoformat()} to {dt.date.max.isoformat()})"
+        ) from None
+
+
+def elapsed_after(moment: dt.datetime, minutes: int) -> dt.datetime:
+    """``moment`` plus ``minutes`` of elapsed time, in ``moment``'s own time zone.
+
+    Elapsed, not wall-clock: 60 minutes from 01:30 on a fall-back night end at
+    01:30 again, an hour later. Past the supported range it raises
+    :class:`~collagenplan.DurationError`.
+    """
+    try:
+        utc = moment.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)
+        return utc.astimezone(moment.tzinfo)
+    except (OverflowError, ValueError):
+        raise DurationError(
+            f"{minutes} minutes after {moment.isoformat()} leaves the supported date range"
+        ) from None
+
+
 @functools.lru_cache(maxsize=512)
 def _month_span(months: int) -> tuple[int, int]:
     """Fewest and most days that ``months`` calendar months span, over all start dates."""
     if months == 0:
         return 0, 0
+    # The Gregorian calendar repeats every 400 years (4800 months, 146097 days),
+    # so whole cycles add exactly 146097 days each; the rest is measured on
+    # dates, where it stays far from date.max whatever ``months`` is.
+    cycles, months = divmod(months, 4800)
+    if months == 0:
+        return cycles * 146097, cycles * 146097
+    low, high = _month_span_below_cycle(months)
+    return low + cycles * 146097, high + cycles * 146097
+
+
+@functools.lru_cache(maxsize=512)
+def _month_span_below_cycle(months: int) -> tuple[int, int]:
+    """:func:`_month_span` for 0 < ``months`` < 4800."""
     # Four years of start dates hold every month length and one leap day.
     base = dt.date(2001, 1, 1)
     step = relativedelta(months=months)

@@ -28,11 +28,16 @@ One warning class marks input that is read but should change::
                                         its new name
 
 Messages are built in one place (:meth:`InputError.__str__`) so that every
-error reads the same way: ``file: key.path: problem``.
+error reads the same way: ``file: key.path: problem``. A message is always one
+line of printable text: control characters, line and paragraph separators,
+bidirectional overrides and lone surrogates in it (a key read from a hostile
+file, a file name) are shown escaped, ``\\n``, ``\\x1b``, ``\\ud800``, so an
+error can neither fake a second log line nor drive a terminal.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # typing only: errors sit below every other module at run time
@@ -56,8 +61,38 @@ __all__ = [
 ]
 
 
+# C0 and C1 controls, DEL, line / paragraph separators, bidirectional embeddings,
+# overrides and isolates (the "Trojan Source" characters), and lone surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that could break a line or drive a terminal escaped.
+
+    Printable text (any script, emoji, quotes, backslashes) is kept as it is;
+    the characters of ``_UNSAFE`` are written the way ``repr`` writes them.
+    """
+    return _UNSAFE.sub(_escaped, text)
+
+
 class CollagenPlanError(Exception):
-    """Base class of every error collagenplan raises on purpose."""
+    """Base class of every error collagenplan raises on purpose.
+
+    ``str(error)`` is one line of printable text (see :func:`one_line`).
+    """
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(CollagenPlanError, ValueError):
@@ -93,7 +128,7 @@ class InputError(CollagenPlanError, ValueError):
         elif self.line is not None:
             where = f"line {self.line}: "
         key = f"{self.path}: " if self.path else ""
-        return f"{where}{key}{self.problem}"
+        return one_line(f"{where}{key}{self.problem}")
 
     def located(self, *, source: str | None = None, prefix: str = "") -> InputError:
         """Return a copy of this error with a file name and a path prefix added."""
@@ -148,7 +183,7 @@ class UnknownProtocolError(CollagenPlanError, LookupError):
         )
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        return one_line(str(self.args[0]))
 
 
 class PlanningError(CollagenPlanError):
@@ -187,7 +222,7 @@ class MissingExtraError(CollagenPlanError, ImportError):
         )
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        return one_line(str(self.args[0]))
 
 
 # ImportError has a ``path`` too (a module's file); here it is the key path, as

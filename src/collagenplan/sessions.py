@@ -8,6 +8,7 @@ from typing import Any, Literal
 import attrs
 
 from ._checks import (
+    MAX_MINUTES,
     date_problem,
     is_date,
     is_optional,
@@ -173,9 +174,10 @@ class PlannedSession:
     start: dt.datetime | None = attrs.field(default=None, validator=is_optional(_is_aware))
     """Time-zone aware appointment start, when a clinic gives times."""
     minutes: int | None = attrs.field(
-        default=None, validator=is_optional(is_positive_int(InputError))
+        default=None,
+        validator=is_optional(is_positive_int(InputError, maximum=MAX_MINUTES, why=" (a day)")),
     )
-    """Chair minutes (at least 1), when known."""
+    """Chair minutes (1 to 1440), when known."""
     practitioner: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """Who performs it, when a clinic assigns practitioners."""
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from .._text import spreadsheet_cell
 from ..errors import InputError
 from ._extras import require
 from ._tracks import Stream, streams
@@ -128,6 +129,8 @@ def _cell(value: object) -> object:
         return round(value, 4)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):  # ids are kebab-case; the OWASP rule guards all the same
+        return spreadsheet_cell(value)
     return value
 
 
@@ -231,9 +234,16 @@ class DemandSamples:
     """The seed the runs were drawn with."""
 
 
+MAX_RUNS = 100_000
+"""Most random runs a projection draws: the bands stop moving long before, and each
+run keeps a row of every weekly array in memory."""
+
+
 def _check_runs(runs: object) -> int:
     if isinstance(runs, bool) or not isinstance(runs, int):
         raise InputError(f"must be an integer, got {type(runs).__name__}", path="runs")
+    if runs > MAX_RUNS:
+        raise InputError(f"must be at most {MAX_RUNS}, got {runs}", path="runs")
     if runs < 0:
         raise InputError(f"must not be negative, got {runs}", path="runs")
     return runs

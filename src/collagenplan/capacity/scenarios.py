@@ -35,6 +35,7 @@ from .._fields import (
     parse_date,
     parse_document,
     read_file,
+    read_text,
     relocated,
     renamed,
     to_tuple,
@@ -49,6 +50,7 @@ from ..results import Plan
 
 __all__ = [
     "DEFAULT_OPEN",
+    "MAX_PER_WEEK",
     "MAX_WEEKS",
     "SCHEMA_VERSION",
     "WEEKDAYS",
@@ -74,6 +76,10 @@ DEFAULT_OPEN = ("mon", "tue", "wed", "thu", "fri")
 """Open weekdays when a scenario does not say."""
 MAX_WEEKS = 520
 """Longest horizon accepted: ten years is far past any staffing plan."""
+MAX_PER_WEEK = 10_000
+"""Most new clients a week one intake line may bring, seasonal factors included:
+a chain of hundreds of clinics. More is a typo, and would make the random runs
+and the simulation work for hours."""
 
 Unit = Literal["slots", "hours"]
 Arrivals = Literal["poisson", "fixed"]
@@ -244,6 +250,7 @@ class Intake:
                 raise _E(problem, path="per_week")
         if self.monthly is not None:
             _numbers("monthly", self.monthly, size=12)
+        self._check_rate()
         if self.start is not None and self.end is not None and self.end < self.start:
             raise _E(f"must not be before start ({self.end} < {self.start})", path="end")
         self._check_sessions()
@@ -305,6 +312,25 @@ class Intake:
         if phase.repeat and self.repeat_dropout is not None:
             return self.repeat_dropout
         return self.dropout
+
+    def _check_rate(self) -> None:
+        """Refuse more than :data:`MAX_PER_WEEK` new clients in any week."""
+        rates = self.per_week if isinstance(self.per_week, tuple) else (self.per_week,)
+        for i, rate in enumerate(rates):
+            if rate > MAX_PER_WEEK:
+                where = f"per_week[{i}]" if isinstance(self.per_week, tuple) else "per_week"
+                raise _E(
+                    f"must be at most {MAX_PER_WEEK} new clients a week, got {rate:g}", path=where
+                )
+        if self.monthly is not None:
+            top = max(rates)
+            for i, factor in enumerate(self.monthly):
+                if top * factor > MAX_PER_WEEK:
+                    raise _E(
+                        f"makes {top * factor:g} new clients a week (per_week {top:g} times "
+                        f"{factor:g}), more than {MAX_PER_WEEK}",
+                        path=f"monthly[{i}]",
+                    )
 
     def base_rate(self, week: int) -> float:
         """New clients in week ``week`` (0-based) before seasonality and start/end."""
@@ -523,6 +549,12 @@ class Scenario:
     def __attrs_post_init__(self) -> None:
         if self.weeks > MAX_WEEKS:
             raise _E(f"must be at most {MAX_WEEKS}, got {self.weeks}", path="weeks")
+        if (dt.date.max - self.monday).days < 7 * self.weeks - 1:
+            raise _E(
+                f"a horizon of {self.weeks} weeks from {self.start.isoformat()} ends after "
+                f"{dt.date.max.isoformat()}, the last supported date",
+                path="weeks",
+            )
         if not self.intakes and not self.booked:
             raise _E("needs at least one intake (or booked plans)", path="intakes")
         if self.supply is not None and not isinstance(self.supply, Supply):
@@ -679,10 +711,10 @@ def _booked(value: object, reader: Reader, folder: Path) -> tuple[Plan, ...]:
     for i, name in enumerate(reader.read(value, tuple[str, ...])):
         path = folder / name
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
+            text = read_text(path, _E)
+        except InputError as err:
             raise _E(
-                f"cannot read plan file {str(path)!r} ({exc.strerror})", path=f"[{i}]"
+                f"cannot read plan file {str(path)!r} ({err.problem})", path=f"[{i}]"
             ) from None
         try:
             plans.append(from_json(text, Plan))

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from .._text import spreadsheet_cell
 from ..errors import InputError, ScenarioError
 from ..sessions import Window
 from ._booking import Client, Fixed, Outcome, Pass, draw_clients, run_pass
@@ -228,6 +229,8 @@ def _cell(v: object) -> object:
         return v.isoformat()
     if isinstance(v, float):
         return round(v, 4)
+    if isinstance(v, str):  # no text column today; the OWASP rule guards any new one
+        return spreadsheet_cell(v)
     return v
 
 
@@ -400,6 +403,26 @@ class Simulation:
         for column in ("utilisation", "mean_delay"):
             frame[column] = frame[column].astype("float64")
         return frame
+
+
+MAX_SIMULATED_CLIENTS = 100_000
+"""Most new clients :func:`simulate` books one by one (about ten seconds of work);
+:func:`~collagenplan.project` answers larger scenarios in closed form."""
+
+
+def _check_size(scenario: Scenario) -> None:
+    """Refuse a scenario whose expected new clients exceed :data:`MAX_SIMULATED_CLIENTS`."""
+    expected = 0.0
+    for intake in scenario.intakes:
+        peak = max(intake.monthly) if intake.monthly is not None else 1.0
+        expected += peak * sum(intake.base_rate(w) for w in range(scenario.weeks))
+    if expected > MAX_SIMULATED_CLIENTS:
+        raise ScenarioError(
+            f"brings about {expected:,.0f} new clients over {scenario.weeks} weeks; the "
+            f"simulation books at most {MAX_SIMULATED_CLIENTS:,} one by one "
+            "(project() answers in closed form)",
+            path="intake",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -607,6 +630,7 @@ def simulate(
     solver_module = None
     if policy == "exact":
         solver_module = require_exact()
+    _check_size(scenario)
     prepared = streams(scenario)
     rng = random.Random(seed)
     arrivals = draw_clients(scenario, prepared, rng, supply.unit)

@@ -8,7 +8,9 @@ local wall-clock times in the clinic's IANA time zone (:mod:`zoneinfo`).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -123,24 +125,60 @@ def local_datetime(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.d
     return moment
 
 
-def _day_set(periods: Sequence[Closure]) -> dict[dt.date, int]:
-    """Each closed date mapped to the index of the first period covering it."""
-    out: dict[dt.date, int] = {}
-    one = dt.timedelta(days=1)
-    for index, period in enumerate(periods):
-        day = period.start
-        while day <= period.last:
-            out.setdefault(day, index)
-            if day == dt.date.max:
-                break
-            day += one
-    return out
+class _Periods:
+    """Closed dates as disjoint segments, each with the index of the first period
+    covering it: ``get(day)`` in O(log n), built in O(n log n) whatever the periods
+    span (a closure from 0001-01-01 to 9999-12-31 is one segment, not 3.6 million days).
+    """
+
+    __slots__ = ("_ends", "_indices", "_starts")
+
+    def __init__(self, periods: Sequence[Closure]) -> None:
+        bounds: set[dt.date] = set()
+        for period in periods:
+            bounds.add(period.start)
+            if period.last < dt.date.max:
+                bounds.add(period.last + dt.timedelta(days=1))
+        by_start = sorted(range(len(periods)), key=lambda i: periods[i].start)
+        active: list[tuple[int, dt.date]] = []  # heap of (index, last day)
+        segments: list[tuple[dt.date, dt.date, int]] = []
+        points = sorted(bounds)
+        k = 0
+        for n, point in enumerate(points):
+            while k < len(by_start) and periods[by_start[k]].start <= point:
+                heapq.heappush(active, (by_start[k], periods[by_start[k]].last))
+                k += 1
+            while active and active[0][1] < point:
+                heapq.heappop(active)
+            if not active:
+                continue
+            index = active[0][0]
+            end = points[n + 1] - dt.timedelta(days=1) if n + 1 < len(points) else dt.date.max
+            if segments and segments[-1][2] == index and segments[-1][1] >= point - _ONE:
+                segments[-1] = (segments[-1][0], end, index)
+            else:
+                segments.append((point, end, index))
+        self._starts = [seg[0] for seg in segments]
+        self._ends = [seg[1] for seg in segments]
+        self._indices = [seg[2] for seg in segments]
+
+    def get(self, day: dt.date) -> int | None:
+        """The index of the first period covering ``day``, or ``None``."""
+        at = bisect.bisect_right(self._starts, day) - 1
+        if at >= 0 and day <= self._ends[at]:
+            return self._indices[at]
+        return None
+
+
+_ONE = dt.timedelta(days=1)
 
 
 def _overlap(
     a: Iterable[tuple[dt.time, dt.time]], b: Iterable[tuple[dt.time, dt.time]], minutes: int
 ) -> dt.time | None:
     """Earliest start inside both span lists that leaves ``minutes`` before either closes."""
+    if minutes > 24 * 60:  # longer than any day: no span can hold it
+        return None
     need = dt.timedelta(minutes=minutes)
     best: dt.time | None = None
     base = dt.date(2000, 1, 1)
@@ -155,9 +193,7 @@ def _overlap(
     return best
 
 
-def clinic_closed(
-    clinic: Clinic, day: dt.date, closed: dict[dt.date, int] | None = None
-) -> Closed | None:
+def clinic_closed(clinic: Clinic, day: dt.date, closed: _Periods | None = None) -> Closed | None:
     """Why ``clinic`` is closed on ``day`` (a closure, a public holiday, no opening
     pattern), or ``None`` when it opens; ``closed`` is a precomputed closure day set."""
     if closed is None:
@@ -200,9 +236,9 @@ class ClinicDays:
         self.clinic = clinic
         self.protocol = protocol
         self.minutes = protocol.session.chair_minutes
-        self._closed = _day_set(clinic.closures)
+        self._closed = _Periods(clinic.closures)
         self._staff = [p for p in clinic.practitioners if p.qualified(protocol.id)]
-        self._leave = [_day_set(p.leave) for p in self._staff]
+        self._leave = [_Periods(p.leave) for p in self._staff]
         self._cache: dict[dt.date, Appointment | Closed] = {}
 
     def closed(self, day: dt.date) -> Closed | None:
@@ -268,7 +304,7 @@ class ClinicDays:
         best: tuple[dt.time, int] | None = None
         why: list[str] = []
         for index, (person, leave) in enumerate(zip(self._staff, self._leave, strict=True)):
-            if day in leave:
+            if leave.get(day) is not None:
                 why.append(f"{person.id} on leave")
                 continue
             own = [h.span for h in person.hours if h.applies(day)] if person.hours else spans

@@ -45,7 +45,7 @@ from .._checks import (
     is_str,
     is_tuple_of,
 )
-from .._fields import _typename, check_kebab, renamed, to_tuple
+from .._fields import _typename, check_kebab, iana_zone, renamed, to_tuple
 from .._reader import HINT, READ
 from ..errors import ClinicError, MissingHolidaysError
 from ..protocols.model import Protocol as TreatmentProtocol
@@ -120,13 +120,51 @@ def _compile_rule(text: str, starts: dt.date) -> rrule:
             f"got {freq.group(1)}",
             path="rule",
         )
+    for part in ("INTERVAL", "COUNT"):
+        found = re.search(rf"(?:^|;){part}=([^;]*)", body.upper())
+        if found is not None and (not found.group(1).isdigit() or int(found.group(1)) < 1):
+            raise E(f"{part} must be a whole number of at least 1, got {text!r}", path="rule")
+    start = dt.datetime.combine(starts, dt.time())
     try:
-        parsed = rrulestr(body, dtstart=dt.datetime.combine(starts, dt.time()))
+        parsed = rrulestr(body, dtstart=start)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         raise E(f"is not a valid RRULE ({exc}): {text!r}", path="rule") from None
     if not isinstance(parsed, rrule):  # pragma: no cover - a single line always gives an rrule
         raise E(f"must be a single RRULE, got {text!r}", path="rule")
+    _check_rule_matches(parsed, start, text)
     return parsed
+
+
+def _check_rule_matches(parsed: rrule, start: dt.datetime, text: str) -> None:
+    """Refuse a rule that gives no date from ``start`` on, without an unbounded search.
+
+    dateutil looks for the next date period by period until year 9999 when
+    nothing ever matches (``BYMONTHDAY=30`` in February: minutes for a DAILY
+    rule). The Gregorian calendar repeats every 400 years (a whole number of
+    weeks), so the same rule started 400k years later, within 800 years of
+    9999, meets every case the rule can meet: if it finds nothing there, the
+    rule never matches. Once it does match, every later search ends within
+    800 years of rule periods.
+    """
+    shifted = start.replace(year=9200 + start.year % 400)
+    probe = parsed.replace(dtstart=shifted, count=None, until=None)
+    try:
+        matches = probe.after(shifted, inc=True) is not None
+        first = parsed.after(start, inc=True) if matches else None
+    except (ValueError, OverflowError) as exc:
+        raise E(f"is not a valid RRULE ({exc}): {text!r}", path="rule") from None
+    if not matches:
+        raise E(
+            "never gives a date (no calendar day has what it asks, such as "
+            f"BYMONTHDAY=30 in February): {text!r}",
+            path="rule",
+        )
+    if first is None:
+        raise E(
+            f"gives no date on or after start ({start.date().isoformat()}): its UNTIL or "
+            f"COUNT ends it first: {text!r}",
+            path="rule",
+        )
 
 
 @functools.lru_cache(maxsize=256)
@@ -336,13 +374,11 @@ def _is_availability(instance: object, attribute: attrs.Attribute[Any], value: o
 def _is_zone(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
         raise E(f"must be an IANA time zone name, got {_typename(value)}", path=attribute.name)
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if iana_zone(value) is None:
         raise E(
             f"unknown time zone {value!r}; use an IANA name such as 'Europe/London'",
             path=attribute.name,
-        ) from None
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -17,7 +17,9 @@ from collections.abc import Iterator
 
 import attrs
 
-from .._fields import _typename
+from .._fields import _typename, relocated
+from .._text import SURROGATE, text_problem
+from ..durations import elapsed_after
 from ..errors import InputError
 from ..protocols.model import Protocol
 from ..results import Plan, Violation
@@ -67,8 +69,14 @@ def check_protocol(protocol: object, plan: Plan | None = None) -> Protocol | Non
 
 
 def clean_text(value: str) -> str:
-    """Normalise line ends to LF and drop control characters from user text."""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    """Normalise line ends to LF; drop control characters and lone surrogates.
+
+    The value classes refuse both already; this guards the exporters' own
+    text arguments (``client_name``, ``location``...), which are cleaned
+    rather than refused.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return SURROGATE.sub("", _CONTROL.sub("", text))
 
 
 def plan_key(plan: Plan, plan_id: str | None, client_name: str | None = None) -> str:
@@ -79,6 +87,10 @@ def plan_key(plan: Plan, plan_id: str | None, client_name: str | None = None) ->
     Without it, the key is derived from the protocol id, the plan's start and
     the client name. It is a hash so that no client data shows in a UID.
     """
+    for name, text in (("plan_id", plan_id), ("client_name", client_name)):
+        problem = text_problem(text, controls=False) if isinstance(text, str) else None
+        if problem is not None:  # it could not be hashed, nor written anywhere
+            raise InputError(problem, path=name)
     if plan_id is not None:
         if not isinstance(plan_id, str) or not plan_id.strip():
             raise InputError("must be a non-empty string", path="plan_id")
@@ -98,9 +110,11 @@ def end_of(start: dt.datetime, minutes: int) -> dt.datetime:
 
     Elapsed, not wall-clock: a 60-minute 01:30 appointment on a fall-back
     night ends at 01:30 again, an hour later.
+
+    Raises:
+        DurationError: the end would fall after 9999-12-31.
     """
-    utc = start.astimezone(dt.UTC) + dt.timedelta(minutes=minutes)
-    return utc.astimezone(start.tzinfo)
+    return elapsed_after(start, minutes)
 
 
 def milestone_text(m: Milestone) -> str:
@@ -177,6 +191,8 @@ def export_sessions(
 
     Raises:
         InputError: ``default_minutes`` is not a whole number >= 1.
+        DurationError: a session's end would fall after 9999-12-31 (the
+            error's path names the session).
     """
     if isinstance(default_minutes, bool) or not isinstance(default_minutes, int):
         raise InputError(
@@ -189,17 +205,19 @@ def export_sessions(
     chair = (protocol.session.chair_minutes if protocol is not None else None) or default_minutes
     aftercare = _aftercare(protocol)
     total = len(plan.sessions)
-    for session in plan.sessions:
+    for index, session in enumerate(plan.sessions):
         minutes = session.minutes if session.minutes is not None else chair
         start = session.start
         latest = session.window.latest
+        with relocated(f"sessions[{index}].start"):
+            end = end_of(start, minutes) if start is not None else None
         yield ExportSession(
             session=session,
             total=total,
             title=title,
             start=start,
             minutes=minutes,
-            end=end_of(start, minutes) if start is not None else None,
+            end=end,
             latest=latest.isoformat() if latest is not None else "open",
             violations=tuple(v for v in plan.violations if v.session == session.number),
             reminders=tuple(milestone_text(m) for m in session.milestones),

@@ -5,10 +5,12 @@ CRLF line ends, a header row). Dates are ISO 8601 ``YYYY-MM-DD``; appointment
 times are ISO 8601 with their UTC offset, and the IANA zone is a column of its
 own. An empty cell means "not known" (``None``).
 
-Cells holding free text (practitioner names, notes) that start with ``=``,
-``+``, ``-``, ``@``, TAB or CR are prefixed with ``'`` by default, so that a
-spreadsheet opens them as text instead of running them as formulas (CSV
-injection). Pass ``spreadsheet_safe=False`` for byte-exact text.
+Every text cell (plan and protocol ids, phase names, practitioner names,
+milestone kinds, subjects, notes, rules) that starts with ``=``, ``+``,
+``-``, ``@``, TAB or CR -- also after leading spaces or line breaks -- is
+prefixed with ``'`` by default, so that a spreadsheet opens it as text
+instead of running it as a formula (OWASP "CSV injection"). Pass
+``spreadsheet_safe=False`` for byte-exact text, when a program reads the file.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import io
 import zoneinfo
 from collections.abc import Iterable, Sequence
 
+from .._text import spreadsheet_cell
 from ..results import Plan
 from ._common import check_plan, clean_text, export_sessions, plan_key
 
@@ -58,16 +61,12 @@ MILESTONE_COLUMNS: tuple[str, ...] = (
 )
 """Header of :func:`milestones_to_csv`, in order."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _text(value: str | None, safe: bool) -> str:
     if value is None:
         return ""
     text = clean_text(value)
-    if safe and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return spreadsheet_cell(text) if safe else text
 
 
 def _day(value: dt.date | None) -> str:
@@ -101,8 +100,9 @@ def to_csv(plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = T
         plan_id: written in the ``plan_id`` column, so that several plans can
             be concatenated; defaults to the key derived from the plan's
             protocol id and start (the one iCalendar UIDs use).
-        spreadsheet_safe: prefix free text that a spreadsheet would run as a
-            formula with ``'``.
+        spreadsheet_safe: prefix with ``'`` every text cell that a spreadsheet
+            would run as a formula (the OWASP rule; see the module docstring).
+            ``False`` writes text byte for byte, for programs.
 
     Returns:
         The table as text with CRLF line ends; write it with ``newline=""``.
@@ -121,9 +121,9 @@ def to_csv(plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = T
         rows.append(
             [
                 key,
-                plan.protocol_id,
+                _text(plan.protocol_id, spreadsheet_safe),
                 s.number,
-                s.phase,
+                _text(s.phase, spreadsheet_safe),
                 s.status,
                 _day(s.date),
                 _day(s.window.earliest),
@@ -154,7 +154,7 @@ def milestones_to_csv(
     rows = [
         [
             key,
-            plan.protocol_id,
+            _text(plan.protocol_id, spreadsheet_safe),
             s.number,
             _day(s.date),
             _text(m.kind, spreadsheet_safe),

@@ -242,7 +242,7 @@ def to_fhir(
 
     display = clean_text(client_name) if client_name else None
     if patient is not None:
-        if not isinstance(patient, str) or not re.fullmatch(r"\S+", patient):
+        if not isinstance(patient, str) or not re.fullmatch(r"[^\s\ud800-\udfff]+", patient):
             raise InputError(
                 f"must be a reference such as 'Patient/123', got {patient!r}", path="patient"
             )

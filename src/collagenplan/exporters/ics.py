@@ -262,7 +262,8 @@ def to_ics(
             # RFC 5545 section 3.6.1: an all-day event is a DATE DTSTART with
             # an exclusive DTEND on the following day.
             event.add("dtstart", session.date)
-            event.add("dtend", session.date + dt.timedelta(days=1))
+            if session.date < dt.date.max:  # else no DTEND: a DATE event lasts a day
+                event.add("dtend", session.date + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
         else:
             local = _in_calendar_zone(start)

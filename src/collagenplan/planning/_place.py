@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from .._blockers import Blocker, DateCheck
+from ..durations import add_days
 from ..protocols.model import Phase
 from ..results import Violation
 from ..sessions import Window
@@ -80,10 +81,9 @@ def choose_date(
         return None, seen
     day = window.latest
     for _ in range(SEARCH_DAYS):
-        try:
-            day += dt.timedelta(days=1)
-        except OverflowError:
+        if day == dt.date.max:
             break
+        day = add_days(day, 1)
         if _blocker(day, checks) is None:
             return day, seen
     return None, seen

@@ -28,7 +28,11 @@ from ..sessions import (
 from . import _history
 from ._place import blocker_on, choose_date, no_room, within_grace
 
-__all__ = ["plan"]
+__all__ = ["MAX_SESSIONS", "plan"]
+
+MAX_SESSIONS = 10_000
+"""Most sessions one plan may hold: a repeating phase planned to a far horizon
+(a daily touch-up until 9999) is refused instead of filling memory."""
 
 
 def _clinic_check(days: ClinicDays) -> DateCheck:
@@ -145,7 +149,8 @@ def plan(
 
     Raises:
         ProtocolError: ``sessions`` is outside the phase's range.
-        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``),
+        InputError: a bad argument (``start`` not a date, ``horizon`` before ``start``,
+            or so far that a repeating phase would pass :data:`MAX_SESSIONS` sessions),
             or a history that cannot be true (a done visit after ``start``, a date
             recorded both done and missed, a phase the protocol does not have);
             the message names the visit (``history[2]``).
@@ -262,6 +267,12 @@ def plan(
             if horizon is not None and window.earliest > horizon:
                 break
             before = len(planned)
+            if before >= MAX_SESSIONS:
+                raise InputError(
+                    f"is {horizon}: more than {MAX_SESSIONS} sessions of "
+                    f"{repeating.name!r} fall before it; plan a nearer horizon",
+                    path="horizon",
+                )
             if not place(repeating, window):
                 break
             if horizon is None:

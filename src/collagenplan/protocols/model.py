@@ -14,6 +14,7 @@ from typing import Any, Literal
 import attrs
 
 from .._checks import (
+    MAX_MINUTES,
     Validator,
     is_bool,
     is_duration,
@@ -80,15 +81,21 @@ class DepthRange:
             raise _fail(f"must be >= min (got {self.max} < {self.min})", "max")
 
 
+MAX_PHASE_SESSIONS = 1000
+"""Most sessions one phase may count: years of weekly sessions. More is a typo, and
+planning would build every one of them."""
+_count = is_positive_int(E, maximum=MAX_PHASE_SESSIONS)
+
+
 @attrs.frozen(kw_only=True)
 class SessionCount:
     """How many sessions a phase has: a range and the default when none is asked for."""
 
-    min: int = attrs.field(default=1, validator=is_positive_int(E))
+    min: int = attrs.field(default=1, validator=_count)
     """Fewest sessions that complete the phase."""
-    max: int = attrs.field(default=1, validator=is_positive_int(E))
-    """Most sessions the phase may have."""
-    default: int = attrs.field(validator=is_positive_int(E))
+    max: int = attrs.field(default=1, validator=_count)
+    """Most sessions the phase may have (at most :data:`MAX_PHASE_SESSIONS`)."""
+    default: int = attrs.field(validator=_count)
     """Sessions planned when the caller does not choose; defaults to ``min``."""
 
     @default.default
@@ -167,7 +174,8 @@ class SessionSpec:
     """What one session takes: chair time, downtime, buffers."""
 
     chair_minutes: int | None = attrs.field(
-        default=None, validator=is_optional(is_positive_int(E))
+        default=None,
+        validator=is_optional(is_positive_int(E, maximum=MAX_MINUTES, why=" (a day)")),
     )
     """Minutes of chair time, from numbing to room turnover; ``None`` when the
     protocol does not say (planning does not need it; capacity refuses it)."""

@@ -20,7 +20,7 @@ import attrs
 
 from .._blockers import Blocker, DateCheck
 from ..clients import Client, ClientEvent, Condition, Medication, UnknownName
-from ..durations import Duration
+from ..durations import Duration, add_days
 from ..errors import DurationError, InputError
 from ..messages import Message, Param
 from ..protocols.model import Protocol, Washout
@@ -37,9 +37,6 @@ __all__ = [
     "rules",
     "unrecognised",
 ]
-
-_ONE_DAY = dt.timedelta(days=1)
-
 
 # ------------------------------------------------------------- date helpers
 
@@ -58,11 +55,11 @@ def _minus(duration: Duration, day: dt.date) -> dt.date:
 
 
 def _next(day: dt.date) -> dt.date:
-    return day if day == dt.date.max else day + _ONE_DAY
+    return add_days(day, 1, saturate=True)
 
 
 def _previous(day: dt.date) -> dt.date:
-    return day if day == dt.date.min else day - _ONE_DAY
+    return add_days(day, -1, saturate=True)
 
 
 def _near(earlier: Duration, first: dt.date, day: dt.date) -> bool:
