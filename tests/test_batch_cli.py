@@ -209,3 +209,20 @@ def test_a_client_the_library_refuses_is_named(
     assert status == 2
     assert err.startswith("collagenplan: error: ") and "v.csv:3: client_id: client 'bob': " in err
     assert "leaves the supported date range" in err
+
+
+def test_recall_csv_cells_never_start_a_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A client id a spreadsheet would run (``=HYPERLINK(...)``) is written as text."""
+    visits = tmp_path / "v.csv"
+    visits.write_text(
+        'client_id,protocol_id,date\n"=HYPERLINK(""http://x"")",facial-series,2026-11-01\n'
+        "@sum,facial-series,2026-11-01\n",
+        encoding="utf-8",
+    )
+    status, out, _ = _run(["recall", str(visits), "--today", "2026-11-20"], capsys)
+    assert status == 0
+    rows = out.splitlines()[1:]
+    assert rows[0].startswith('"\'=HYPERLINK(""http://x"")",facial-series,')
+    assert rows[1].startswith("'@sum,facial-series,")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._text import spreadsheet_cell
 from ..errors import InputError
 from ._frames import DUE_COLUMNS, Rows
 
@@ -130,7 +131,9 @@ def _texts(result: pd.DataFrame) -> dict[str, list[Any]]:
 
 
 def recall_csv(result: pd.DataFrame) -> str:
-    """The recall list as CSV: ISO dates, empty cells for missing values."""
+    """The recall list as CSV: ISO dates, empty cells for missing values, and
+    text a spreadsheet would run as a formula prefixed with ``'`` (the OWASP
+    rule the CSV exporters follow: a client id such as ``=HYPERLINK(...)``)."""
     cells: dict[str, Any] = {}
     for name in result.columns:
         column = result[name]
@@ -141,7 +144,10 @@ def recall_csv(result: pd.DataFrame) -> str:
         elif name in _FLAGS:
             cells[name] = np.where(column.to_numpy(dtype=bool), "true", "false")
         else:
-            cells[name] = column.astype(object).fillna("")
+            cells[name] = [
+                "" if v is None or v is pd.NA else spreadsheet_cell(str(v))
+                for v in column.astype(object).fillna("")
+            ]
     text: str = pd.DataFrame(cells).to_csv(index=False, lineterminator="\n")
     return text
 
