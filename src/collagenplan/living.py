@@ -31,6 +31,7 @@ from .clinics import Clinic
 from .errors import InputError
 from .planning import plan
 from .planning._history import counts_by_phase, next_phase, read_history, sorted_visits
+from .planning._keys import carry_keys, succeed
 from .protocols.loader import get_protocol
 from .protocols.model import Protocol
 from .results import Plan
@@ -110,10 +111,12 @@ def replan(
         for s in existing.sessions
         if s.status in ("done", "booked") and s.date not in recorded
     ]
+    # issue 12 (identity): visits keep the keys of the sessions they are.
+    history, given = carry_keys(existing, history, given)
     horizon = existing.horizon
     if horizon is not None and horizon < today:
         horizon = None
-    return plan(
+    new = plan(
         protocol,
         start=today,
         sessions=_series_count(protocol, existing),
@@ -122,7 +125,9 @@ def replan(
         clinic=clinic,
         history=history + given,
         strict=strict,
+        plan_id=existing.plan_id,
     )
+    return succeed(existing, new)  # issue 12: same plan id, next revision, removals
 
 
 # --------------------------------------------------------------- next_due

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import attrs
 
@@ -21,7 +21,7 @@ from .._fields import _typename
 from ..errors import InputError
 from ..protocols.model import Protocol
 from ..results import Plan, Violation
-from ..sessions import Milestone, PlannedSession
+from ..sessions import Milestone, PlannedSession, session_keys
 
 __all__ = [
     "DEFAULT_MINUTES",
@@ -33,6 +33,7 @@ __all__ = [
     "export_sessions",
     "export_title",
     "milestone_text",
+    "plan_identity",
     "plan_key",
     "stable_uuid",
 ]
@@ -71,18 +72,31 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def plan_key(plan: Plan, plan_id: str | None, client_name: str | None = None) -> str:
-    """A stable, opaque key for ``plan`` that identifiers are derived from.
+def plan_identity(plan: Plan, plan_id: str | None) -> str | None:
+    """The id exports identify ``plan`` by: ``plan_id`` when given, else ``plan.plan_id``.
 
-    With ``plan_id`` (the caller's own id for this course of treatment) the
-    key depends on nothing else, so re-planned dates keep their identifiers.
-    Without it, the key is derived from the protocol id, the plan's start and
-    the client name. It is a hash so that no client data shows in a UID.
+    Raises:
+        InputError: ``plan_id`` is given but is not a non-empty string.
     """
     if plan_id is not None:
         if not isinstance(plan_id, str) or not plan_id.strip():
             raise InputError("must be a non-empty string", path="plan_id")
-        seed = "id\x1f" + plan_id
+        return plan_id
+    return plan.plan_id
+
+
+def plan_key(plan: Plan, plan_id: str | None, client_name: str | None = None) -> str:
+    """A stable, opaque key for ``plan`` that identifiers are derived from.
+
+    It is a hash of the plan's identity (:func:`plan_identity`: the
+    ``plan_id`` argument, else ``plan.plan_id``), so that no client data
+    shows in a UID and re-planned dates keep their identifiers. An anonymous
+    plan (no id at all) falls back to the protocol id, the plan's start and the
+    client name: stable for that plan only, not across re-plans.
+    """
+    identity = plan_identity(plan, plan_id)
+    if identity is not None:
+        seed = "id\x1f" + identity
     else:
         seed = "\x1f".join(("plan", plan.protocol_id, plan.start.isoformat(), client_name or ""))
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
@@ -142,6 +156,13 @@ class ExportSession:
     """One line per milestone (:func:`milestone_text`)."""
     aftercare: tuple[str, ...]
     """One line per aftercare rule of the protocol: ``no-makeup for 24h: note``."""
+    key: str = ""
+    """The session's key (:func:`~collagenplan.sessions.session_keys`), for ids."""
+    removed: bool = False
+    """The session was dropped by a re-plan (``plan.removed``): exports cancel it."""
+    practitioner: str | None = None
+    """Who performs it, by display name: the clinic's name for the practitioner
+    id when a clinic is given, else the session's ``practitioner`` as it is."""
 
     @property
     def heading(self) -> str:
@@ -164,7 +185,12 @@ def export_title(plan: Plan, protocol: Protocol | None) -> str:
 
 
 def export_sessions(
-    plan: Plan, protocol: Protocol | None, default_minutes: int = DEFAULT_MINUTES
+    plan: Plan,
+    protocol: Protocol | None,
+    default_minutes: int = DEFAULT_MINUTES,
+    *,
+    names: Mapping[str, str] | None = None,
+    removed: bool = False,
 ) -> Iterator[ExportSession]:
     """The export view of each session of ``plan``, in order.
 
@@ -174,6 +200,9 @@ def export_sessions(
             for the title, the chair minutes and the aftercare; or ``None``.
         default_minutes: the length of a session whose own minutes are
             unknown, when there is no ``protocol`` to give chair minutes.
+        names: practitioner display names by id (a clinic's practitioners).
+        removed: also yield, after the sessions, a view of each session in
+            ``plan.removed`` (with ``removed=True``).
 
     Raises:
         InputError: ``default_minutes`` is not a whole number >= 1.
@@ -189,10 +218,16 @@ def export_sessions(
     chair = (protocol.session.chair_minutes if protocol is not None else None) or default_minutes
     aftercare = _aftercare(protocol)
     total = len(plan.sessions)
-    for session in plan.sessions:
+    names = names or {}
+    items = list(zip(plan.sessions, session_keys(plan.sessions), strict=True))
+    if removed:
+        items += [(s, s.key or "") for s in plan.removed]
+    for i, (session, key) in enumerate(items):
         minutes = session.minutes if session.minutes is not None else chair
         start = session.start
         latest = session.window.latest
+        gone = i >= total
+        who = session.practitioner
         yield ExportSession(
             session=session,
             total=total,
@@ -201,7 +236,12 @@ def export_sessions(
             minutes=minutes,
             end=end_of(start, minutes) if start is not None else None,
             latest=latest.isoformat() if latest is not None else "open",
-            violations=tuple(v for v in plan.violations if v.session == session.number),
+            violations=()
+            if gone
+            else tuple(v for v in plan.violations if v.session == session.number),
             reminders=tuple(milestone_text(m) for m in session.milestones),
             aftercare=aftercare,
+            key=key,
+            removed=gone,
+            practitioner=names.get(who, who) if who is not None else None,
         )

@@ -213,7 +213,10 @@ def resume(
         ):
             restarted, first, already, anchor = True, 0, 0, None
     return Resume(
-        kept=reading.sessions,
+        # issue 12 (identity): a kept session keeps the key its visit carries.
+        kept=tuple(
+            attrs.evolve(s, key=v.key) for s, v in zip(reading.sessions, kept, strict=True)
+        ),
         steps=_steps(protocol, counts, first, already),
         anchor=anchor,
         restarted=restarted,

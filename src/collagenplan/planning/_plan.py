@@ -17,7 +17,7 @@ from ..errors import InputError, PlanningError
 from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation
 from ..sessions import PlannedSession, Window, window_after
-from . import _history
+from . import _history, _keys
 from ._place import choose_date, no_room
 
 __all__ = ["plan"]
@@ -43,6 +43,7 @@ def plan(
     clinic: Clinic | None = None,
     history: Sequence[object] = (),
     strict: bool = False,
+    plan_id: str | None = None,
 ) -> Plan:
     """Plan a calendar for ``protocol`` from ``start``.
 
@@ -68,6 +69,12 @@ def plan(
             ``start``, and the protocol's late policy decides what a closed
             window means (see ``docs/living-calendars.md``).
         strict: raise :class:`PlanningError` instead of returning a plan with problems.
+        plan_id: your id for this course of treatment (``Plan.plan_id``); without
+            it, ``<client id>/<protocol id>`` when the client has an id, else none.
+            Never derived from a date, so a re-plan keeps the same id.
+
+    Every session gets a ``key``: the one its history visit carries, else its
+    phase and its ordinal within the phase (``series-2``), see ``docs/design.md``.
 
     Returns:
         A :class:`Plan`; ``plan.violations`` lists what could not be satisfied.
@@ -90,6 +97,7 @@ def plan(
             raise InputError(f"must not be before start ({horizon} < {start})", path="horizon")
     if clinic is not None and not isinstance(clinic, Clinic):
         raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
+    identity = _keys.plan_id_for(plan_id, protocol.id, client)
     checks: list[DateCheck] = []
     first_day = start
     if client is not None:
@@ -110,6 +118,7 @@ def plan(
     resumed = None
     if history:
         resumed = _history.resume(protocol, history, sessions=sessions, start=start, checks=checks)
+        _keys.check_history_keys(history)
         planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
 
     def place(phase: Phase, window: Window) -> bool:
@@ -170,12 +179,14 @@ def plan(
             if v.severity == "warning"
         ]
     problems.sort(key=lambda v: (v.session is None, v.session or 0))
+    planned = _keys.with_keys(planned)
     result = Plan(
         protocol_id=protocol.id,
         start=start,
         sessions=assign_appointments(days, planned) if days is not None else tuple(planned),
         violations=tuple(problems),
         horizon=horizon,
+        plan_id=identity,
     )
     if strict and not result.ok:
         first = next(p for p in problems if p.severity == "error")
