@@ -75,7 +75,7 @@ from .protocols import (
 )
 from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
-from .sessions import Milestone, PlannedSession, Visit, Window
+from .sessions import Milestone, PlannedSession, Visit, Window, session_keys
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 
@@ -238,6 +238,7 @@ __all__ = [
     "required_capacity",
     "sample_demand",
     "screen",
+    "session_keys",
     "simulate",
     "to_csv",
     "to_fhir",

@@ -100,12 +100,37 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
     from .exporters import to_csv, to_fhir, to_ics  # icalendar: loaded on demand
 
     fmt = args.format
+    # issue 12 (identity): the export options of the Python API.
+    clinic = _clinic(args)
+    client = _client(args.client)
+    if fmt in ("ics", "fhir", "csv") and result.plan_id is None:
+        print(
+            "collagenplan: warning: the plan has no id (no --plan-id, and no id in a "
+            "client file); exports of a re-planned series will not update these ones",
+            file=sys.stderr,
+        )
     if fmt == "ics":
         # The command line is where the clock is read: DTSTAMP is the time of export.
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        out = to_ics(result, protocol=protocol, dtstamp=now).decode("utf-8")
+        out = to_ics(
+            result,
+            protocol=protocol,
+            dtstamp=now,
+            client_name=args.client_name,
+            clinic=clinic,
+            location=args.location,
+            alarms=args.alarms,
+        ).decode("utf-8")
     elif fmt == "fhir":
-        out = json.dumps(to_fhir(result, protocol=protocol), indent=2, ensure_ascii=False) + "\n"
+        bundle = to_fhir(
+            result,
+            protocol=protocol,
+            client_name=args.client_name,
+            patient=args.patient,
+            clinic=clinic,
+            client=client,
+        )
+        out = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
         out = to_csv(result)
     elif fmt == "json":
@@ -222,6 +247,33 @@ def _add_history_options(p: argparse.ArgumentParser) -> None:
         )
 
 
+def _alarm_kinds(text: str) -> tuple[str, ...]:
+    """``--alarms appointment,stop``: a comma-separated list; ``none`` for no alarms."""
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    if kinds == ("none",):
+        return ()
+    return kinds
+
+
+def _add_identity_options(p: argparse.ArgumentParser) -> None:
+    """issue 12 (identity): the export options of ``to_ics`` / ``to_fhir``."""
+    p.add_argument(
+        "--plan-id",
+        help="your id for this course of treatment; exports derive their ids from it "
+        "(default: the client file's id and the protocol id)",
+    )
+    p.add_argument("--client-name", help="the client's name, for exported calendars and FHIR")
+    p.add_argument("--patient", help="FHIR: a reference to the client's Patient (Patient/123)")
+    p.add_argument("--location", help="iCalendar LOCATION (default: the clinic's name, address)")
+    p.add_argument(
+        "--alarms",
+        type=_alarm_kinds,
+        metavar="KINDS",
+        help="iCalendar: reminders to give alarms, comma-separated from appointment, stop, "
+        "resume, start, end, aftercare; 'none' for none (default: all, one per day)",
+    )
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     protocol = _protocol(args.protocol)
     result = plan(
@@ -233,6 +285,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         strict=args.strict,
         clinic=_clinic(args),
         history=_history(args),
+        plan_id=args.plan_id,
     )
     _export_plan(args, result, protocol)
     return EXIT_OK if result.ok else EXIT_INVALID
@@ -355,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clinic", help="a .toml/.json clinic file: book only days it allows")
     _add_history_options(p)
     p.add_argument("--client", help="a .toml/.json client file to plan around")
+    _add_identity_options(p)
     p.set_defaults(run=_cmd_plan)
 
     p = command("validate", "check a calendar of session dates against a protocol")
