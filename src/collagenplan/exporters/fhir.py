@@ -11,8 +11,8 @@ Identity: every resource id is a version 5 UUID derived from the plan key
 session's stable ``key``), so exporting the same plan, or a re-plan of it,
 again yields the same ids; the CarePlan and each Appointment also carry an
 ``identifier`` with the plan id and the session key, for conditional updates.
-Each ``Bundle.entry.fullUrl`` is ``urn:uuid:<id>`` and every reference inside the Bundle uses that form, which is how
-references between entries resolve (R4 Bundle, "Resolving references in
+Each ``Bundle.entry.fullUrl`` is ``urn:uuid:<id>`` and every reference inside
+the Bundle uses that form, which is how references between entries resolve (R4 Bundle, "Resolving references in
 Bundles"); a server processing a transaction rewrites them to the ids it
 stores.
 """
