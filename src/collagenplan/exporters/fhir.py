@@ -12,9 +12,9 @@ session's stable ``key``), so exporting the same plan, or a re-plan of it,
 again yields the same ids; the CarePlan and each Appointment also carry an
 ``identifier`` with the plan id and the session key, for conditional updates.
 Each ``Bundle.entry.fullUrl`` is ``urn:uuid:<id>`` and every reference inside
-the Bundle uses that form, which is how references between entries resolve (R4 Bundle, "Resolving references in
-Bundles"); a server processing a transaction rewrites them to the ids it
-stores.
+the Bundle uses that form, which is how references between entries resolve
+(R4 Bundle, "Resolving references in Bundles"); a server processing a
+transaction rewrites them to the ids it stores.
 """
 
 from __future__ import annotations
