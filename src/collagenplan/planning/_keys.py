@@ -117,7 +117,9 @@ def _when(session: PlannedSession) -> tuple[dt.date, dt.datetime | None, int | N
 def succeed(existing: Plan, new: Plan) -> Plan:
     """``new``, a re-plan of ``existing``, as the next revision of the same plan.
 
-    The plan id is ``existing``'s (a re-plan never changes identity). A session
+    The plan id is ``existing``'s (a re-plan never changes identity). A done or
+    booked session on the date ``existing`` had it keeps its appointment time,
+    minutes and practitioner (a visit records none). A session
     whose key ``existing`` had keeps its revision when its date, time and
     minutes are unchanged, and gets the new revision when they moved; a new
     key starts at revision 0, or at the new revision when it comes back after
@@ -132,6 +134,20 @@ def succeed(existing: Plan, new: Plan) -> Plan:
     keys = session_keys(new.sessions)
     for session, key in zip(new.sessions, keys, strict=True):
         old = before.get(key)
+        if (
+            old is not None
+            and session.status in ("done", "booked")
+            and session.start is None
+            and old.date == session.date
+        ):
+            # A visit has no time: a session that happened (or is booked) as
+            # planned keeps its appointment (time, minutes, practitioner).
+            session = attrs.evolve(
+                session,
+                start=old.start,
+                minutes=old.minutes,
+                practitioner=old.practitioner,
+            )
         if old is not None:
             changed = _when(old) != _when(session)
             stamp = revision if changed else old.revision
