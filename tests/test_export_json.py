@@ -103,7 +103,19 @@ def test_documents_name_their_schema_first(obj: object, schema: str) -> None:
 def test_plan_document_layout() -> None:
     """A plan document has ok, the fields in order, ISO dates and zone-suffixed times."""
     doc = _doc(_plan())
-    assert list(doc) == ["schema", "ok", "protocol_id", "start", "sessions", "problems", "horizon"]
+    assert list(doc) == [
+        "schema",
+        "ok",
+        "protocol_id",
+        "start",
+        "sessions",
+        "problems",
+        "horizon",
+        # issue 12 (identity): optional keys, so plan/1 documents without them still read.
+        "plan_id",
+        "revision",
+        "removed",
+    ]
     first = doc["sessions"][0]  # type: ignore[index]
     assert first["start"] == "2027-03-22T10:00:00+00:00[Europe/London]"
     assert first["window"] == {"earliest": "2027-03-22", "target": "2027-03-22", "latest": None}

@@ -39,7 +39,7 @@ def plan_id_for(given: object, protocol_id: str, client: Client | None) -> str |
                 path="plan_id",
             )
         return given
-    if client is not None and client.id is not None and client.id.strip():
+    if isinstance(client, Client) and client.id is not None and client.id.strip():
         return f"{client.id.strip()}/{protocol_id}"
     return None
 
