@@ -360,7 +360,8 @@ def test_protocol_adds_name_minutes_and_aftercare() -> None:
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(
         minutes=protocol.session.chair_minutes
     )
-    assert "Aftercare:\n- no-makeup for 24h" in str(event["description"])
+    # Durations in words for people (issue 12, U3), no longer "24h".
+    assert "Aftercare:\n- no-makeup for 24 hours" in str(event["description"])
 
 
 @pytest.mark.parametrize(

@@ -230,3 +230,23 @@ def test_documents_store_identity_and_read_older_ones() -> None:
     old = cp.from_json(json.dumps(doc), cp.Plan)
     assert old.plan_id is None
     assert cp.session_keys(old.sessions) == tuple(s.key for s in gone.sessions)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("6m", "6 months"),
+        ("1y", "1 year"),
+        ("18m", "18 months"),
+        ("2w", "2 weeks"),
+        ("1d", "1 day"),
+        ("10d", "10 days"),
+        ("24h", "24 hours"),
+        ("1y2m", "14 months"),
+        ("1m15d", "1 month 15 days"),
+        ("0d", "0 days"),
+    ],
+)
+def test_durations_in_words(text: str, words: str) -> None:
+    """U3: client-facing text writes durations as words, never "6m"."""
+    assert cp.Duration.parse(text).words() == words

@@ -102,6 +102,7 @@ if _typing.TYPE_CHECKING:
     )
     from .documents import from_json, to_json
     from .exporters import (
+        ALARM_KINDS,
         milestones_to_csv,
         protocol_to_fhir,
         to_csv,
@@ -140,6 +141,7 @@ _LAZY = {
     ),
     **dict.fromkeys(
         (
+            "ALARM_KINDS",
             "milestones_to_csv",
             "protocol_to_fhir",
             "to_csv",
@@ -152,6 +154,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ALARM_KINDS",
     "CODES",
     "Aftercare",
     "Appointment",

@@ -155,7 +155,7 @@ class ExportSession:
     reminders: tuple[str, ...]
     """One line per milestone (:func:`milestone_text`)."""
     aftercare: tuple[str, ...]
-    """One line per aftercare rule of the protocol: ``no-makeup for 24h: note``."""
+    """One line per aftercare rule of the protocol: ``no-makeup for 24 hours: note``."""
     key: str = ""
     """The session's key (:func:`~collagenplan.sessions.session_keys`), for ids."""
     removed: bool = False
@@ -174,7 +174,7 @@ def _aftercare(protocol: Protocol | None) -> tuple[str, ...]:
     if protocol is None:
         return ()
     return tuple(
-        f"{a.restriction} for {a.duration}" + (f": {clean_text(a.note)}" if a.note else "")
+        f"{a.restriction} for {a.duration.words()}" + (f": {clean_text(a.note)}" if a.note else "")
         for a in protocol.aftercare
     )
 
