@@ -3,7 +3,9 @@ locations, DST-exact ends, local-time alarms, and identity in FHIR."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 import zoneinfo
@@ -445,3 +447,39 @@ def test_cli_fhir_patient_from_the_client_file(capsys: pytest.CaptureFixture[str
     bundle = json.loads(capsys.readouterr().out)
     assert not _resources(bundle, "Patient")
     assert _resources(bundle, "CarePlan")[0]["subject"] == {"reference": "Patient/8"}
+
+
+# ---------------------------------------------------------------------- CSV
+
+
+def test_csv_carries_the_plan_id_keys_and_protocol_minutes() -> None:
+    """Interop #8: plan_id is the plan's id; each row has its session key; with the
+    protocol, `end` is filled from its chair minutes."""
+    result = cp.plan(FACIAL, start=D(2027, 3, 1), clinic=CLINIC, client=ANA)
+    bare = attrs.evolve(result, sessions=[attrs.evolve(s, minutes=None) for s in result.sessions])
+    rows = list(csv.DictReader(io.StringIO(cp.to_csv(bare, protocol=FACIAL), newline="")))
+    assert {r["plan_id"] for r in rows} == {"client-0042/facial-series"}
+    assert [r["key"] for r in rows] == [s.key for s in result.sessions]
+    for row, session in zip(rows, result.sessions, strict=True):
+        assert session.start is not None
+        assert row["minutes"] == "60"
+        assert row["end"] == (session.start + dt.timedelta(minutes=60)).isoformat()
+    without = list(csv.DictReader(io.StringIO(cp.to_csv(bare), newline="")))
+    assert {r["end"] for r in without} == {""}
+
+
+def test_csv_byte_order_mark(tmp_path: Path) -> None:
+    """Interop #7: bom=True / --encoding utf-8-sig start the file with a UTF-8 BOM."""
+    result = cp.plan(FACIAL, start=D(2027, 3, 1), plan_id="x")
+    assert cp.to_csv(result, bom=True).startswith("\ufeffplan_id,")
+    assert cp.milestones_to_csv(result, bom=True).startswith("\ufeffplan_id,")
+    assert not cp.to_csv(result).startswith("\ufeff")
+    with pytest.raises(cp.InputError) as info:
+        cp.to_csv(result, bom="yes")  # type: ignore[arg-type]
+    assert info.value.path == "bom"
+    out = tmp_path / "s.csv"
+    args = ["plan", "facial-series", "--start", "2027-03-01", "--plan-id", "x", "--format", "csv"]
+    assert main([*args, "--encoding", "utf-8-sig", "--output", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfplan_id,")
+    assert main([*args, "--output", str(out)]) == 0
+    assert out.read_bytes().startswith(b"plan_id,")

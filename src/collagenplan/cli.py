@@ -132,7 +132,7 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
         )
         out = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
-        out = to_csv(result)
+        out = to_csv(result, protocol=protocol, bom=args.encoding == "utf-8-sig")
     elif fmt == "json":
         out = to_json(result) + "\n"
     else:
@@ -271,6 +271,12 @@ def _add_identity_options(p: argparse.ArgumentParser) -> None:
         metavar="KINDS",
         help="iCalendar: reminders to give alarms, comma-separated from appointment, stop, "
         "resume, start, end, aftercare; 'none' for none (default: all, one per day)",
+    )
+    p.add_argument(
+        "--encoding",
+        choices=("utf-8", "utf-8-sig"),
+        default="utf-8",
+        help="CSV: utf-8-sig starts the file with a byte order mark, for Excel and LibreOffice",
     )
 
 
