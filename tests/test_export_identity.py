@@ -483,3 +483,47 @@ def test_csv_byte_order_mark(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\xef\xbb\xbfplan_id,")
     assert main([*args, "--output", str(out)]) == 0
     assert out.read_bytes().startswith(b"plan_id,")
+
+
+# --------------------------------------------------------------------- JSON
+
+
+def _clinic_plan_doc() -> dict[str, Any]:
+    result = cp.plan(FACIAL, start=D(2027, 3, 29), clinic=CLINIC)
+    doc: dict[str, Any] = json.loads(cp.to_json(result))
+    return doc
+
+
+def test_json_datetimes_are_plain_instants_with_a_zone_key() -> None:
+    """U5 / r17: `start` parses with datetime.fromisoformat; the zone is `time_zone`."""
+    doc = _clinic_plan_doc()
+    first = doc["sessions"][0]
+    assert list(first)[list(first).index("start") + 1] == "time_zone"
+    moment = dt.datetime.fromisoformat(first["start"])
+    assert moment.utcoffset() == dt.timedelta(hours=1)
+    assert first["time_zone"] == "Europe/London"
+    back = cp.from_json(json.dumps(doc), cp.Plan)
+    assert back.sessions[0].start == moment.astimezone(LONDON)
+    assert back.sessions[0].start.tzinfo == LONDON  # type: ignore[union-attr]
+    untimed = json.loads(cp.to_json(cp.plan(FACIAL, start=D(2027, 3, 29))))
+    assert untimed["sessions"][0]["start"] is None
+    assert untimed["sessions"][0]["time_zone"] is None
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"time_zone": 5}, "must be an IANA time zone name or null"),
+        ({"start": None}, "has no date-time"),
+        ({"start": "2027-03-30T09:00:00+01:00[Europe/Paris]"}, "names another zone"),
+        ({"time_zone": "Mars/Olympus"}, "unknown IANA time zone"),
+        ({"time_zone": "America/New_York"}, "does not match America/New_York"),
+    ],
+)
+def test_json_zone_key_errors_name_the_key(change: dict[str, Any], words: str) -> None:
+    """A bad or contradictory zone key is a SchemaError naming the key path."""
+    doc = _clinic_plan_doc()
+    doc["sessions"][0].update(change)
+    with pytest.raises(cp.SchemaError, match=words) as info:
+        cp.from_json(json.dumps(doc), cp.Plan)
+    assert info.value.path.startswith("sessions[0].")

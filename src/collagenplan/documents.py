@@ -11,10 +11,14 @@ strict reader as the file formats (:mod:`collagenplan._reader`), so a new
 class needs one :func:`register` line. Value rules:
 
 * ``datetime.date``: ``"YYYY-MM-DD"``.
-* ``datetime.datetime``: ISO 8601 with the UTC offset; a :class:`zoneinfo.ZoneInfo`
-  zone is kept as an RFC 9557 suffix, ``"2027-03-29T10:00:00+01:00[Europe/London]"``,
-  so the IANA name survives the round trip (an offset alone cannot say which
-  DST rules apply to the next appointment).
+* ``datetime.datetime``: an RFC 3339 instant with its UTC offset,
+  ``"2027-03-29T10:00:00+01:00"``, which every JSON consumer can parse, and
+  the IANA zone name in a key of its own next to it (a session's ``start``
+  has ``"time_zone": "Europe/London"``, ``null`` for a fixed offset), so the
+  name survives the round trip (an offset alone cannot say which DST rules
+  apply to the next appointment). The RFC 9557 form with the zone in
+  brackets, ``"2027-03-29T10:00:00+01:00[Europe/London]"``, which documents
+  held before, is still read.
 * :class:`~collagenplan.Duration`: its canonical text (``"4w"``, ``"1m15d"``).
 * tuples: arrays; ``None``: ``null``. Every key is written; on reading, keys
   whose field has a default may be left out.
@@ -36,13 +40,14 @@ from typing import Any, TypeVar, overload
 import attrs
 
 from ._fields import _typename
-from ._reader import KEY, READ, Reader
+from ._reader import KEY, READ, Hook, Reader
 from .durations import Duration
 from .errors import SchemaError
 from .protocols.formatting import protocol_to_dict
 from .protocols.model import Protocol
 from .results import Plan, Report
 from .screening import Screening
+from .sessions import PlannedSession
 
 __all__ = [
     "from_json",
@@ -157,17 +162,28 @@ def schema_for(cls: type) -> str:
 # --- values ------------------------------------------------------------------
 
 
-def _write_datetime(value: dt.datetime) -> str:
+# issue 12 (U5): a date-time field written as an RFC 3339 instant, with its
+# IANA zone name under a key of its own: (class, field name) -> zone key.
+ZONE_KEYS: dict[tuple[type, str], str] = {(PlannedSession, "start"): "time_zone"}
+
+
+def _zone_name(value: dt.datetime) -> str | None:
+    """The IANA name of ``value``'s zone, ``None`` for a fixed offset."""
     zone = value.tzinfo
     if zone is None or isinstance(zone, dt.timezone):
-        return value.isoformat()
+        return None
     if isinstance(zone, zoneinfo.ZoneInfo) and zone.key:
-        # RFC 9557 section 4: the offset, then the time zone name in brackets.
-        return f"{value.isoformat()}[{zone.key}]"
+        return zone.key
     raise SchemaError(
         f"cannot write the time zone {zone!r} losslessly; use zoneinfo.ZoneInfo "
         "(an IANA name) or datetime.timezone (a fixed offset)"
     )
+
+
+def _write_datetime(value: dt.datetime) -> str:
+    name = _zone_name(value)
+    # RFC 9557 section 4: the offset, then the time zone name in brackets.
+    return value.isoformat() if name is None else f"{value.isoformat()}[{name}]"
 
 
 def _write(value: object) -> Any:
@@ -188,15 +204,63 @@ def _write(value: object) -> Any:
     if attrs.has(cls):
         kind = _BY_CLASS.get(cls)
         omit = kind.omit if kind is not None else ()
-        return {
-            a.metadata.get(KEY, str(a.alias)): _write(getattr(value, a.name))
-            for a in attrs.fields(cls)
-            if a.name not in omit and a.metadata.get(READ, True)
-        }
+        out: dict[str, Any] = {}
+        for a in attrs.fields(cls):
+            if a.name in omit or not a.metadata.get(READ, True):
+                continue
+            key = a.metadata.get(KEY, str(a.alias))
+            item = getattr(value, a.name)
+            zone_key = ZONE_KEYS.get((cls, a.name))
+            if zone_key is None:
+                out[key] = _write(item)
+            elif item is None:
+                out[key] = out[zone_key] = None
+            else:
+                out[zone_key] = _zone_name(item)
+                out[key] = item.isoformat()
+                out[zone_key] = out.pop(zone_key)  # the zone key after the time
+        return out
     return value
 
 
-_READER = Reader(SchemaError, table="an object")
+def _zoned(cls: type, keys: dict[str, str]) -> Hook:
+    """Reads ``cls`` whose date-time keys may have a zone key next to them."""
+
+    def read(value: object, reader: Reader) -> Any:
+        table = dict(reader.mapping(value))
+        for key, zone_key in keys.items():
+            if zone_key not in table:
+                continue
+            zone = table.pop(zone_key)
+            moment = table.get(key)
+            if zone is None:
+                continue
+            if not isinstance(zone, str):
+                raise reader.fail(
+                    f"must be an IANA time zone name or null, got {_typename(zone)}", zone_key
+                )
+            if moment is None:
+                raise reader.fail(f"is {zone!r} but {key!r} has no date-time", zone_key)
+            if isinstance(moment, str) and moment.endswith("]"):
+                if not moment.endswith(f"[{zone}]"):
+                    raise reader.fail(f"is {zone!r} but {key!r} names another zone", zone_key)
+                continue
+            if isinstance(moment, str):
+                table[key] = f"{moment}[{zone}]"
+        return reader.build(cls, table)
+
+    return read
+
+
+def _zone_hooks() -> dict[object, Hook]:
+    by_class: dict[type, dict[str, str]] = {}
+    for (cls, name), zone_key in ZONE_KEYS.items():
+        field = attrs.fields_dict(cls)[name]
+        by_class.setdefault(cls, {})[field.metadata.get(KEY, str(field.alias))] = zone_key
+    return {cls: _zoned(cls, keys) for cls, keys in by_class.items()}
+
+
+_READER = Reader(SchemaError, table="an object", hooks=_zone_hooks())
 
 
 # --- public ------------------------------------------------------------------
