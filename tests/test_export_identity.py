@@ -527,3 +527,27 @@ def test_json_zone_key_errors_name_the_key(change: dict[str, Any], words: str) -
     with pytest.raises(cp.SchemaError, match=words) as info:
         cp.from_json(json.dumps(doc), cp.Plan)
     assert info.value.path.startswith("sessions[0].")
+
+
+def test_cli_validate_takes_visits(capsys: pytest.CaptureFixture[str]) -> None:
+    """U6: `validate` takes --missed/--booked: a missed visit is not a session."""
+    args = ["validate", "facial-series", "2027-01-05", "--format", "json"]
+    assert main([*args[:3], "2027-02-09", "2027-02-16"]) == 1  # a week apart: too soon
+    capsys.readouterr()
+    assert main([*args, "--missed", "2027-02-09", "--booked", "2027-02-16"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [s["status"] for s in doc["sessions"]] == ["done", "booked"]
+
+
+def test_cli_together(capsys: pytest.CaptureFixture[str]) -> None:
+    """U6: `together` runs validate_together; exit 1 when a plan has an error; a bad
+    date is a usage error naming --series."""
+    ok = ["together", "--series", "facial-series", "2027-01-05", "2027-02-09"]
+    assert main([*ok, "--series", "body-series", "2027-02-09"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("all valid")
+    bad = ["together", "--series", "facial-series", "2027-01-05", "2027-01-12"]
+    assert main([*bad, "--series", "body-series", "2027-02-09", "--format", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [pid for pid, _ in doc["reports"]] == ["facial-series", "body-series"]
+    assert main(["together", "--series", "facial-series", "5 Jan"]) == 2
+    assert "--series: '5 Jan' is not a date" in capsys.readouterr().err

@@ -322,16 +322,55 @@ def _report_text(report: Report) -> str:
     return out + "\n\n" + verdict
 
 
+def _calendar(args: argparse.Namespace) -> list[dt.date] | list[Visit]:
+    """issue 12 (CLI parity): the dates, or with visit options, visits (dates are done)."""
+    visits = _history(args)
+    if not visits:
+        return list(args.dates)
+    done = [Visit(date=day, status="done") for day in args.dates]
+    return sorted(done + visits, key=lambda v: v.date)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     report = validate(
         _protocol(args.protocol),
-        args.dates,
+        _calendar(args),
         client=_client(args.client),
         complete=args.complete,
         clinic=_clinic(args),
     )
     _emit(args.format, report, lambda: _report_text(report))
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _series_option(values: list[str]) -> tuple[Protocol, list[dt.date]]:
+    protocol, *days = values
+    try:
+        return _protocol(protocol), [_date(day) for day in days]
+    except argparse.ArgumentTypeError as exc:
+        raise InputError(str(exc), path="--series") from None
+
+
+def _cmd_together(args: argparse.Namespace) -> int:
+    """issue 12 (CLI parity): ``validate_together`` for several plans of one client."""
+    from .together import validate_together
+
+    combined = validate_together(
+        [_series_option(values) for values in args.series],
+        client=_client(args.client),
+        clinic=_clinic(args),
+        complete=args.complete,
+    )
+
+    def text() -> str:
+        parts = [f"{pid}\n{_report_text(report)}" for pid, report in combined]
+        if combined.conflicts:
+            parts.append("between plans:\n" + "\n".join(str(c) for c in combined.conflicts))
+        parts.append("all valid" if combined.ok else "invalid")
+        return "\n\n".join(parts)
+
+    _emit(args.format, combined, text)
+    return EXIT_OK if combined.ok else EXIT_INVALID
 
 
 def _next_due_text(due: NextDue) -> str:
@@ -425,7 +464,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--clinic", help="a .toml/.json clinic file: report days it does not allow")
     p.add_argument("--client", help="a .toml/.json client file to check the calendar against")
+    _add_history_options(p)  # issue 12 (CLI parity): visits with a status
     p.set_defaults(run=_cmd_validate)
+
+    p = command("together", "check several plans of one client, each and against each other")
+    p.add_argument(
+        "--series",
+        nargs="+",
+        action="append",
+        required=True,
+        metavar="PROTOCOL DATE",
+        help="a protocol and its session dates, YYYY-MM-DD (repeat for each plan)",
+    )
+    p.add_argument(
+        "--complete", action="store_true", help="the calendars are finished: report too few"
+    )
+    p.add_argument("--clinic", help="a .toml/.json clinic file: report days it does not allow")
+    p.add_argument("--client", help="a .toml/.json client file to check the calendars against")
+    p.set_defaults(run=_cmd_together)
 
     p = command("next-due", "say when a client's next session is due")
     p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")
