@@ -82,6 +82,8 @@ def test_example_documents_validate() -> None:
     check(cp.validate(protocol, first))
     check(cp.screen(client, protocol, on=D(2027, 1, 5)))
     check(cp.Visit(date=D(2027, 1, 5), status="booked", key="series-2"))
+    check(cp.next_due(protocol, visits, today=first.dates[1]))
+    check(cp.next_due(protocol, [], today=first.dates[1]))
 
 
 def test_schemas_refuse_what_the_reader_refuses() -> None:

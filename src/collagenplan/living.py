@@ -26,6 +26,7 @@ from typing import Literal
 import attrs
 
 from ._checks import require_date
+from .documents import register
 from .clients import Client
 from .clinics import Clinic
 from .errors import InputError
@@ -225,3 +226,7 @@ def next_due(
         booked=booked,
         restart=restart,
     )
+
+
+# issue 12 (U11): a next_due answer is a JSON document too.
+register("collagenplan/next-due/1", NextDue)
