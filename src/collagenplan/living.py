@@ -26,9 +26,9 @@ from typing import Literal
 import attrs
 
 from ._checks import require_date
-from .documents import register
 from .clients import Client
 from .clinics import Clinic
+from .documents import register
 from .errors import InputError
 from .planning import plan
 from .planning._history import counts_by_phase, next_phase, read_history, sorted_visits
