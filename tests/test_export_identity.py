@@ -551,3 +551,35 @@ def test_cli_together(capsys: pytest.CaptureFixture[str]) -> None:
     assert [pid for pid, _ in doc["reports"]] == ["facial-series", "body-series"]
     assert main(["together", "--series", "facial-series", "5 Jan"]) == 2
     assert "--series: '5 Jan' is not a date" in capsys.readouterr().err
+
+
+def test_cli_replan_keeps_uids_bumps_moved_and_cancels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`replan PLAN.json` keeps the plan's identity: same UIDs, SEQUENCE 1 only on the
+    moved sessions, and a JSON document at the next revision."""
+    v1, v2 = tmp_path / "v1.json", tmp_path / "v2.json"
+    start = ["plan", "facial-series", "--start", "2026-12-01", "--plan-id", "course-7"]
+    assert main([*start, "--format", "json", "--output", str(v1)]) == 0
+    assert main([*start, "--format", "ics", "--output", str(tmp_path / "v1.ics")]) == 0
+    again = ["replan", str(v1), "--today", "2027-01-08", "--done", "2026-12-01"]
+    again += ["--missed", "2027-01-05"]
+    assert main([*again, "--format", "json", "--output", str(v2)]) == 0
+    assert main([*again, "--format", "ics", "--output", str(tmp_path / "v2.ics")]) == 0
+    revised = cp.from_json(v2.read_text(encoding="utf-8"), cp.Plan)
+    assert (revised.plan_id, revised.revision) == ("course-7", 1)
+    before = _events((tmp_path / "v1.ics").read_bytes())
+    after = _events((tmp_path / "v2.ics").read_bytes())
+    assert set(before) == set(after)
+    sequences = {uid.split("-", 1)[1]: int(e["sequence"]) for uid, e in after.items()}
+    assert sequences == {
+        "series-1@collagenplan": 0,
+        "series-2@collagenplan": 1,
+        "series-3@collagenplan": 1,
+        "touch-up-1@collagenplan": 1,
+    }
+    assert main(["replan", str(tmp_path / "missing.json"), "--today", "2027-01-08"]) == 2
+    assert "missing.json: cannot read file" in capsys.readouterr().err
+    (tmp_path / "bad.json").write_text('{"schema": "collagenplan/plan/1"}', encoding="utf-8")
+    assert main(["replan", str(tmp_path / "bad.json"), "--today", "2027-01-08"]) == 2
+    assert "bad.json: protocol_id: is required" in capsys.readouterr().err

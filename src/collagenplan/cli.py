@@ -17,9 +17,9 @@ from . import __version__
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
-from .documents import schemas, to_json, to_plain
+from .documents import from_json, schemas, to_json, to_plain
 from .errors import CollagenPlanError, InputError, PlanningError
-from .living import NextDue, next_due
+from .living import NextDue, next_due, replan
 from .planning import plan
 from .protocols import (
     Protocol,
@@ -255,13 +255,14 @@ def _alarm_kinds(text: str) -> tuple[str, ...]:
     return kinds
 
 
-def _add_identity_options(p: argparse.ArgumentParser) -> None:
+def _add_identity_options(p: argparse.ArgumentParser, *, plan_id: bool = True) -> None:
     """issue 12 (identity): the export options of ``to_ics`` / ``to_fhir``."""
-    p.add_argument(
-        "--plan-id",
-        help="your id for this course of treatment; exports derive their ids from it "
-        "(default: the client file's id and the protocol id)",
-    )
+    if plan_id:
+        p.add_argument(
+            "--plan-id",
+            help="your id for this course of treatment; exports derive their ids from it "
+            "(default: the client file's id and the protocol id)",
+        )
     p.add_argument("--client-name", help="the client's name, for exported calendars and FHIR")
     p.add_argument("--patient", help="FHIR: a reference to the client's Patient (Patient/123)")
     p.add_argument("--location", help="iCalendar LOCATION (default: the clinic's name, address)")
@@ -292,6 +293,35 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         clinic=_clinic(args),
         history=_history(args),
         plan_id=args.plan_id,
+    )
+    _export_plan(args, result, protocol)
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def _read_plan(path: str) -> Plan:
+    """issue 12: a stored plan document (``plan --format json --output FILE``)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", source=path) from None
+    try:
+        return from_json(text, Plan)
+    except InputError as exc:
+        raise type(exc)(exc.problem, path=exc.path, source=path, line=exc.line) from None
+
+
+def _cmd_replan(args: argparse.Namespace) -> int:
+    """issue 12: re-plan a stored plan: same id and keys, next revision, removals."""
+    existing = _read_plan(args.plan)
+    protocol = _protocol(args.protocol) if args.protocol else get_protocol(existing.protocol_id)
+    result = replan(
+        existing,
+        _history(args),
+        today=args.today,
+        protocol=protocol,
+        clinic=_clinic(args),
+        client=_client(args.client),
+        strict=args.strict,
     )
     _export_plan(args, result, protocol)
     return EXIT_OK if result.ok else EXIT_INVALID
@@ -455,6 +485,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", help="a .toml/.json client file to plan around")
     _add_identity_options(p)
     p.set_defaults(run=_cmd_plan)
+
+    p = command(
+        "replan",
+        "re-plan a stored plan after visits: same plan id and session keys, next revision",
+        ("table", "json", "ics", "fhir", "csv"),
+    )
+    p.add_argument("plan", help="a plan document (plan --format json --output FILE)")
+    p.add_argument("--today", type=_date, required=True, help="first date a new session may take")
+    p.add_argument("--protocol", help="the plan's protocol file (default: the built-in one)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) instead of planning around problems"
+    )
+    p.add_argument("--clinic", help="a .toml/.json clinic file: book only days it allows")
+    p.add_argument("--client", help="a .toml/.json client file to plan around")
+    _add_history_options(p)
+    _add_identity_options(p, plan_id=False)
+    p.set_defaults(run=_cmd_replan, plan_id=None)
 
     p = command("validate", "check a calendar of session dates against a protocol")
     p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")
