@@ -60,14 +60,14 @@ def instance(family: str, per_week: float, slots: int, weeks: int, seed: int = 1
             cp.Intake(
                 protocol=facial,
                 per_week=per_week * share,
-                until=until,
+                end=until,
                 sessions={3: 0.6, 4: 0.4},
                 dropout=0.1,
             )
         )
     if family in ("scalp", "mix"):
         intakes.append(
-            cp.Intake(protocol=scalp, per_week=per_week * share, until=until, dropout=0.05)
+            cp.Intake(protocol=scalp, per_week=per_week * share, end=until, dropout=0.05)
         )
     return cp.Scenario(
         name=f"{family} {per_week}/wk, {slots}/day",

@@ -412,11 +412,11 @@ def clients(draw: st.DrawFn, protocol: cp.Protocol, base: dt.date = BASE) -> cp.
     medications = []
     for name in draw(st.lists(st.sampled_from(exposures), max_size=3)):
         start, stop = draw(_span(base))
-        medications.append(cp.Medication(name, start=start, stop=stop))
+        medications.append(cp.Medication(name, start=start, end=stop))
     records = []
     for name in draw(st.lists(st.sampled_from(conditions), max_size=3)):
         since, until = draw(_span(base))
-        records.append(cp.Condition(name, since=since, until=until))
+        records.append(cp.Condition(name, start=since, end=until))
     recorded = sorted({m.exposure for m in medications} | {c.name for c in records})
     cleared = draw(st.lists(st.sampled_from(recorded), unique=True)) if recorded else []
     events = [

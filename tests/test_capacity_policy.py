@@ -65,7 +65,7 @@ def _one_scalp_client(closed_days: int) -> cp.Scenario:
         start=start,
         weeks=3,
         arrivals="fixed",
-        intakes=(cp.Intake(protocol=cp.get_protocol("scalp-series"), per_week=7, until=start),),
+        intakes=(cp.Intake(protocol=cp.get_protocol("scalp-series"), per_week=7, end=start),),
         supply=cp.Supply.daily(100, open=EVERY_DAY, closures=closures),
     )
 
@@ -83,7 +83,7 @@ def test_a_window_closed_at_the_horizon_counts_as_unmet() -> None:
 def _overloaded(per_week: float, capacity: int, seed: int = 1) -> cp.Scenario:
     facial = cp.get_protocol("facial-series")
     until = MONDAY + dt.timedelta(days=13)
-    intake = cp.Intake(protocol=facial, per_week=per_week, until=until, sessions=3, dropout=0.1)
+    intake = cp.Intake(protocol=facial, per_week=per_week, end=until, sessions=3, dropout=0.1)
     return cp.Scenario(
         start=MONDAY, weeks=16, intakes=(intake,), supply=cp.Supply.daily(capacity), seed=seed
     )
@@ -192,7 +192,7 @@ def test_exact_mode_books_within_capacity_and_windows_rules() -> None:
     scenario = cp.Scenario(
         start=MONDAY,
         weeks=10,
-        intakes=(cp.Intake(protocol=facial, per_week=8, until=MONDAY + dt.timedelta(days=6)),),
+        intakes=(cp.Intake(protocol=facial, per_week=8, end=MONDAY + dt.timedelta(days=6)),),
         supply=cp.Supply.daily(2, unit="hours", closures=[MONDAY + dt.timedelta(days=9)]),
         seed=4,
     )

@@ -140,7 +140,7 @@ def test_intake_start_and_until_bound_arrivals() -> None:
         per_week=5,
         sessions=1,
         start=dt.date(2027, 1, 18),
-        until=dt.date(2027, 1, 31),
+        end=dt.date(2027, 1, 31),
     )
     assert _sessions(cp.project(_scenario(intake, weeks=6))) == pytest.approx([0, 0, 5, 5, 0, 0])
 

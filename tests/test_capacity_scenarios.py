@@ -30,7 +30,7 @@ per_week = [10, 20]
 after = "repeat"
 monthly = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]
 start = 2027-01-11
-until = "2027-03-01"
+end = "2027-03-01"
 sessions = { 3 = 0.5, 6 = 0.5 }
 dropout = 0.05
 repeat_dropout = 0.5
@@ -45,7 +45,7 @@ per_week = 4
 unit = "hours"
 per_week = 100
 open = ["mon", "tue", "wed", "thu"]
-closures = ["2027-01-08", { from = 2027-02-01, to = 2027-02-03 }]
+closures = ["2027-01-08", { start = 2027-02-01, end = 2027-02-03 }]
 day_hours = 7.5
 """
 
@@ -69,7 +69,7 @@ def test_every_key_is_read() -> None:
     assert facial.after == "repeat"
     assert facial.monthly is not None
     assert facial.monthly[11] == 2.0
-    assert (facial.start, facial.until) == (dt.date(2027, 1, 11), dt.date(2027, 3, 1))
+    assert (facial.start, facial.end) == (dt.date(2027, 1, 11), dt.date(2027, 3, 1))
     assert facial.count_distribution == {3: 0.5, 6: 0.5}
     assert (facial.dropout, facial.repeat_dropout, facial.no_show, facial.minutes) == (
         0.05,
@@ -223,9 +223,9 @@ def _doc(extra: str = "", intake: str = 'protocol = "facial-series"\nper_week = 
         (
             _doc(
                 intake='protocol = "facial-series"\nper_week = 1\n'
-                "start = 2027-02-01\nuntil = 2027-01-01"
+                "start = 2027-02-01\nend = 2027-01-01"
             ),
-            "intake[0].until",
+            "intake[0].end",
             "not be before",
         ),
         (
@@ -252,13 +252,13 @@ def _doc(extra: str = "", intake: str = 'protocol = "facial-series"\nper_week = 
             "YYYY-MM-DD",
         ),
         (
-            _doc("[supply]\nper_day = 2\nclosures = [{ from = 2027-02-05, to = 2027-02-01 }]"),
+            _doc("[supply]\nper_day = 2\nclosures = [{ start = 2027-02-05, end = 2027-02-01 }]"),
             "supply.closures[0]",
             "not be before",
         ),
         (
-            _doc("[supply]\nper_day = 2\nclosures = [{ from = 2027-02-05 }]"),
-            "supply.closures[0].to",
+            _doc("[supply]\nper_day = 2\nclosures = [{ start = 2027-02-05 }]"),
+            "supply.closures[0].end",
             "is required",
         ),
         (_doc("[supply]\nper_day = 2\nday_hours = 30"), "supply.day_hours", "between 0 and 24"),

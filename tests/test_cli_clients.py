@@ -126,10 +126,10 @@ def test_bad_input_exits_2(
 
 def test_bad_client_file_names_the_key(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A broken client file exits 2 naming the file and key path."""
-    path = write(tmp_path, "schema = 1\n[[medications]]\nexposure = 'x'\nstop = '2026-1-1'\n")
+    path = write(tmp_path, "schema = 1\n[[medications]]\nexposure = 'x'\nend = '2026-1-1'\n")
     code, _, err = run(capsys, "validate", "facial-series", "2026-12-01", "--client", path)
     assert code == 2
-    assert f"{path}: medications[0].stop: must be a date" in err
+    assert f"{path}: medications[0].end: must be a date" in err
 
 
 def test_plan_with_client(capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,7 +29,7 @@ def test_plain_plan_is_what_the_comments_say() -> None:
 
 def test_no_session_before_the_earliest_start() -> None:
     """The first session waits for the screening's earliest start; the series follows it."""
-    client = cp.Client(medications=[Med("isotretinoin", stop=D(2026, 8, 31))])
+    client = cp.Client(medications=[Med("isotretinoin", end=D(2026, 8, 31))])
     result = _plan(client)
     assert result.sessions[0].date == D(2027, 2, 28)
     assert result.sessions[0].window.earliest == D(2027, 2, 28)
@@ -65,8 +65,8 @@ def test_planning_error_leads_with_the_open_ended_reason() -> None:
     """When a deferral runs into an open-ended rule, the error names that rule."""
     client = cp.Client(
         conditions=[
-            Cond("active-acne", until=D(2026, 12, 10)),
-            Cond("pregnancy", since=D(2026, 12, 5)),
+            Cond("active-acne", end=D(2026, 12, 10)),
+            Cond("pregnancy", start=D(2026, 12, 5)),
         ]
     )
     with pytest.raises(
@@ -189,7 +189,7 @@ def test_waxing_moves_the_session_within_its_window() -> None:
 
 def test_temporary_condition_mid_series_moves_a_session() -> None:
     """A sunburn over session 2's target moves it to the nearest clear day."""
-    client = cp.Client(conditions=[Cond("sunburn", since=D(2027, 1, 1), until=D(2027, 1, 10))])
+    client = cp.Client(conditions=[Cond("sunburn", start=D(2027, 1, 1), end=D(2027, 1, 10))])
     result = _plan(client)
     assert result.sessions[1].date == D(2026, 12, 31)
     assert result.violations == ()
@@ -197,7 +197,7 @@ def test_temporary_condition_mid_series_moves_a_session() -> None:
 
 def test_absolute_condition_later_stops_the_series() -> None:
     """A pregnancy starting mid-series leaves later sessions with no date: contraindicated."""
-    client = cp.Client(conditions=[Cond("pregnancy", since=D(2026, 12, 20))])
+    client = cp.Client(conditions=[Cond("pregnancy", start=D(2026, 12, 20))])
     result = _plan(client)
     assert result.dates == (START,)
     assert [(p.code, p.session, p.date) for p in result.violations] == [
@@ -208,7 +208,7 @@ def test_absolute_condition_later_stops_the_series() -> None:
 def test_problems_in_session_order() -> None:
     """Plan problems are ordered by session, warnings included."""
     client = cp.Client(
-        conditions=[Cond("rosacea", since=D(2027, 2, 1))],
+        conditions=[Cond("rosacea", start=D(2027, 2, 1))],
         procedures=[cp.Procedure("dermal-filler", D(2026, 12, 31))],
     )
     result = _plan(client)
@@ -231,18 +231,18 @@ def test_plan_rejects_a_non_client() -> None:
     ("medication", "dates", "expected"),
     [
         # used inside the 5 days before session 1
-        (Med("topical-retinoid", start=D(2026, 11, 28), stop=D(2026, 11, 28)), [START], [1]),
+        (Med("topical-retinoid", start=D(2026, 11, 28), end=D(2026, 11, 28)), [START], [1]),
         # resumed 3 days after session 1 (needs 7)
         (Med("topical-retinoid", start=D(2026, 12, 4)), [START], [1]),
         # ongoing, paused around sessions by milestones
         (Med("topical-retinoid"), [START, D(2027, 1, 5)], []),
         # a course through the series, paused around each session
-        (Med("topical-retinoid", start=D(2026, 6, 1), stop=D(2027, 6, 1)), [START], []),
+        (Med("topical-retinoid", start=D(2026, 6, 1), end=D(2027, 6, 1)), [START], []),
         # stopped exactly 5 days ahead
-        (Med("topical-retinoid", stop=D(2026, 11, 26)), [START], []),
+        (Med("topical-retinoid", end=D(2026, 11, 26)), [START], []),
         # isotretinoin until 31 Aug: 28 Feb is the first allowed day
-        (Med("isotretinoin", stop=D(2026, 8, 31)), [D(2027, 2, 27)], [1]),
-        (Med("isotretinoin", stop=D(2026, 8, 31)), [D(2027, 2, 28)], []),
+        (Med("isotretinoin", end=D(2026, 8, 31)), [D(2027, 2, 27)], [1]),
+        (Med("isotretinoin", end=D(2026, 8, 31)), [D(2027, 2, 28)], []),
         # isotretinoin course started between sessions 1 and 2
         (Med("isotretinoin", start=D(2026, 12, 20)), [START, D(2027, 1, 5)], [2]),
     ],
@@ -265,8 +265,8 @@ def test_condition_violations_per_session() -> None:
     """
     client = cp.Client(
         conditions=[
-            Cond("active-cold-sore", until=D(2026, 12, 2)),
-            Cond("pregnancy", since=D(2027, 2, 1)),
+            Cond("active-cold-sore", end=D(2026, 12, 2)),
+            Cond("pregnancy", start=D(2027, 2, 1)),
             Cond("eczema"),
         ]
     )
@@ -294,7 +294,7 @@ def test_one_session_can_break_several_rules() -> None:
     client = cp.Client(
         events=[cp.ClientEvent(D(2026, 12, 3), "gala")],
         procedures=[cp.Procedure("laser", D(2026, 11, 25))],
-        medications=[Med("nsaids", stop=D(2026, 11, 30))],
+        medications=[Med("nsaids", end=D(2026, 11, 30))],
     )
     report = cp.validate(FACIAL, [START], client=client)
     assert sorted((v.code, v.rule) for v in report.violations) == [

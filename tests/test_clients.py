@@ -16,15 +16,15 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "client.toml"
 
 def test_positional_names_and_keyword_dates() -> None:
     """Records take their name positionally and their dates by keyword."""
-    med = cp.Medication("isotretinoin", start=D(2026, 2, 1), stop=D(2026, 8, 1))
-    cond = cp.Condition("active-cold-sore", until=D(2026, 12, 10))
-    assert (med.exposure, med.start, med.stop, med.ongoing) == (
+    med = cp.Medication("isotretinoin", start=D(2026, 2, 1), end=D(2026, 8, 1))
+    cond = cp.Condition("active-cold-sore", end=D(2026, 12, 10))
+    assert (med.exposure, med.start, med.end, med.ongoing) == (
         "isotretinoin",
         D(2026, 2, 1),
         D(2026, 8, 1),
         False,
     )
-    assert (cond.since, cond.until) == (None, D(2026, 12, 10))
+    assert (cond.start, cond.end) == (None, D(2026, 12, 10))
     assert cp.Medication("topical-retinoid").ongoing
     assert cp.ClientEvent(D(2027, 3, 20), "wedding").name == "wedding"
     assert cp.Procedure("dermal-filler", D(2026, 11, 20)).kind == "dermal-filler"
@@ -33,13 +33,13 @@ def test_positional_names_and_keyword_dates() -> None:
 @pytest.mark.parametrize(
     ("record", "day", "active"),
     [
-        (cp.Medication("x", start=D(2026, 1, 1), stop=D(2026, 1, 31)), D(2026, 1, 1), True),
-        (cp.Medication("x", start=D(2026, 1, 1), stop=D(2026, 1, 31)), D(2026, 1, 31), True),
-        (cp.Medication("x", start=D(2026, 1, 1), stop=D(2026, 1, 31)), D(2026, 2, 1), False),
+        (cp.Medication("x", start=D(2026, 1, 1), end=D(2026, 1, 31)), D(2026, 1, 1), True),
+        (cp.Medication("x", start=D(2026, 1, 1), end=D(2026, 1, 31)), D(2026, 1, 31), True),
+        (cp.Medication("x", start=D(2026, 1, 1), end=D(2026, 1, 31)), D(2026, 2, 1), False),
         (cp.Medication("x", start=D(2026, 1, 1)), D(2025, 12, 31), False),
         (cp.Medication("x"), D(1900, 1, 1), True),
-        (cp.Condition("x", until=D(2026, 1, 1)), D(2026, 1, 1), True),
-        (cp.Condition("x", since=D(2026, 1, 2)), D(2026, 1, 1), False),
+        (cp.Condition("x", end=D(2026, 1, 1)), D(2026, 1, 1), True),
+        (cp.Condition("x", start=D(2026, 1, 2)), D(2026, 1, 1), False),
     ],
 )
 def test_active_on_is_inclusive(
@@ -52,8 +52,8 @@ def test_active_on_is_inclusive(
 def test_client_queries() -> None:
     """A client answers which conditions and medications apply on a day, and what is cleared."""
     client = cp.Client(
-        conditions=[cp.Condition("keloid-tendency"), cp.Condition("sunburn", until=D(2026, 1, 5))],
-        medications=[cp.Medication("nsaids", stop=D(2026, 1, 1))],
+        conditions=[cp.Condition("keloid-tendency"), cp.Condition("sunburn", end=D(2026, 1, 5))],
+        medications=[cp.Medication("nsaids", end=D(2026, 1, 1))],
         cleared={"keloid-tendency"},
     )
     assert [c.name for c in client.conditions_on(D(2026, 1, 6))] == ["keloid-tendency"]
@@ -78,20 +78,20 @@ def test_cleared_set_becomes_sorted_tuple() -> None:
         (lambda: cp.Medication("Isotretinoin"), "exposure", "kebab-case"),
         (lambda: cp.Medication(""), "exposure", "kebab-case"),
         (
-            lambda: cp.Medication("x", start=D(2026, 2, 1), stop=D(2026, 1, 1)),
-            "stop",
+            lambda: cp.Medication("x", start=D(2026, 2, 1), end=D(2026, 1, 1)),
+            "end",
             "must not be before start",
         ),
-        (lambda: cp.Medication("x", stop="2026-01-01"), "stop", "datetime.date"),
+        (lambda: cp.Medication("x", end="2026-01-01"), "end", "datetime.date"),
         (
-            lambda: cp.Condition("x", since=dt.datetime(2026, 1, 1, 9)),
-            "since",
+            lambda: cp.Condition("x", start=dt.datetime(2026, 1, 1, 9)),
+            "start",
             "datetime.date",
         ),
         (
-            lambda: cp.Condition("x", since=D(2026, 2, 1), until=D(2026, 1, 1)),
-            "until",
-            "must not be before since",
+            lambda: cp.Condition("x", start=D(2026, 2, 1), end=D(2026, 1, 1)),
+            "end",
+            "must not be before start",
         ),
         (lambda: cp.ClientEvent(D(2026, 1, 1), "  "), "name", "must not be empty"),
         (lambda: cp.ClientEvent("2026-01-01", "wedding"), "date", "datetime.date"),
@@ -132,7 +132,7 @@ cleared = ["keloid-tendency"]
 [[medications]]
 exposure = "isotretinoin"
 start = 2026-02-01
-stop = "2026-08-01"
+end = "2026-08-01"
 
 [[medications]]
 exposure = "topical-retinoid"
@@ -142,8 +142,8 @@ name = "keloid-tendency"
 
 [[conditions]]
 name = "active-cold-sore"
-since = 2026-11-25
-until = 2026-12-05
+start = 2026-11-25
+end = 2026-12-05
 
 [[events]]
 date = 2027-03-20
@@ -162,12 +162,12 @@ def test_parse_full_client_file() -> None:
         id="client-7",
         cleared=("keloid-tendency",),
         medications=(
-            cp.Medication("isotretinoin", start=D(2026, 2, 1), stop=D(2026, 8, 1)),
+            cp.Medication("isotretinoin", start=D(2026, 2, 1), end=D(2026, 8, 1)),
             cp.Medication("topical-retinoid"),
         ),
         conditions=(
             cp.Condition("keloid-tendency"),
-            cp.Condition("active-cold-sore", since=D(2026, 11, 25), until=D(2026, 12, 5)),
+            cp.Condition("active-cold-sore", start=D(2026, 11, 25), end=D(2026, 12, 5)),
         ),
         events=(cp.ClientEvent(D(2027, 3, 20), "Sister's wedding"),),
         procedures=(cp.Procedure("dermal-filler", D(2026, 11, 20)),),
@@ -178,11 +178,11 @@ def test_parse_json_client_matches_toml() -> None:
     """A JSON client file with the same structure gives the same client."""
     data = {
         "schema": 1,
-        "medications": [{"exposure": "isotretinoin", "stop": "2026-08-01"}],
+        "medications": [{"exposure": "isotretinoin", "end": "2026-08-01"}],
         "events": [{"date": "2027-03-20", "name": "wedding"}],
     }
     toml = (
-        'schema = 1\n[[medications]]\nexposure = "isotretinoin"\nstop = 2026-08-01\n'
+        'schema = 1\n[[medications]]\nexposure = "isotretinoin"\nend = 2026-08-01\n'
         '[[events]]\ndate = 2027-03-20\nname = "wedding"\n'
     )
     assert cp.parse_client(json.dumps(data), "json") == cp.parse_client(toml)
@@ -200,28 +200,28 @@ def test_minimal_client_file() -> None:
         ("schema = 2\n", "c.toml: schema: unsupported schema 2"),
         ("schema = 1\nname = 'Ann'\n", "c.toml: name: unknown key"),
         (
-            "schema = 1\n[[medications]]\nstop = 2026-01-01\n",
+            "schema = 1\n[[medications]]\nend = 2026-01-01\n",
             "c.toml: medications[0].exposure: is required",
         ),
         (
-            "schema = 1\n[[medications]]\nexposure = 'x'\nstop = '2026-1-1'\n",
-            "c.toml: medications[0].stop: must be a date written YYYY-MM-DD",
+            "schema = 1\n[[medications]]\nexposure = 'x'\nend = '2026-1-1'\n",
+            "c.toml: medications[0].end: must be a date written YYYY-MM-DD",
         ),
         (
-            "schema = 1\n[[medications]]\nexposure = 'x'\nstop = 2026-01-01T10:00:00\n",
-            "c.toml: medications[0].stop: must be a date (YYYY-MM-DD), got a date-time",
+            "schema = 1\n[[medications]]\nexposure = 'x'\nend = 2026-01-01T10:00:00\n",
+            "c.toml: medications[0].end: must be a date (YYYY-MM-DD), got a date-time",
         ),
         (
-            "schema = 1\n[[medications]]\nexposure = 'x'\nstart = 2026-02-01\nstop = 2026-01-01\n",
-            "c.toml: medications[0].stop: must not be before start",
+            "schema = 1\n[[medications]]\nexposure = 'x'\nstart = 2026-02-01\nend = 2026-01-01\n",
+            "c.toml: medications[0].end: must not be before start",
         ),
         (
             "schema = 1\n[[conditions]]\nname = 'Keloid'\n",
             "c.toml: conditions[0].name: the name must be kebab-case",
         ),
         (
-            "schema = 1\n[[conditions]]\nname = 'x'\nuntil = 5\n",
-            "c.toml: conditions[0].until: must be a date written YYYY-MM-DD, got an integer",
+            "schema = 1\n[[conditions]]\nname = 'x'\nend = 5\n",
+            "c.toml: conditions[0].end: must be a date written YYYY-MM-DD, got an integer",
         ),
         ("schema = 1\n[[events]]\ndate = 2027-01-01\n", "c.toml: events[0].name: is required"),
         (

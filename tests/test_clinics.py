@@ -75,7 +75,7 @@ def test_json_clinic_parses() -> None:
         ('closes = "17:00"', 'closes = "08:00"', "hours[0].closes", "later than opens"),
         ('closes = "17:00"', 'closes = "25:00"', "hours[0].closes", "HH:MM"),
         ('closes = "17:00"', "closes = 17", "hours[0].closes", "HH:MM"),
-        ('closes = "17:00"', 'closes = "17:00"\nevery = 2', "hours[0].starts", "required"),
+        ('closes = "17:00"', 'closes = "17:00"\nevery = 2', "hours[0].start", "required"),
         ('closes = "17:00"', 'closes = "17:00"\nevery = 0', "hours[0].every", "at least 1"),
         ('closes = "17:00"', 'closes = "17:00"\nwhen = 1', "hours[0].when", "unknown key"),
         ("schema = 1", "schema = 2", "schema", "unsupported schema"),
@@ -97,7 +97,7 @@ def test_bad_clinic_files_name_the_key(old: str, new: str, where: str, problem: 
     ("extra", "where", "problem"),
     [
         (
-            '[[hours]]\nrule = "FREQ=HOURLY"\nstarts = 2026-01-01\nopens = "09:00"\n'
+            '[[hours]]\nrule = "FREQ=HOURLY"\nstart = 2026-01-01\nopens = "09:00"\n'
             'closes = "10:00"',
             "hours[1].rule",
             "FREQ must be one of",
@@ -109,22 +109,22 @@ def test_bad_clinic_files_name_the_key(old: str, new: str, where: str, problem: 
         ),
         (
             '[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=1SA"\nopens = "09:00"\ncloses = "10:00"',
-            "hours[1].starts",
+            "hours[1].start",
             "required with 'rule'",
         ),
         (
-            '[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=XX"\nstarts = 2026-01-01\nopens = "09:00"\n'
+            '[[hours]]\nrule = "FREQ=MONTHLY;BYDAY=XX"\nstart = 2026-01-01\nopens = "09:00"\n'
             'closes = "10:00"',
             "hours[1].rule",
             "not a valid RRULE",
         ),
         (
-            '[[hours]]\nrule = "BYDAY=MO"\nstarts = 2026-01-01\nopens = "09:00"\ncloses = "10:00"',
+            '[[hours]]\nrule = "BYDAY=MO"\nstart = 2026-01-01\nopens = "09:00"\ncloses = "10:00"',
             "hours[1].rule",
             "must give FREQ",
         ),
         (
-            '[[hours]]\nrule = "FREQ=WEEKLY"\ndays = ["mon"]\nstarts = 2026-01-01\n'
+            '[[hours]]\nrule = "FREQ=WEEKLY"\ndays = ["mon"]\nstart = 2026-01-01\n'
             'opens = "09:00"\ncloses = "10:00"',
             "hours[1].rule",
             "not both",
@@ -313,7 +313,7 @@ def test_weekday_patterns_match_rrule(
     """Weekday patterns every n weeks open exactly the days a WEEKLY rrule yields."""
     names = tuple(cp.clinics.WEEKDAYS[d] for d in sorted(days))
     hours = cp.OpeningHours(
-        days=names, every=every, starts=starts, opens=dt.time(9), closes=dt.time(17)
+        days=names, every=every, start=starts, opens=dt.time(9), closes=dt.time(17)
     )
     day = starts + dt.timedelta(days=offset)
     # RFC 5545: WEEKLY with INTERVAL counts weeks from DTSTART's week (WKST=MO).
@@ -331,7 +331,7 @@ def test_rule_pattern_first_saturday() -> None:
     """An RRULE pattern opens on exactly the dates the rule yields."""
     hours = cp.OpeningHours(
         rule="FREQ=MONTHLY;BYDAY=1SA",
-        starts=dt.date(2026, 1, 1),
+        start=dt.date(2026, 1, 1),
         opens=dt.time(9),
         closes=dt.time(13),
     )
@@ -346,11 +346,11 @@ def test_rule_pattern_first_saturday() -> None:
 
 
 def test_pattern_starts_and_ends_bound_it() -> None:
-    """A seasonal pattern applies only from starts to ends."""
+    """A seasonal pattern applies only from start to end."""
     hours = cp.OpeningHours(
         days=("mon",),
-        starts=dt.date(2027, 6, 1),
-        ends=dt.date(2027, 8, 31),
+        start=dt.date(2027, 6, 1),
+        end=dt.date(2027, 8, 31),
         opens=dt.time(9),
         closes=dt.time(13),
     )

@@ -49,15 +49,25 @@ def test_drawn_tree_is_the_real_tree() -> None:
 
 
 def test_every_error_is_in_all_and_drawn() -> None:
-    """errors.__all__ lists every exception class of the module, and each is drawn."""
+    """errors.__all__ lists every exception class of the module, and each is drawn;
+    the warning classes are listed too and named in the module's docstring."""
     classes = {
         name
         for name, value in vars(errors).items()
         if isinstance(value, type) and issubclass(value, errors.CollagenPlanError)
     }
-    assert classes == set(errors.__all__)
+    warns = {
+        name
+        for name, value in vars(errors).items()
+        if isinstance(value, type)
+        and issubclass(value, Warning)
+        and value.__module__.startswith("collagenplan")
+    }
+    assert warns == {"RenamedKeyWarning"}
+    assert classes | warns == set(errors.__all__)
     drawn = {name for pair in _drawn() for name in pair}
     assert classes == drawn
+    assert all(f"{name} (" in (errors.__doc__ or "") for name in warns)
 
 
 @pytest.mark.parametrize(

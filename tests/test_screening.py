@@ -21,21 +21,21 @@ CASES = [
     # (id, client, status, earliest_start, reason (code, subject) pairs)
     (
         "isotretinoin stopped on a month-end: 31 Aug + 6m clamps to 28 Feb",
-        cp.Client(medications=[Med("isotretinoin", stop=D(2026, 8, 31))]),
+        cp.Client(medications=[Med("isotretinoin", end=D(2026, 8, 31))]),
         "deferred",
         D(2027, 2, 28),
         [("washout", "isotretinoin")],
     ),
     (
         "isotretinoin stopped 1 Aug: + 6m",
-        cp.Client(medications=[Med("isotretinoin", start=D(2026, 2, 1), stop=D(2026, 8, 1))]),
+        cp.Client(medications=[Med("isotretinoin", start=D(2026, 2, 1), end=D(2026, 8, 1))]),
         "deferred",
         D(2027, 2, 1),
         [("washout", "isotretinoin")],
     ),
     (
         "isotretinoin month-end into a leap February",
-        cp.Client(medications=[Med("isotretinoin", stop=D(2027, 8, 31))]),
+        cp.Client(medications=[Med("isotretinoin", end=D(2027, 8, 31))]),
         "deferred",
         D(2028, 2, 29),
         [("washout", "isotretinoin")],
@@ -49,7 +49,7 @@ CASES = [
     ),
     (
         "isotretinoin stopped long ago",
-        cp.Client(medications=[Med("isotretinoin", stop=D(2020, 1, 15))]),
+        cp.Client(medications=[Med("isotretinoin", end=D(2020, 1, 15))]),
         "eligible",
         ON,
         [],
@@ -70,35 +70,35 @@ CASES = [
     ),
     (
         "topical retinoid last used inside the washout",
-        cp.Client(medications=[Med("topical-retinoid", stop=D(2026, 11, 28))]),
+        cp.Client(medications=[Med("topical-retinoid", end=D(2026, 11, 28))]),
         "deferred",
         D(2026, 12, 3),
         [("washout", "topical-retinoid")],
     ),
     (
         "topical retinoid last used exactly 5 days before",
-        cp.Client(medications=[Med("topical-retinoid", stop=D(2026, 11, 26))]),
+        cp.Client(medications=[Med("topical-retinoid", end=D(2026, 11, 26))]),
         "eligible",
         ON,
         [],
     ),
     (
         "pregnancy",
-        cp.Client(conditions=[Cond("pregnancy", since=D(2026, 9, 1))]),
+        cp.Client(conditions=[Cond("pregnancy", start=D(2026, 9, 1))]),
         "contraindicated",
         None,
         [("contraindicated", "pregnancy")],
     ),
     (
         "pregnancy that ended before the screened day",
-        cp.Client(conditions=[Cond("pregnancy", until=D(2026, 10, 1))]),
+        cp.Client(conditions=[Cond("pregnancy", end=D(2026, 10, 1))]),
         "eligible",
         ON,
         [],
     ),
     (
         "pregnancy recorded from a later day",
-        cp.Client(conditions=[Cond("pregnancy", since=D(2027, 1, 1))]),
+        cp.Client(conditions=[Cond("pregnancy", start=D(2027, 1, 1))]),
         "eligible",
         ON,
         [],
@@ -121,7 +121,7 @@ CASES = [
         "absolute outranks a deferral",
         cp.Client(
             conditions=[Cond("pregnancy")],
-            medications=[Med("isotretinoin", stop=D(2026, 8, 1))],
+            medications=[Med("isotretinoin", end=D(2026, 8, 1))],
         ),
         "contraindicated",
         None,
@@ -158,7 +158,7 @@ CASES = [
     (
         "deferral outranks review",
         cp.Client(
-            conditions=[Cond("psoriasis"), Cond("sunburn", until=D(2026, 12, 4))],
+            conditions=[Cond("psoriasis"), Cond("sunburn", end=D(2026, 12, 4))],
         ),
         "deferred",
         D(2026, 12, 5),
@@ -173,14 +173,14 @@ CASES = [
     ),
     (
         "active cold sore ending on a known day",
-        cp.Client(conditions=[Cond("active-cold-sore", until=D(2026, 12, 10))]),
+        cp.Client(conditions=[Cond("active-cold-sore", end=D(2026, 12, 10))]),
         "deferred",
         D(2026, 12, 11),
         [("deferred", "active-cold-sore")],
     ),
     (
         "active infection with no end recorded",
-        cp.Client(conditions=[Cond("active-infection", since=D(2026, 11, 20))]),
+        cp.Client(conditions=[Cond("active-infection", start=D(2026, 11, 20))]),
         "deferred",
         None,
         [("deferred", "active-infection")],
@@ -188,8 +188,8 @@ CASES = [
     (
         "two reasons: the later earliest start wins (washout later)",
         cp.Client(
-            medications=[Med("isotretinoin", stop=D(2026, 8, 1))],
-            conditions=[Cond("active-cold-sore", until=D(2026, 12, 10))],
+            medications=[Med("isotretinoin", end=D(2026, 8, 1))],
+            conditions=[Cond("active-cold-sore", end=D(2026, 12, 10))],
         ),
         "deferred",
         D(2027, 2, 1),
@@ -198,8 +198,8 @@ CASES = [
     (
         "two reasons: the later earliest start wins (condition later)",
         cp.Client(
-            medications=[Med("topical-retinoid", stop=D(2026, 11, 29))],
-            conditions=[Cond("sunburn", until=D(2027, 1, 3))],
+            medications=[Med("topical-retinoid", end=D(2026, 11, 29))],
+            conditions=[Cond("sunburn", end=D(2027, 1, 3))],
         ),
         "deferred",
         D(2027, 1, 4),
@@ -209,8 +209,8 @@ CASES = [
         "a deferral that starts as another ends pushes the start on",
         cp.Client(
             conditions=[
-                Cond("active-acne", until=D(2026, 12, 10)),
-                Cond("sunburn", since=D(2026, 12, 8), until=D(2026, 12, 20)),
+                Cond("active-acne", end=D(2026, 12, 10)),
+                Cond("sunburn", start=D(2026, 12, 8), end=D(2026, 12, 20)),
             ]
         ),
         "deferred",
@@ -221,8 +221,8 @@ CASES = [
         "a deferral that runs into an open-ended absolute contraindication has no start date",
         cp.Client(
             conditions=[
-                Cond("active-acne", until=D(2026, 12, 10)),
-                Cond("pregnancy", since=D(2026, 12, 5)),
+                Cond("active-acne", end=D(2026, 12, 10)),
+                Cond("pregnancy", start=D(2026, 12, 5)),
             ]
         ),
         "deferred",
@@ -233,8 +233,8 @@ CASES = [
         "a deferral waits out an absolute contraindication with a known end",
         cp.Client(
             conditions=[
-                Cond("active-acne", until=D(2026, 12, 10)),
-                Cond("pregnancy", since=D(2026, 12, 5), until=D(2027, 6, 30)),
+                Cond("active-acne", end=D(2026, 12, 10)),
+                Cond("pregnancy", start=D(2026, 12, 5), end=D(2027, 6, 30)),
             ]
         ),
         "deferred",
@@ -303,7 +303,7 @@ def test_every_reason_names_its_protocol_rule(case: tuple[object, ...]) -> None:
 def test_deferral_reasons_say_when_they_clear() -> None:
     """A deferring reason carries the first day it no longer applies, or None when open."""
     client = cp.Client(
-        medications=[Med("isotretinoin", stop=D(2026, 8, 1))],
+        medications=[Med("isotretinoin", end=D(2026, 8, 1))],
         conditions=[Cond("active-infection")],
     )
     result = cp.screen(client, FACIAL, on=ON)
@@ -326,13 +326,13 @@ def test_cold_sore_precaution_listed() -> None:
 
 def test_precaution_only_while_condition_applies() -> None:
     """A precaution whose condition has ended is not listed."""
-    client = cp.Client(conditions=[Cond("cold-sore-history", until=D(2020, 1, 1))])
+    client = cp.Client(conditions=[Cond("cold-sore-history", end=D(2020, 1, 1))])
     assert cp.screen(client, FACIAL, on=ON).precautions == ()
 
 
 def test_screen_on_the_earliest_start_is_eligible() -> None:
     """Screening again on the earliest start date finds the client eligible."""
-    client = cp.Client(medications=[Med("isotretinoin", stop=D(2026, 8, 31))])
+    client = cp.Client(medications=[Med("isotretinoin", end=D(2026, 8, 31))])
     first = cp.screen(client, FACIAL, on=ON).earliest_start
     assert first is not None
     assert cp.screen(client, FACIAL, on=first).status == "eligible"
@@ -383,7 +383,7 @@ def test_ongoing_retinoid_defers_a_weekly_series() -> None:
     client = cp.Client(medications=[Med("topical-retinoid")])
     result = cp.screen(client, scalp, on=ON)
     assert (result.status, result.earliest_start) == ("deferred", None)
-    stopped = cp.Client(medications=[Med("topical-retinoid", stop=D(2026, 12, 3))])
+    stopped = cp.Client(medications=[Med("topical-retinoid", end=D(2026, 12, 3))])
     assert cp.screen(stopped, scalp, on=ON).earliest_start == D(2026, 12, 8)
 
 
@@ -414,12 +414,12 @@ def test_before_only_washout_resumes_the_next_day() -> None:
 @pytest.mark.parametrize(
     ("medication", "expected"),
     [
-        (Med("topical-retinoid", stop=D(2026, 11, 1)), False),  # stopped well before
-        (Med("topical-retinoid", stop=D(2026, 11, 26)), False),  # stopped exactly in time
-        (Med("topical-retinoid", stop=D(2026, 11, 27)), True),
+        (Med("topical-retinoid", end=D(2026, 11, 1)), False),  # stopped well before
+        (Med("topical-retinoid", end=D(2026, 11, 26)), False),  # stopped exactly in time
+        (Med("topical-retinoid", end=D(2026, 11, 27)), True),
         (Med("topical-retinoid", start=D(2026, 12, 8)), False),  # starts after the resume day
         (Med("topical-retinoid", start=D(2026, 12, 7)), True),
-        (Med("topical-retinoid", start=D(2026, 10, 1), stop=D(2027, 1, 31)), True),
+        (Med("topical-retinoid", start=D(2026, 10, 1), end=D(2027, 1, 31)), True),
         (Med("isotretinoin"), False),  # cannot pause between sessions: no milestones
     ],
 )

@@ -7,18 +7,21 @@ syntax error) and holds the small helpers the classes share.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from .errors import InputError
 
-__all__ = ["KEBAB", "check_kebab", "load_document", "relocated"]
+__all__ = ["KEBAB", "check_kebab", "load_document", "relocated", "renamed"]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=InputError)
@@ -74,6 +77,71 @@ def relocated(path: str, source: str | None = None) -> Iterator[None]:
         raise err.located(source=source, prefix=path) from None
 
 
+RENAMED = "__collagenplan_renamed__"
+"""Class attribute set by :func:`renamed`: old name -> new name."""
+
+SOURCE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "collagenplan_source", default=None
+)
+"""The file being read, for warnings raised while reading it."""
+
+C = TypeVar("C", bound=type)
+
+
+def renamed(**old_to_new: str) -> Callable[[C], C]:
+    """Class decorator: keep reading old names of renamed fields for one release.
+
+    ``@renamed(stop="end")`` makes ``Medication(..., stop=d)`` build
+    ``end=d`` and ``medication.stop`` read ``end``, each with a
+    ``DeprecationWarning``; file readers (:mod:`collagenplan._reader`) accept
+    the old key too, with a :class:`~collagenplan.errors.RenamedKeyWarning`.
+    """
+
+    def decorate(cls: C) -> C:
+        init = cls.__init__  # type: ignore[misc]
+
+        @functools.wraps(init)
+        def __init__(self: object, *args: Any, **kwargs: Any) -> None:
+            for old, new in old_to_new.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(
+                            f"{cls.__name__}() got both {new!r} and its old name {old!r}"
+                        )
+                    warnings.warn(
+                        f"{cls.__name__}({old}=...) is deprecated; use {new}=",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            init(self, *args, **kwargs)
+
+        cls.__init__ = __init__  # type: ignore[misc]
+        for old, new in old_to_new.items():
+            setattr(cls, old, _old_attribute(cls.__name__, old, new))
+        setattr(cls, RENAMED, {**getattr(cls, RENAMED, {}), **old_to_new})
+        return cls
+
+    return decorate
+
+
+def _old_attribute(owner: str, old: str, new: str) -> property:
+    def read(self: object) -> Any:
+        warnings.warn(
+            f"{owner}.{old} is deprecated; use {owner}.{new}", DeprecationWarning, stacklevel=2
+        )
+        return getattr(self, new)
+
+    read.__doc__ = f"Deprecated alias of :attr:`{new}`."
+    return property(read)
+
+
+def old_names(cls: type) -> Mapping[str, str]:
+    """The renamed fields of ``cls``: old name -> new name."""
+    found: Mapping[str, str] = getattr(cls, RENAMED, {})
+    return found
+
+
 def parse_date(value: object, error: type[InputError], path: str = "") -> dt.date:
     """Accept a ``datetime.date`` or an ISO ``YYYY-MM-DD`` text."""
     if isinstance(value, dt.datetime):
@@ -122,8 +190,12 @@ def parse_document(
 ) -> T:
     """Parse TOML/JSON ``text`` and ``build`` a value; every error names ``source``."""
     data = load_document(text, format, error, source)
-    with relocated("", source):
-        return build(data)
+    token = SOURCE.set(source)
+    try:
+        with relocated("", source):
+            return build(data)
+    finally:
+        SOURCE.reset(token)
 
 
 def read_file(path: str | Path, error: type[E]) -> tuple[str, Literal["toml", "json"], str]:

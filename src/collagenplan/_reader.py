@@ -19,11 +19,13 @@ of :mod:`collagenplan.capacity.scenarios`.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import difflib
 import re
 import types
 import typing
+import warnings
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -31,9 +33,9 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from ._fields import _typename, parse_date
+from ._fields import SOURCE, _typename, join, old_names, parse_date
 from .durations import Duration
-from .errors import InputError
+from .errors import InputError, RenamedKeyWarning
 
 __all__ = ["HINT", "KEY", "READ", "Hook", "Reader", "fields_of", "hints_of", "step"]
 
@@ -47,6 +49,11 @@ READ = "collagenplan.read"
 T = TypeVar("T")
 Hook = Callable[[object, "Reader"], Any]
 """Reads one raw value; raises InputError with a path relative to that value."""
+
+_TRAIL: contextvars.ContextVar[tuple[str | int, ...]] = contextvars.ContextVar(
+    "collagenplan_trail", default=()
+)
+"""The key path being read, for warnings (errors carry their own path)."""
 
 _TIME_TEXT = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
 _IXDTF = re.compile(r"(?P<iso>[^\[\]]+)(?:\[(?P<zone>[^\[\]]+)\])?")
@@ -123,10 +130,36 @@ class Reader:
     @contextmanager
     def at(self, key: str | int) -> Iterator[None]:
         """Re-raise any :class:`InputError` inside the block as this format's, under ``key``."""
+        token = _TRAIL.set((*_TRAIL.get(), key))
         try:
             yield
         except InputError as err:
             raise self._at(err, key) from None
+        finally:
+            _TRAIL.reset(token)
+
+    def renamed(
+        self, table: Mapping[str, object], renames: Mapping[str, str], *within: str | int
+    ) -> Mapping[str, object]:
+        """``table`` with old key names read as the new ones (``renames``: old -> new),
+        each with a :class:`RenamedKeyWarning` naming the file and key path; ``within``
+        are keys between the current path and ``table``."""
+        if not renames or not any(old in table for old in renames):
+            return table
+        out = dict(table)
+        for old, new in renames.items():
+            if old not in out:
+                continue
+            if new in out:
+                raise self.fail(f"give {new!r} or its old name {old!r}, not both", old)
+            path = ""
+            for key in (*_TRAIL.get(), *within, old):
+                path = join(path, key)
+            warnings.warn(
+                RenamedKeyWarning(old, new, path=path, source=SOURCE.get()), stacklevel=2
+            )
+            out[new] = out.pop(old)
+        return out
 
     # ------------------------------------------------------------ documents
 
@@ -165,7 +198,7 @@ class Reader:
 
     def build(self, cls: type[T], data: object, *, allowed: tuple[str, ...] = ()) -> T:
         """Read the table ``data`` into ``cls``: present keys only, class defaults for the rest."""
-        table = self.mapping(data)
+        table = self.renamed(self.mapping(data), old_names(cls))
         fields = _fields(cls)
         hints = _hints(cls)
         kwargs: dict[str, Any] = {}  # by the field's __init__ name (its alias)

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import attrs
 
 from ._checks import is_date, is_kebab, is_optional, is_str, is_tuple_of
-from ._fields import check_kebab, parse_document, read_file
+from ._fields import check_kebab, parse_document, read_file, renamed
 from ._reader import Reader
 from .errors import ClientError
 
@@ -35,7 +35,6 @@ __all__ = [
     "Condition",
     "Medication",
     "Procedure",
-    "client_from_dict",
     "load_client",
     "parse_client",
 ]
@@ -65,13 +64,15 @@ def _within(begin: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
     return (begin is None or begin <= day) and (end is None or day <= end)
 
 
+@renamed(stop="end")
 @attrs.frozen
 class Medication:
     """A medication or other exposure (a product, a habit) and when it was taken.
 
-    ``Medication("isotretinoin", start=..., stop=...)``. Both dates are
+    ``Medication("isotretinoin", start=..., end=...)``. Both dates are
     inclusive; ``start=None`` means "since before anything that matters" and
-    ``stop=None`` means the client is still taking it.
+    ``end=None`` means the client is still taking it. (``end`` was called
+    ``stop`` before 0.2; the old name is still read, with a warning.)
     """
 
     exposure: str = attrs.field(validator=is_kebab(E))
@@ -79,44 +80,47 @@ class Medication:
     ``contraindications`` (``topical-retinoid``, ``isotretinoin``, ``anticoagulants``)."""
     start: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)
     """First day taken, or ``None`` when unknown or long ago."""
-    stop: dt.date | None = attrs.field(
-        default=None, kw_only=True, validator=[_optional_date, _ordered("start", "stop")]
+    end: dt.date | None = attrs.field(
+        default=None, kw_only=True, validator=[_optional_date, _ordered("start", "end")]
     )
     """Last day taken (the last dose), or ``None`` while it is ongoing."""
 
     @property
     def ongoing(self) -> bool:
-        """True when no stop date is recorded."""
-        return self.stop is None
+        """True when no end date is recorded."""
+        return self.end is None
 
     def active_on(self, day: dt.date) -> bool:
-        """True when ``day`` lies between ``start`` and ``stop`` (inclusive)."""
-        return _within(self.start, self.stop, day)
+        """True when ``day`` lies between ``start`` and ``end`` (inclusive)."""
+        return _within(self.start, self.end, day)
 
 
+@renamed(since="start", until="end")
 @attrs.frozen
 class Condition:
     """A health condition and the days it applies.
 
-    ``Condition("active-cold-sore", until=...)``. Both dates are inclusive;
-    ``since=None`` means it has always applied as far as the clinic knows and
-    ``until=None`` means it still does (a history such as ``cold-sore-history``
-    or a trait such as ``keloid-tendency`` has neither).
+    ``Condition("active-cold-sore", end=...)``. Both dates are inclusive;
+    ``start=None`` means it has always applied as far as the clinic knows and
+    ``end=None`` means it still does (a history such as ``cold-sore-history``
+    or a trait such as ``keloid-tendency`` has neither). (``start`` and ``end``
+    were called ``since`` and ``until`` before 0.2; the old names are still
+    read, with a warning.)
     """
 
     name: str = attrs.field(validator=is_kebab(E))
     """Kebab-case name matched against the protocol's ``contraindications`` and
     ``precautions`` (``pregnancy``, ``keloid-tendency``, ``cold-sore-history``)."""
-    since: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)
+    start: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_date)
     """First day it applies, or ``None``."""
-    until: dt.date | None = attrs.field(
-        default=None, kw_only=True, validator=[_optional_date, _ordered("since", "until")]
+    end: dt.date | None = attrs.field(
+        default=None, kw_only=True, validator=[_optional_date, _ordered("start", "end")]
     )
     """Last day it applies, or ``None`` while it is ongoing."""
 
     def active_on(self, day: dt.date) -> bool:
-        """True when ``day`` lies between ``since`` and ``until`` (inclusive)."""
-        return _within(self.since, self.until, day)
+        """True when ``day`` lies between ``start`` and ``end`` (inclusive)."""
+        return _within(self.start, self.end, day)
 
 
 @attrs.frozen
@@ -265,7 +269,7 @@ def parse_client(
 
     Raises:
         ClientError: the text is not valid TOML/JSON or breaks a client rule;
-            the message names the key path (``medications[1].stop``).
+            the message names the key path (``medications[1].end``).
     """
     return parse_document(text, format, E, source, client_from_dict)
 

@@ -20,6 +20,12 @@ Everything the library raises on purpose derives from
         └── MissingHolidaysError      (the same class as above: both a clinic
                                       error and a missing extra)
 
+One warning class marks input that is read but should change::
+
+    RenamedKeyWarning (FutureWarning)   a file or a call used the old name of a
+                                        renamed key; the value is read under
+                                        its new name
+
 Messages are built in one place (:meth:`InputError.__str__`) so that every
 error reads the same way: ``file: key.path: problem``.
 """
@@ -41,6 +47,7 @@ __all__ = [
     "MissingHolidaysError",
     "PlanningError",
     "ProtocolError",
+    "RenamedKeyWarning",
     "ScenarioError",
     "SchemaError",
     "UnknownProtocolError",
@@ -202,3 +209,23 @@ class MissingHolidaysError(MissingExtraError, ClinicError):  # type: ignore[misc
         self.package = self.extra = "holidays"
 
     __str__ = InputError.__str__
+
+
+class RenamedKeyWarning(FutureWarning):
+    """A file used the old name of a key or keyword that has been renamed.
+
+    The value is read under its new name; the old name will stop being read
+    in a later release. ``str()`` names the file (when known), the key path,
+    the old and the new name.
+    """
+
+    def __init__(self, old: str, new: str, *, path: str = "", source: str | None = None) -> None:
+        self.old = old
+        self.new = new
+        self.path = path
+        self.source = source
+        where = ": ".join(p for p in (source, path) if p)
+        super().__init__(
+            f"{where + ': ' if where else ''}{old!r} is the old name of {new!r}; "
+            f"write {new!r} (the old name will stop being read in a later release)"
+        )

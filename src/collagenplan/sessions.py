@@ -31,9 +31,7 @@ __all__ = [
     "Visit",
     "VisitStatus",
     "Window",
-    "derive_key",
     "session_keys",
-    "window_after",
 ]
 
 SessionStatus = Literal["planned", "booked", "done"]

@@ -36,6 +36,7 @@ from .._fields import (
     parse_document,
     read_file,
     relocated,
+    renamed,
     to_tuple,
 )
 from .._reader import KEY, READ, Hook, Reader
@@ -183,6 +184,7 @@ def _chair_minutes(protocol: TreatmentProtocol) -> int:
     return minutes
 
 
+@renamed(until="end")
 @attrs.frozen(kw_only=True)
 class Intake:
     """New clients starting one protocol, and how much of it they take.
@@ -205,7 +207,7 @@ class Intake:
     """Twelve seasonal factors, January first, multiplying ``per_week``; ``None`` is flat."""
     start: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(_E)))
     """First day clients of this intake arrive (default: the scenario's start)."""
-    until: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(_E)))
+    end: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(_E)))
     """Last day clients of this intake arrive (default: the end of the horizon)."""
     sessions: tuple[tuple[int, float], ...] | None = attrs.field(
         default=None, converter=_to_counts
@@ -242,8 +244,8 @@ class Intake:
                 raise _E(problem, path="per_week")
         if self.monthly is not None:
             _numbers("monthly", self.monthly, size=12)
-        if self.start is not None and self.until is not None and self.until < self.start:
-            raise _E(f"must not be before start ({self.until} < {self.start})", path="until")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise _E(f"must not be before start ({self.end} < {self.start})", path="end")
         self._check_sessions()
         if self.chair_minutes is None:
             _chair_minutes(self.protocol)
@@ -305,7 +307,7 @@ class Intake:
         return self.dropout
 
     def base_rate(self, week: int) -> float:
-        """New clients in week ``week`` (0-based) before seasonality and start/until."""
+        """New clients in week ``week`` (0-based) before seasonality and start/end."""
         if not isinstance(self.per_week, tuple):
             return self.per_week
         values = self.per_week
@@ -566,11 +568,11 @@ class Scenario:
 
         A week's clients are spread evenly over the intake weekdays; the
         seasonal factor is the one of each day's month; days before
-        ``start`` or outside the intake's ``start``..``until`` get none.
+        ``start`` or outside the intake's ``start``..``end`` get none.
         """
         weekdays = self.intake_weekdays
         first = max(self.start, intake.start or self.start)
-        last = min(self.end, intake.until or self.end)
+        last = min(self.end, intake.end or self.end)
         out: list[tuple[dt.date, float]] = []
         for week in range(self.weeks):
             rate = intake.base_rate(week) / len(weekdays)
@@ -721,8 +723,12 @@ _AMOUNTS = ("per_day", "per_week", "per_weekday")
 _SUPPLY_KEYS = ("closures", "day_hours", "unit")
 
 
-def _closures(value: object) -> frozenset[dt.date]:
-    """``supply.closures``: dates, and ``{ from = ..., to = ... }`` ranges of dates."""
+_OLD_RANGE = {"from": "start", "to": "end"}
+"""Closure ranges were ``{ from, to }`` before 0.2."""
+
+
+def _closures(value: object, reader: Reader) -> frozenset[dt.date]:
+    """``supply.closures``: dates, and ``{ start = ..., end = ... }`` ranges of dates."""
     if not isinstance(value, list):
         raise _E(f"must be an array of dates, got {_typename(value)}")
     days: set[dt.date] = set()
@@ -731,16 +737,18 @@ def _closures(value: object) -> frozenset[dt.date]:
         if not isinstance(item, Mapping):
             days.add(parse_date(item, _E, where))
             continue
-        for key in ("from", "to"):
+        with reader.at(i):
+            item = reader.renamed(item, _OLD_RANGE)
+        for key in ("start", "end"):
             if key not in item:
                 raise _E("is required", path=f"{where}.{key}")
-        unknown = sorted(set(item) - {"from", "to"})
+        unknown = sorted(set(item) - {"start", "end"})
         if unknown:
-            raise _E("unknown key (allowed here: from, to)", path=f"{where}.{unknown[0]}")
-        first = parse_date(item["from"], _E, f"{where}.from")
-        last = parse_date(item["to"], _E, f"{where}.to")
+            raise _E("unknown key (allowed here: start, end)", path=f"{where}.{unknown[0]}")
+        first = parse_date(item["start"], _E, f"{where}.start")
+        last = parse_date(item["end"], _E, f"{where}.end")
         if last < first:
-            raise _E(f"'to' must not be before 'from' ({last} < {first})", path=where)
+            raise _E(f"'end' must not be before 'start' ({last} < {first})", path=where)
         if (last - first).days > 366:
             raise _E("a closure may span at most a year", path=where)
         days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
@@ -763,7 +771,7 @@ def _supply(value: object, reader: Reader) -> Supply:
         common["unit"] = reader.read(table.get("unit", "slots"), Unit)
     if "closures" in table:
         with reader.at("closures"):
-            common["closures"] = _closures(table["closures"])
+            common["closures"] = _closures(table["closures"], reader)
     if "day_hours" in table:
         with reader.at("day_hours"):
             common["day_hours"] = reader.read(table["day_hours"], float)

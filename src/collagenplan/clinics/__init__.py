@@ -23,15 +23,26 @@ The package is split along its seams: ``_model`` (the values), ``_days``
 from ._days import (
     Appointment,
     Availability,
-    ClinicDays,
     Closed,
     Slot,
-    assign_appointments,
-    clinic_closed,
-    clinic_violations,
-    local_datetime,
 )
-from ._file import clinic_from_dict, load_clinic, parse_clinic
+from ._days import (
+    ClinicDays as ClinicDays,
+)
+from ._days import (
+    assign_appointments as assign_appointments,
+)
+from ._days import (
+    clinic_closed as clinic_closed,
+)
+from ._days import (
+    clinic_violations as clinic_violations,
+)
+from ._days import (
+    local_datetime as local_datetime,
+)
+from ._file import clinic_from_dict as clinic_from_dict
+from ._file import load_clinic, parse_clinic
 from ._model import (
     SCHEMA_VERSION,
     WEEKDAYS,
@@ -40,7 +51,9 @@ from ._model import (
     OpeningHours,
     Practitioner,
     PublicHolidays,
-    _holiday_calendar,
+)
+from ._model import (
+    _holiday_calendar as _holiday_calendar,
 )
 
 CLINIC_SCHEMA = SCHEMA_VERSION
@@ -53,19 +66,12 @@ __all__ = [
     "Appointment",
     "Availability",
     "Clinic",
-    "ClinicDays",
     "Closed",
     "Closure",
     "OpeningHours",
     "Practitioner",
     "PublicHolidays",
     "Slot",
-    "_holiday_calendar",
-    "assign_appointments",
-    "clinic_closed",
-    "clinic_from_dict",
-    "clinic_violations",
     "load_clinic",
-    "local_datetime",
     "parse_clinic",
 ]

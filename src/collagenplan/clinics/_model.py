@@ -45,7 +45,7 @@ from .._checks import (
     is_str,
     is_tuple_of,
 )
-from .._fields import _typename, check_kebab, to_tuple
+from .._fields import _typename, check_kebab, renamed, to_tuple
 from .._reader import HINT, READ
 from ..errors import ClinicError, MissingHolidaysError
 from ..protocols.model import Protocol as TreatmentProtocol
@@ -108,7 +108,7 @@ def _compile_rule(text: str, starts: dt.date) -> rrule:
         body = body[6:]
     if "\n" in body or "DTSTART" in body.upper():
         raise E(
-            "must be a single RRULE without DTSTART (write the first date as 'starts')",
+            "must be a single RRULE without DTSTART (write the first date as 'start')",
             path="rule",
         )
     freq = _FREQ.search(body.upper())
@@ -138,13 +138,14 @@ def _rule_dates(text: str, starts: dt.date, year: int) -> frozenset[dt.date]:
     return frozenset(moment.date() for moment in rule.between(first, last, inc=True))
 
 
+@renamed(starts="start", ends="end")
 @attrs.frozen(kw_only=True)
 class OpeningHours:
     """One opening pattern: on which days, and from when to when.
 
     Give either ``days`` (weekday names, optionally ``every`` *n* weeks
-    counted from the week of ``starts``) or ``rule`` (an RFC 5545 RRULE of
-    frequency DAILY, WEEKLY, MONTHLY or YEARLY, counted from ``starts``, for
+    counted from the week of ``start``) or ``rule`` (an RFC 5545 RRULE of
+    frequency DAILY, WEEKLY, MONTHLY or YEARLY, counted from ``start``, for
     patterns such as "the first Saturday of the month":
     ``"FREQ=MONTHLY;BYDAY=1SA"``). Hours apply to every day of the pattern.
     """
@@ -156,12 +157,12 @@ class OpeningHours:
     days: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_weekdays)
     """Weekday names (``mon`` .. ``sun``); empty when ``rule`` is given."""
     every: int = attrs.field(default=1, validator=is_positive_int(E))
-    """With ``days``: open every *n*-th week, counted from the week of ``starts``."""
+    """With ``days``: open every *n*-th week, counted from the week of ``start``."""
     rule: str | None = attrs.field(default=None, validator=is_optional(is_str(E)))
-    """An RRULE (``FREQ=MONTHLY;BYDAY=1SA``) instead of ``days``; needs ``starts``."""
-    starts: dt.date | None = attrs.field(default=None, validator=is_optional(_is_date))
+    """An RRULE (``FREQ=MONTHLY;BYDAY=1SA``) instead of ``days``; needs ``start``."""
+    start: dt.date | None = attrs.field(default=None, validator=is_optional(_is_date))
     """First date the pattern applies (required with ``every`` > 1 and with ``rule``)."""
-    ends: dt.date | None = attrs.field(default=None, validator=is_optional(_is_date))
+    end: dt.date | None = attrs.field(default=None, validator=is_optional(_is_date))
     """Last date the pattern applies, if it stops."""
 
     def __attrs_post_init__(self) -> None:
@@ -177,26 +178,26 @@ class OpeningHours:
             raise E("give either 'days' or 'rule', not both", path="rule")
         if self.rule is not None and self.every != 1:
             raise E("only applies with 'days'; put INTERVAL in the rule instead", path="every")
-        if (self.every > 1 or self.rule is not None) and self.starts is None:
+        if (self.every > 1 or self.rule is not None) and self.start is None:
             what = "'every' > 1" if self.rule is None else "'rule'"
-            raise E(f"is required with {what}: the date the pattern counts from", path="starts")
-        if self.starts is not None and self.ends is not None and self.ends < self.starts:
-            raise E(f"must not be before starts ({self.ends} < {self.starts})", path="ends")
-        if self.rule is not None and self.starts is not None:
-            _compile_rule(self.rule, self.starts)
+            raise E(f"is required with {what}: the date the pattern counts from", path="start")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise E(f"must not be before start ({self.end} < {self.start})", path="end")
+        if self.rule is not None and self.start is not None:
+            _compile_rule(self.rule, self.start)
 
     def applies(self, day: dt.date) -> bool:
         """True when the pattern opens the clinic on ``day``."""
-        if self.starts is not None and day < self.starts:
+        if self.start is not None and day < self.start:
             return False
-        if self.ends is not None and day > self.ends:
+        if self.end is not None and day > self.end:
             return False
-        if self.rule is not None and self.starts is not None:
-            return day in _rule_dates(self.rule, self.starts, day.year)
+        if self.rule is not None and self.start is not None:
+            return day in _rule_dates(self.rule, self.start, day.year)
         if WEEKDAYS[day.weekday()] not in self.days:
             return False
-        if self.every > 1 and self.starts is not None:
-            monday = self.starts - dt.timedelta(days=self.starts.weekday())
+        if self.every > 1 and self.start is not None:
+            monday = self.start - dt.timedelta(days=self.start.weekday())
             return ((day - monday).days // 7) % self.every == 0
         return True
 

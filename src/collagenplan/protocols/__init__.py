@@ -1,7 +1,8 @@
 """Protocols: the model, the loader, the TOML writer and the built-in catalogue."""
 
 from .formatting import format_protocol, protocol_to_dict
-from .loader import get_protocol, load_protocol, parse_protocol, protocol_from_dict, protocol_ids
+from .loader import get_protocol, load_protocol, parse_protocol, protocol_ids
+from .loader import protocol_from_dict as protocol_from_dict
 from .model import (
     SCHEMA_VERSION,
     Aftercare,
@@ -38,7 +39,6 @@ __all__ = [
     "get_protocol",
     "load_protocol",
     "parse_protocol",
-    "protocol_from_dict",
     "protocol_ids",
     "protocol_to_dict",
 ]

@@ -15,7 +15,7 @@ import attrs
 from ..durations import Duration
 from .model import NO_SESSION, Protocol, SessionCount
 
-__all__ = ["format_protocol", "toml_string"]
+__all__ = ["format_protocol"]
 
 _ESCAPES = {
     '"': '\\"',

@@ -12,7 +12,7 @@ from .._reader import Reader
 from ..errors import ProtocolError, UnknownProtocolError
 from .model import SCHEMA_VERSION, Protocol
 
-__all__ = ["get_protocol", "load_protocol", "parse_protocol", "protocol_from_dict", "protocol_ids"]
+__all__ = ["get_protocol", "load_protocol", "parse_protocol", "protocol_ids"]
 
 _E = ProtocolError
 DOCUMENT_SCHEMA = "collagenplan/protocol/1"

@@ -98,7 +98,7 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
         in_use = any(
             m.exposure == washout.exposure
             and (m.start is None or m.start < resume)
-            and (m.stop is None or m.stop > stop)
+            and (m.end is None or m.end > stop)
             for m in client.medications
         )
         if in_use:

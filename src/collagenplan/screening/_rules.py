@@ -157,9 +157,7 @@ _Record = Condition | Medication
 
 
 def _bounds(record: _Record) -> tuple[dt.date | None, dt.date | None]:
-    if isinstance(record, Medication):
-        return record.start, record.stop
-    return record.since, record.until
+    return record.start, record.end
 
 
 def named(client: Client, name: str) -> list[_Record]:
@@ -230,10 +228,10 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                 continue
             spans: list[tuple[dt.date | None, dt.date | None, str]]
             if pauses:  # continuing use is paused around each session (milestones)
-                days = sorted({d for d in (med.start, med.stop) if d is not None})
+                days = sorted({d for d in (med.start, med.end) if d is not None})
                 spans = [(d, d, f"{med.exposure} used on {d}") for d in days]
             else:
-                spans = [(med.start, med.stop, f"{med.exposure} taken{_when(med)}")]
+                spans = [(med.start, med.end, f"{med.exposure} taken{_when(med)}")]
             for first, last, phrase in spans:
                 clears = None
                 if last is not None:
