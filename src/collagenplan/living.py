@@ -128,7 +128,8 @@ def replan(
         strict=strict,
         plan_id=existing.plan_id,
     )
-    return succeed(existing, new)  # issue 12: same plan id, next revision, removals
+    # issue 12: same plan id, next revision, removals
+    return succeed(existing, new, protocol.session.chair_minutes)
 
 
 # --------------------------------------------------------------- next_due

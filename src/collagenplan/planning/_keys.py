@@ -110,18 +110,25 @@ def carry_keys(
     return out_kept, out_given
 
 
-def _when(session: PlannedSession) -> tuple[dt.date, dt.datetime | None, int | None]:
-    return session.date, session.start, session.minutes
+def _when(
+    session: PlannedSession, chair_minutes: int | None
+) -> tuple[dt.date, dt.datetime | None, int | None]:
+    """What an export shows of a session's time: its day, and its start and length."""
+    if session.start is None:
+        return session.date, None, None
+    minutes = session.minutes if session.minutes is not None else chair_minutes
+    return session.date, session.start, minutes
 
 
-def succeed(existing: Plan, new: Plan) -> Plan:
+def succeed(existing: Plan, new: Plan, chair_minutes: int | None = None) -> Plan:
     """``new``, a re-plan of ``existing``, as the next revision of the same plan.
 
     The plan id is ``existing``'s (a re-plan never changes identity). A done or
     booked session on the date ``existing`` had it keeps its appointment time,
-    minutes and practitioner (a visit records none). A session
-    whose key ``existing`` had keeps its revision when its date, time and
-    minutes are unchanged, and gets the new revision when they moved; a new
+    minutes and practitioner (a visit records none). A session whose key
+    ``existing`` had keeps its revision when its day (and, for a timed one, its
+    start and minutes, the protocol's ``chair_minutes`` when it has none) is
+    unchanged, and gets the new revision when it moved; a new
     key starts at revision 0, or at the new revision when it comes back after
     being removed. Sessions of ``existing`` whose key is gone are added to
     ``removed`` with the new revision; earlier removals are kept unless the key
@@ -149,7 +156,7 @@ def succeed(existing: Plan, new: Plan) -> Plan:
                 practitioner=old.practitioner,
             )
         if old is not None:
-            changed = _when(old) != _when(session)
+            changed = _when(old, chair_minutes) != _when(session, chair_minutes)
             stamp = revision if changed else old.revision
         else:
             stamp = revision if key in gone_before else 0
