@@ -130,10 +130,15 @@ def test_appointments_carry_window_times_and_status() -> None:
         {"start": w.earliest.isoformat(), "end": w.latest.isoformat()}
     ]  # type: ignore[union-attr]
     assert done["requestedPeriod"] == [{"start": "2027-03-22"}]
-    for untimed in (booked_untimed, planned):
-        assert untimed["status"] == "proposed"
-        assert "start" not in untimed
-        assert "end" not in untimed
+    assert planned["status"] == "proposed"
+    assert "start" not in planned
+    assert "end" not in planned
+    # Issue 12: a booked session without a time is "booked" (no longer "proposed"),
+    # given its whole day as start and end, which app-3 requires (UTC: no clinic).
+    day = plan.sessions[2].date
+    assert booked_untimed["status"] == "booked"
+    assert booked_untimed["start"] == f"{day.isoformat()}T00:00:00+00:00"
+    assert booked_untimed["end"] == f"{(day + dt.timedelta(days=1)).isoformat()}T00:00:00+00:00"
     assert booked_untimed["comment"].startswith("Session booked for")
     assert planned["comment"].startswith("Session planned for")
     actors = [p["actor"] for p in done["participant"]]

@@ -114,9 +114,15 @@ def test_plan_document_layout() -> None:
         "requested_sessions",
         "unplaced",
         "moves",
+        # issue 12 (identity): optional keys, so plan/1 documents without them still read.
+        "plan_id",
+        "revision",
+        "removed",
     ]
     first = doc["sessions"][0]  # type: ignore[index]
-    assert first["start"] == "2027-03-22T10:00:00+00:00[Europe/London]"
+    # issue 12 (U5): an RFC 3339 instant, the IANA zone in its own key.
+    assert first["start"] == "2027-03-22T10:00:00+00:00"
+    assert first["time_zone"] == "Europe/London"
     assert first["window"] == {"earliest": "2027-03-22", "target": "2027-03-22", "latest": None}
     assert first["milestones"][0]["start"] == "2027-03-17"
 
@@ -160,13 +166,22 @@ def test_datetime_text_round_trips(moment: dt.datetime, text: str) -> None:
     session = attrs.evolve(_plan().sessions[0], start=moment)
     plan = attrs.evolve(_plan(), sessions=(session,))
     doc = _doc(plan)
-    assert doc["sessions"][0]["start"] == text  # type: ignore[index]
-    back = cp.from_json(json.dumps(doc), cp.Plan).sessions[0].start
-    assert back is not None
-    assert back == moment
-    assert back.utcoffset() == moment.utcoffset()
-    assert back.fold == moment.fold
-    assert str(back.tzinfo) == str(moment.tzinfo)
+    # issue 12 (U5): the instant and the zone name are written apart; the
+    # RFC 9557 text (`text`) that documents held before still reads.
+    instant, _, zone = text.partition("[")
+    first = doc["sessions"][0]  # type: ignore[index]
+    assert first["start"] == instant
+    assert first["time_zone"] == (zone.rstrip("]") or None)
+    older = json.loads(json.dumps(doc))
+    older["sessions"][0]["start"] = text
+    del older["sessions"][0]["time_zone"]
+    for written in (doc, older):
+        back = cp.from_json(json.dumps(written), cp.Plan).sessions[0].start
+        assert back is not None
+        assert back == moment
+        assert back.utcoffset() == moment.utcoffset()
+        assert back.fold == moment.fold
+        assert str(back.tzinfo) == str(moment.tzinfo)
 
 
 def _broken(change: str) -> str:
@@ -195,17 +210,17 @@ def _broken(change: str) -> str:
         ("s[0]['date'] = '2027-02-30'", "sessions[0].date", "YYYY-MM-DD"),
         ("s[0]['date'] = '2027-03-22T10:00:00'", "sessions[0].date", "YYYY-MM-DD"),
         (
-            "s[0]['start'] = '2027-03-22T10:00:00+02:00[Europe/London]'",
+            "del s[0]['time_zone']; s[0]['start'] = '2027-03-22T10:00:00+02:00[Europe/London]'",
             "sessions[0].start",
             "does not match Europe/London",
         ),
         (
-            "s[0]['start'] = '2027-03-22T10:00:00[Europe/London]'",
+            "del s[0]['time_zone']; s[0]['start'] = '2027-03-22T10:00:00[Europe/London]'",
             "sessions[0].start",
             "needs a UTC offset",
         ),
         (
-            "s[0]['start'] = '2027-03-22T10:00:00+00:00[Mars/Olympus]'",
+            "del s[0]['time_zone']; s[0]['start'] = '2027-03-22T10:00:00+00:00[Mars/Olympus]'",
             "sessions[0].start",
             "unknown IANA time zone",
         ),

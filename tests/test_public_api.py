@@ -111,7 +111,16 @@ _MODULE_EXTRAS = {
     "collagenplan.results": {"Severity"},
     "collagenplan.sessions": {"SessionStatus", "VisitStatus"},
     "collagenplan.errors": {"MissingHolidaysError"},
-    "collagenplan.documents": {"register", "schema_for", "schemas", "to_jsonable", "to_plain"},
+    "collagenplan.documents": {
+        "register",
+        "schema_for",
+        "schemas",
+        "to_jsonable",
+        "to_plain",
+        # issue 12: JSON Schemas of the documents
+        "SCHEMA_DIALECT",
+        "json_schema",
+    },
     "collagenplan.exporters": {"MILESTONE_COLUMNS", "SESSION_COLUMNS", "schemas"},
     "collagenplan.exporters.csv_": {"MILESTONE_COLUMNS", "SESSION_COLUMNS"},
     "collagenplan.exporters.json_": {

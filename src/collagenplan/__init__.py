@@ -77,7 +77,15 @@ from .protocols import (
 )
 from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
-from .sessions import Milestone, Move, PlannedSession, UnplacedSession, Visit, Window
+from .sessions import (
+    Milestone,
+    Move,
+    PlannedSession,
+    UnplacedSession,
+    Visit,
+    Window,
+    session_keys,
+)
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 from .vocabulary import (
@@ -112,6 +120,7 @@ if _typing.TYPE_CHECKING:
     )
     from .documents import from_json, to_json
     from .exporters import (
+        ALARM_KINDS,
         milestones_to_csv,
         protocol_to_fhir,
         to_csv,
@@ -150,6 +159,7 @@ _LAZY = {
     ),
     **dict.fromkeys(
         (
+            "ALARM_KINDS",
             "milestones_to_csv",
             "protocol_to_fhir",
             "to_csv",
@@ -162,6 +172,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ALARM_KINDS",
     "CODES",
     "Aftercare",
     "Appointment",
@@ -258,6 +269,7 @@ __all__ = [
     "required_capacity",
     "sample_demand",
     "screen",
+    "session_keys",
     "simulate",
     "to_csv",
     "to_fhir",

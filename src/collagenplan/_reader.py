@@ -37,7 +37,7 @@ from ._text import text_problem
 from .durations import Duration
 from .errors import InputError, RenamedKeyWarning
 
-__all__ = ["HINT", "KEY", "READ", "Hook", "Reader", "step"]
+__all__ = ["HINT", "KEY", "READ", "Hook", "Reader", "fields_of", "hints_of", "step"]
 
 KEY = "collagenplan.key"
 """Field metadata: the file key, when it is not the field's name."""
@@ -87,6 +87,12 @@ def _fields(cls: type) -> dict[str, attrs.Attribute[Any]]:
         for a in attrs.fields(cls)
         if a.init and a.metadata.get(READ, True)
     }
+
+
+fields_of = _fields
+"""The readable fields of a class by key (what the reader accepts), for JSON Schemas."""
+hints_of = _hints
+"""The resolved field types of a class, for JSON Schemas."""
 
 
 def _plural(tp: Any) -> str:

@@ -26,9 +26,9 @@ from ._text import one_line
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
-from .documents import schemas, to_json, to_plain
+from .documents import from_json, schemas, to_json, to_plain
 from .errors import CollagenPlanError, InputError, PlanningError
-from .living import NextDue, next_due
+from .living import NextDue, next_due, replan
 from .messages import LOCALES, translation
 from .planning import plan
 from .protocols import (
@@ -125,14 +125,39 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
     from .exporters import to_csv, to_fhir, to_ics  # icalendar: loaded on demand
 
     fmt = args.format
+    # issue 12 (identity): the export options of the Python API.
+    clinic = _clinic(args)
+    client = _client(args.client, args)
+    if fmt in ("ics", "fhir", "csv") and result.plan_id is None:
+        print(
+            "collagenplan: warning: the plan has no id (no --plan-id, and no id in a "
+            "client file); exports of a re-planned series will not update these ones",
+            file=sys.stderr,
+        )
     if fmt == "ics":
         # The command line is where the clock is read: DTSTAMP is the time of export.
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        out = to_ics(result, protocol=protocol, dtstamp=now).decode("utf-8")
+        out = to_ics(
+            result,
+            protocol=protocol,
+            dtstamp=now,
+            client_name=args.client_name,
+            clinic=clinic,
+            location=args.location,
+            alarms=args.alarms,
+        ).decode("utf-8")
     elif fmt == "fhir":
-        out = json.dumps(to_fhir(result, protocol=protocol), indent=2, ensure_ascii=False) + "\n"
+        bundle = to_fhir(
+            result,
+            protocol=protocol,
+            client_name=args.client_name,
+            patient=args.patient,
+            clinic=clinic,
+            client=client,
+        )
+        out = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
-        out = to_csv(result)
+        out = to_csv(result, protocol=protocol, bom=args.encoding == "utf-8-sig")
     elif fmt == "json":
         out = to_json(result) + "\n"
     else:
@@ -247,6 +272,40 @@ def _add_history_options(p: argparse.ArgumentParser) -> None:
         )
 
 
+def _alarm_kinds(text: str) -> tuple[str, ...]:
+    """``--alarms appointment,stop``: a comma-separated list; ``none`` for no alarms."""
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    if kinds == ("none",):
+        return ()
+    return kinds
+
+
+def _add_identity_options(p: argparse.ArgumentParser, *, plan_id: bool = True) -> None:
+    """issue 12 (identity): the export options of ``to_ics`` / ``to_fhir``."""
+    if plan_id:
+        p.add_argument(
+            "--plan-id",
+            help="your id for this course of treatment; exports derive their ids from it "
+            "(default: the client file's id and the protocol id)",
+        )
+    p.add_argument("--client-name", help="the client's name, for exported calendars and FHIR")
+    p.add_argument("--patient", help="FHIR: a reference to the client's Patient (Patient/123)")
+    p.add_argument("--location", help="iCalendar LOCATION (default: the clinic's name, address)")
+    p.add_argument(
+        "--alarms",
+        type=_alarm_kinds,
+        metavar="KINDS",
+        help="iCalendar: reminders to give alarms, comma-separated from appointment, stop, "
+        "resume, start, end, aftercare; 'none' for none (default: all, one per day)",
+    )
+    p.add_argument(
+        "--encoding",
+        choices=("utf-8", "utf-8-sig"),
+        default="utf-8",
+        help="CSV: utf-8-sig starts the file with a byte order mark, for Excel and LibreOffice",
+    )
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     protocol = _protocol(args.protocol)
     result = plan(
@@ -258,6 +317,36 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         strict=args.strict,
         clinic=_clinic(args),
         history=_history(args),
+        plan_id=args.plan_id,
+    )
+    _export_plan(args, result, protocol)
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def _read_plan(path: str) -> Plan:
+    """issue 12: a stored plan document (``plan --format json --output FILE``)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", source=path) from None
+    try:
+        return from_json(text, Plan)
+    except InputError as exc:
+        raise type(exc)(exc.problem, path=exc.path, source=path, line=exc.line) from None
+
+
+def _cmd_replan(args: argparse.Namespace) -> int:
+    """issue 12: re-plan a stored plan: same id and keys, next revision, removals."""
+    existing = _read_plan(args.plan)
+    protocol = _protocol(args.protocol) if args.protocol else get_protocol(existing.protocol_id)
+    result = replan(
+        existing,
+        _history(args),
+        today=args.today,
+        protocol=protocol,
+        clinic=_clinic(args),
+        client=_client(args.client, args),
+        strict=args.strict,
     )
     _export_plan(args, result, protocol)
     return EXIT_OK if result.ok else EXIT_INVALID
@@ -288,16 +377,55 @@ def _report_text(report: Report) -> str:
     return out + "\n\n" + verdict
 
 
+def _calendar(args: argparse.Namespace) -> list[dt.date] | list[Visit]:
+    """issue 12 (CLI parity): the dates, or with visit options, visits (dates are done)."""
+    visits = _history(args)
+    if not visits:
+        return list(args.dates)
+    done = [Visit(date=day, status="done") for day in args.dates]
+    return sorted(done + visits, key=lambda v: v.date)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     report = validate(
         _protocol(args.protocol),
-        args.dates,
+        _calendar(args),
         client=_client(args.client, args),
         complete=args.complete,
         clinic=_clinic(args),
     )
     _emit(args.format, report, lambda: _report_text(report))
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _series_option(values: list[str]) -> tuple[Protocol, list[dt.date]]:
+    protocol, *days = values
+    try:
+        return _protocol(protocol), [_date(day) for day in days]
+    except argparse.ArgumentTypeError as exc:
+        raise InputError(str(exc), path="--series") from None
+
+
+def _cmd_together(args: argparse.Namespace) -> int:
+    """issue 12 (CLI parity): ``validate_together`` for several plans of one client."""
+    from .together import validate_together
+
+    combined = validate_together(
+        [_series_option(values) for values in args.series],
+        client=_client(args.client, args),
+        clinic=_clinic(args),
+        complete=args.complete,
+    )
+
+    def text() -> str:
+        parts = [f"{pid}\n{_report_text(report)}" for pid, report in combined]
+        if combined.conflicts:
+            parts.append("between plans:\n" + "\n".join(str(c) for c in combined.conflicts))
+        parts.append("all valid" if combined.ok else "invalid")
+        return "\n\n".join(parts)
+
+    _emit(args.format, combined, text)
+    return EXIT_OK if combined.ok else EXIT_INVALID
 
 
 def _next_due_text(due: NextDue) -> str:
@@ -421,7 +549,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_history_options(p)
     p.add_argument("--client", help="a .toml/.json client file to plan around")
     _add_vocabulary_option(p)
+    _add_identity_options(p)
     p.set_defaults(run=_cmd_plan)
+
+    p = command(
+        "replan",
+        "re-plan a stored plan after visits: same plan id and session keys, next revision",
+        ("table", "json", "ics", "fhir", "csv"),
+    )
+    p.add_argument("plan", help="a plan document (plan --format json --output FILE)")
+    p.add_argument("--today", type=_date, required=True, help="first date a new session may take")
+    p.add_argument("--protocol", help="the plan's protocol file (default: the built-in one)")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) instead of planning around problems"
+    )
+    p.add_argument("--clinic", help="a .toml/.json clinic file: book only days it allows")
+    p.add_argument("--client", help="a .toml/.json client file to plan around")
+    _add_history_options(p)
+    _add_identity_options(p, plan_id=False)
+    p.set_defaults(run=_cmd_replan, plan_id=None)
 
     p = command("validate", "check a calendar of session dates against a protocol")
     p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")
@@ -433,7 +580,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", help="a .toml/.json client file to check the calendar against")
     _add_strict_client_option(p)
     _add_vocabulary_option(p)
+    _add_history_options(p)  # issue 12 (CLI parity): visits with a status
     p.set_defaults(run=_cmd_validate)
+
+    p = command("together", "check several plans of one client, each and against each other")
+    p.add_argument(
+        "--series",
+        nargs="+",
+        action="append",
+        required=True,
+        metavar="PROTOCOL DATE",
+        help="a protocol and its session dates, YYYY-MM-DD (repeat for each plan)",
+    )
+    p.add_argument(
+        "--complete", action="store_true", help="the calendars are finished: report too few"
+    )
+    p.add_argument("--clinic", help="a .toml/.json clinic file: report days it does not allow")
+    p.add_argument("--client", help="a .toml/.json client file to check the calendars against")
+    p.set_defaults(run=_cmd_together)
 
     p = command("next-due", "say when a client's next session is due")
     p.add_argument("protocol", help="a built-in protocol id or a .toml/.json protocol file")

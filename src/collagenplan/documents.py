@@ -1,4 +1,5 @@
-"""JSON documents: a versioned, lossless text form of plans, reports, protocols and screenings.
+"""JSON documents: a versioned, lossless text form of plans, reports, protocols, screenings,
+clients, clinics and visits, with a published JSON Schema for each kind.
 
 Every document is one JSON object whose ``"schema"`` key names what it holds
 and the version of its layout, ``"collagenplan/<kind>/<version>"``::
@@ -11,10 +12,14 @@ strict reader as the file formats (:mod:`collagenplan._reader`), so a new
 class needs one :func:`register` line. Value rules:
 
 * ``datetime.date``: ``"YYYY-MM-DD"``.
-* ``datetime.datetime``: ISO 8601 with the UTC offset; a :class:`zoneinfo.ZoneInfo`
-  zone is kept as an RFC 9557 suffix, ``"2027-03-29T10:00:00+01:00[Europe/London]"``,
-  so the IANA name survives the round trip (an offset alone cannot say which
-  DST rules apply to the next appointment).
+* ``datetime.datetime``: an RFC 3339 instant with its UTC offset,
+  ``"2027-03-29T10:00:00+01:00"``, which every JSON consumer can parse, and
+  the IANA zone name in a key of its own next to it (a session's ``start``
+  has ``"time_zone": "Europe/London"``, ``null`` for a fixed offset), so the
+  name survives the round trip (an offset alone cannot say which DST rules
+  apply to the next appointment). The RFC 9557 form with the zone in
+  brackets, ``"2027-03-29T10:00:00+01:00[Europe/London]"``, which documents
+  held before, is still read.
 * :class:`~collagenplan.Duration`: its canonical text (``"4w"``, ``"1m15d"``).
 * tuples: arrays; ``None``: ``null``. Every key is written; on reading, keys
   whose field has a default may be left out.
@@ -29,23 +34,30 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import types
+import typing
 import zoneinfo
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 import attrs
 
 from ._fields import _typename, load_json
-from ._reader import KEY, READ, Reader
+from ._reader import KEY, READ, Hook, Reader, fields_of, hints_of
+from .clients import Client
+from .clinics import Clinic
 from .durations import Duration
 from .errors import SchemaError
 from .protocols.formatting import protocol_to_dict
 from .protocols.model import Protocol
 from .results import Plan, Report
 from .screening import Screening
+from .sessions import PlannedSession, Visit
 
 __all__ = [
+    "SCHEMA_DIALECT",
     "from_json",
+    "json_schema",
     "register",
     "schema_for",
     "schemas",
@@ -123,6 +135,12 @@ def _protocol_body(protocol: Protocol) -> dict[str, Any]:
 
 
 register("collagenplan/plan/1", Plan, derived=("ok",))
+# issue 12 (U11): the records a plan is made from, as documents too. A client
+# or clinic document holds what its file holds (the file's own schema number
+# is the 1 in the name).
+register("collagenplan/client/1", Client)
+register("collagenplan/clinic/1", Clinic, omit=("schema",))
+register("collagenplan/visit/1", Visit)
 register("collagenplan/report/1", Report, derived=("ok",))
 register("collagenplan/screening/1", Screening)
 # A protocol document is exactly a protocol file in JSON, its schema named as a
@@ -157,17 +175,28 @@ def schema_for(cls: type) -> str:
 # --- values ------------------------------------------------------------------
 
 
-def _write_datetime(value: dt.datetime) -> str:
+# issue 12 (U5): a date-time field written as an RFC 3339 instant, with its
+# IANA zone name under a key of its own: (class, field name) -> zone key.
+ZONE_KEYS: dict[tuple[type, str], str] = {(PlannedSession, "start"): "time_zone"}
+
+
+def _zone_name(value: dt.datetime) -> str | None:
+    """The IANA name of ``value``'s zone, ``None`` for a fixed offset."""
     zone = value.tzinfo
     if zone is None or isinstance(zone, dt.timezone):
-        return value.isoformat()
+        return None
     if isinstance(zone, zoneinfo.ZoneInfo) and zone.key:
-        # RFC 9557 section 4: the offset, then the time zone name in brackets.
-        return f"{value.isoformat()}[{zone.key}]"
+        return zone.key
     raise SchemaError(
         f"cannot write the time zone {zone!r} losslessly; use zoneinfo.ZoneInfo "
         "(an IANA name) or datetime.timezone (a fixed offset)"
     )
+
+
+def _write_datetime(value: dt.datetime) -> str:
+    name = _zone_name(value)
+    # RFC 9557 section 4: the offset, then the time zone name in brackets.
+    return value.isoformat() if name is None else f"{value.isoformat()}[{name}]"
 
 
 def _write(value: object) -> Any:
@@ -176,6 +205,8 @@ def _write(value: object) -> Any:
         return _write_datetime(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
     if isinstance(value, Duration):
         return str(value)
     if isinstance(value, list | tuple):
@@ -188,15 +219,63 @@ def _write(value: object) -> Any:
     if attrs.has(cls):
         kind = _BY_CLASS.get(cls)
         omit = kind.omit if kind is not None else ()
-        return {
-            a.metadata.get(KEY, str(a.alias)): _write(getattr(value, a.name))
-            for a in attrs.fields(cls)
-            if a.name not in omit and a.metadata.get(READ, True)
-        }
+        out: dict[str, Any] = {}
+        for a in attrs.fields(cls):
+            if a.name in omit or not a.metadata.get(READ, True):
+                continue
+            key = a.metadata.get(KEY, str(a.alias))
+            item = getattr(value, a.name)
+            zone_key = ZONE_KEYS.get((cls, a.name))
+            if zone_key is None:
+                out[key] = _write(item)
+            elif item is None:
+                out[key] = out[zone_key] = None
+            else:
+                out[zone_key] = _zone_name(item)
+                out[key] = item.isoformat()
+                out[zone_key] = out.pop(zone_key)  # the zone key after the time
+        return out
     return value
 
 
-_READER = Reader(SchemaError, table="an object")
+def _zoned(cls: type, keys: dict[str, str]) -> Hook:
+    """Reads ``cls`` whose date-time keys may have a zone key next to them."""
+
+    def read(value: object, reader: Reader) -> Any:
+        table = dict(reader.mapping(value))
+        for key, zone_key in keys.items():
+            if zone_key not in table:
+                continue
+            zone = table.pop(zone_key)
+            moment = table.get(key)
+            if zone is None:
+                continue
+            if not isinstance(zone, str):
+                raise reader.fail(
+                    f"must be an IANA time zone name or null, got {_typename(zone)}", zone_key
+                )
+            if moment is None:
+                raise reader.fail(f"is {zone!r} but {key!r} has no date-time", zone_key)
+            if isinstance(moment, str) and moment.endswith("]"):
+                if not moment.endswith(f"[{zone}]"):
+                    raise reader.fail(f"is {zone!r} but {key!r} names another zone", zone_key)
+                continue
+            if isinstance(moment, str):
+                table[key] = f"{moment}[{zone}]"
+        return reader.build(cls, table)
+
+    return read
+
+
+def _zone_hooks() -> dict[object, Hook]:
+    by_class: dict[type, dict[str, str]] = {}
+    for (cls, name), zone_key in ZONE_KEYS.items():
+        field = attrs.fields_dict(cls)[name]
+        by_class.setdefault(cls, {})[field.metadata.get(KEY, str(field.alias))] = zone_key
+    return {cls: _zoned(cls, keys) for cls, keys in by_class.items()}
+
+
+_READER = Reader(SchemaError, table="an object", hooks=_zone_hooks())
 
 
 # --- public ------------------------------------------------------------------
@@ -228,7 +307,9 @@ def to_plain(value: object) -> Any:
 
 def to_json(obj: object, *, indent: int | None = 2) -> str:
     """Write a :class:`~collagenplan.Plan`, :class:`~collagenplan.Report`,
-    :class:`~collagenplan.Protocol` or :class:`~collagenplan.Screening` as JSON text.
+    :class:`~collagenplan.Protocol`, :class:`~collagenplan.Screening`,
+    :class:`~collagenplan.Client`, :class:`~collagenplan.Clinic` or
+    :class:`~collagenplan.Visit` as JSON text.
 
     ``from_json(to_json(x)) == x`` for every value the library can produce.
 
@@ -289,3 +370,125 @@ def from_json(text: str | bytes | Mapping[str, Any], expect: type[T] | None = No
                 path=name,
             )
     return value
+
+
+# --- JSON Schema ----------------------------------------------------------------
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema dialect of :func:`json_schema` (draft 2020-12)."""
+_SCHEMA_BASE = "https://collagenplan.invalid/schemas/"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DURATION = (
+    r"^\s*(?:[0-9]+y)?(?:[0-9]+m)?(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?\s*$"
+    r"|^\s*[Pp](?:[0-9]+[Yy])?(?:[0-9]+[Mm])?(?:[0-9]+[Ww])?(?:[0-9]+[Dd])?"
+    r"(?:[Tt](?:[0-9]+[Hh])?)?\s*$"
+)
+# RFC 3339 with an offset, and optionally the RFC 9557 zone suffix older documents have.
+_DATETIME = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})(?:\[[^\[\]]+\])?$"
+)
+_PLAIN: dict[Any, dict[str, Any]] = {
+    str: {"type": "string"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    bool: {"type": "boolean"},
+    dt.date: {"type": "string", "pattern": _DATE, "description": "a date, YYYY-MM-DD"},
+    dt.datetime: {
+        "type": "string",
+        "pattern": _DATETIME,
+        "description": "an RFC 3339 date-time with its UTC offset",
+    },
+    dt.time: {"type": "string", "pattern": r"^[0-9]{2}:[0-9]{2}(?::[0-9]{2})?$"},
+    Duration: {
+        "type": "string",
+        "pattern": _DURATION,
+        "description": "a duration such as '4w', '6m', '48h' or ISO 8601 'P4W'",
+    },
+}
+
+
+def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [t for t in typing.get_args(tp) if t is not type(None)]
+        inner = [_type_schema(t, defs) for t in options]
+        return {"anyOf": [*inner, {"type": "null"}]}
+    if origin is Literal:
+        return {"enum": list(typing.get_args(tp))}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(typing.get_args(tp)[0], defs)}
+    plain = _PLAIN.get(tp)
+    if plain is not None:
+        return dict(plain)
+    if attrs.has(tp):
+        name = tp.__name__
+        if name not in defs:
+            defs[name] = {}  # placeholder against recursion
+            defs[name] = _class_schema(tp, defs)
+        return {"$ref": f"#/$defs/{name}"}
+    raise SchemaError(f"no JSON Schema for values of type {tp!r}")
+
+
+def _class_schema(cls: type, defs: dict[str, Any], omit: tuple[str, ...] = ()) -> dict[str, Any]:
+    hints = hints_of(cls)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    zones = {
+        key: ZONE_KEYS[(cls, field.name)]
+        for key, field in fields_of(cls).items()
+        if (cls, field.name) in ZONE_KEYS
+    }
+    for key, field in fields_of(cls).items():
+        if field.name in omit:
+            continue
+        properties[key] = _type_schema(hints[field.name], defs)
+        if field.default is attrs.NOTHING:
+            required.append(key)
+        if key in zones:
+            properties[zones[key]] = {
+                "type": ["string", "null"],
+                "description": f"the IANA time zone of {key!r}, null for a fixed offset",
+            }
+    out: dict[str, Any] = {"type": "object", "properties": properties}
+    if cls.__doc__:
+        out["description"] = " ".join(cls.__doc__.strip().split("\n\n")[0].split())
+    if required:
+        out["required"] = required
+    out["additionalProperties"] = False
+    return out
+
+
+def json_schema(schema: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of documents named ``schema``.
+
+    Derived from the same ``attrs`` fields the reader reads, so it cannot
+    drift from what :func:`from_json` accepts; the package ships each one as
+    ``collagenplan/schemas/<kind>-<version>.schema.json`` for other languages.
+
+    Raises:
+        SchemaError: ``schema`` is not a registered document kind.
+    """
+    kind = _BY_NAME.get(schema)
+    if kind is None:
+        known = ", ".join(sorted(_BY_NAME))
+        raise SchemaError(f"unknown schema {schema!r}; this version writes {known}")
+    defs: dict[str, Any] = {}
+    body = _class_schema(kind.cls, defs, omit=kind.omit)
+    properties = {"schema": {"const": schema}}
+    for name in kind.derived:
+        properties[name] = {"type": "boolean", "description": "derived; checked on reading"}
+    properties.update(body["properties"])
+    kind_name = schema.split("/")[1]
+    out: dict[str, Any] = {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"{_SCHEMA_BASE}{kind_name}-{schema.rsplit('/', 1)[1]}.schema.json",
+        "title": f"{schema}: a collagenplan {kind.cls.__name__} document",
+        "type": "object",
+        "properties": properties,
+        "required": ["schema", *body.get("required", [])],
+        "additionalProperties": False,
+    }
+    if defs:
+        out["$defs"] = dict(sorted(defs.items()))
+    return out

@@ -106,6 +106,25 @@ class Duration:
     def __repr__(self) -> str:
         return f"Duration.parse({str(self)!r})"
 
+    def words(self) -> str:
+        """The duration in words for people, in the units of its text form:
+        ``"6 months"``, ``"1 year"``, ``"2 weeks"``, ``"24 hours"`` ("6m"
+        reads as six minutes to a client)."""
+
+        def unit(count: int, name: str) -> str:
+            return f"{count} {name}" if count == 1 else f"{count} {name}s"
+
+        parts = []
+        if self.months:
+            years, months = divmod(self.months, 12)
+            parts.append(unit(years, "year") if not months else unit(self.months, "month"))
+        if self.days:
+            weeks, days = divmod(self.days, 7)
+            parts.append(unit(weeks, "week") if not days else unit(self.days, "day"))
+        if self.hours:
+            parts.append(unit(self.hours, "hour"))
+        return " ".join(parts) or "0 days"
+
     def isoformat(self) -> str:
         """The ISO 8601 form, for example ``"P1Y2M"`` or ``"PT48H"``."""
         out = "P"

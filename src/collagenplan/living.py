@@ -36,9 +36,11 @@ from ._judging import clean_visits, number_notes
 from ._reading import Gaps
 from .clients import Client
 from .clinics import Clinic
+from .documents import register
 from .errors import InputError
 from .planning import plan
 from .planning._history import counts_by_phase, next_phase, read_history
+from .planning._keys import carry_keys, succeed
 from .protocols.loader import get_protocol
 from .protocols.model import Protocol
 from .results import Plan, Violation
@@ -75,7 +77,7 @@ def _plan_history(
     given, notes = clean_visits(visits, name, protocol=protocol, not_after=today)
     recorded = {v.date for v in given}
     by_date = {s.date: s for s in existing.sessions}
-    history: list[Visit] = []
+    kept: list[Visit] = []
     for i, s in enumerate(existing.sessions):
         if s.status == "done" and s.date > today:
             raise InputError(
@@ -84,13 +86,16 @@ def _plan_history(
                 path=f"plan.sessions[{i}]",
             )
         if s.status in ("done", "booked") and s.date not in recorded:
-            history.append(Visit(date=s.date, status=s.status, phase=s.phase))
+            kept.append(Visit(date=s.date, status=s.status, phase=s.phase))
+    placed: list[Visit] = []
     for v in given:
         session = by_date.get(v.date)
         if v.phase is None and session is not None:
             v = attrs.evolve(v, phase=session.phase)
-        history.append(v)
-    return sorted(history, key=lambda v: v.date), notes
+        placed.append(v)
+    # issue 12 (identity): visits keep the keys of the sessions they are.
+    kept, placed = carry_keys(existing, kept, placed)
+    return sorted(kept + placed, key=lambda v: v.date), notes
 
 
 # ----------------------------------------------------------------- replan
@@ -98,11 +103,14 @@ def _plan_history(
 
 def _series_count(protocol: Protocol, existing: Plan) -> int | None:
     """The session count the plan was made for; read from its sessions for an older plan."""
-    if existing.requested_sessions is not None:
-        return existing.requested_sessions
     counted = protocol.counted_phase_index
     if counted is None:
         return None
+    if existing.requested_sessions is not None:
+        # Within the protocol's range as it is now: a clinic that shortened
+        # its series re-plans to the new maximum (the rest is plan.removed).
+        allowed = protocol.phases[counted].sessions
+        return min(max(existing.requested_sessions, allowed.min), allowed.max)
     name = protocol.phases[counted].name
     count = 0
     for s in existing.sessions:
@@ -173,14 +181,16 @@ def replan(
         clinic=clinic,
         history=history,
         strict=strict,
+        plan_id=existing.plan_id,
     )
-    if not notes:
-        return result
-    notes = number_notes(notes, result.dates)
-    found = sorted(
-        notes + list(result.violations), key=lambda v: (v.session is None, v.session or 0)
-    )
-    return attrs.evolve(result, violations=tuple(found))
+    if notes:
+        notes = number_notes(notes, result.dates)
+        found = sorted(
+            notes + list(result.violations), key=lambda v: (v.session is None, v.session or 0)
+        )
+        result = attrs.evolve(result, violations=tuple(found))
+    # issue 12: same plan id, next revision, removals
+    return succeed(existing, result, protocol.session.chair_minutes)
 
 
 # --------------------------------------------------------------- next_due
@@ -392,3 +402,7 @@ def _booking_outside(
         expected=window,
         gap_days=gap,
     )
+
+
+# issue 12 (U11): a next_due answer is a JSON document too.
+register("collagenplan/next-due/1", NextDue)

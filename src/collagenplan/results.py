@@ -28,7 +28,7 @@ from ._checks import (
 from ._fields import _typename, to_tuple
 from ._reader import KEY
 from .errors import InputError
-from .sessions import Move, PlannedSession, UnplacedSession, Window
+from .sessions import Move, PlannedSession, UnplacedSession, Window, session_keys
 
 __all__ = ["CODES", "Code", "Plan", "Report", "Severity", "Violation"]
 
@@ -198,6 +198,28 @@ def _numbered_sessions(instance: Any, attribute: attrs.Attribute[Any], value: An
 
 
 _violations = is_tuple_of(InputError, Violation, "a Violation")
+_removed = is_tuple_of(InputError, PlannedSession, "a PlannedSession")
+
+
+def _plan_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InputError(f"must be a string, got {_typename(value)}", path=attribute.name)
+    if not value.strip() or value != value.strip():
+        raise InputError(
+            f"must be non-empty, without leading or trailing spaces, got {value!r}",
+            path=attribute.name,
+        )
+    if any(not c.isprintable() for c in value):
+        raise InputError(f"must be printable text, got {value!r}", path=attribute.name)
+
+
+def _revision(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"must be an integer, got {_typename(value)}", path=attribute.name)
+    if value < 0:
+        raise InputError(f"must be 0 or more, got {value}", path=attribute.name)
 
 
 class _Verdict:
@@ -289,6 +311,42 @@ class Plan(_Verdict):
     )
     """Why each planned session that is not on its target moved: the first rule
     it met on the target date (a closure, an event, a lead-in task...)."""
+    plan_id: str | None = attrs.field(default=None, validator=_plan_id)
+    """The course of treatment's identity: given by the caller, or derived from the
+    client's id and the protocol id (``client-0042/facial-series``); never from a
+    date, so a re-plan keeps it. ``None`` for an anonymous plan (no id given, no
+    client id). Exports derive every external id from it."""
+    revision: int = attrs.field(default=0, validator=_revision)
+    """0 for a new plan; each :func:`~collagenplan.replan` adds one."""
+    removed: tuple[PlannedSession, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_removed
+    )
+    """Sessions an earlier revision had and a re-plan dropped, as they last were,
+    each with the revision that dropped it; exports cancel them
+    (iCalendar ``STATUS:CANCELLED``)."""
+
+    def __attrs_post_init__(self) -> None:
+        keys = session_keys(self.sessions)
+        seen: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if key in seen:
+                raise InputError(
+                    f"repeats the key {key!r} of sessions[{seen[key]}]; keys identify "
+                    "sessions and must be unique within a plan",
+                    path=f"sessions[{i}].key",
+                )
+            seen[key] = i
+        for i, gone in enumerate(self.removed):
+            if gone.key is None:
+                raise InputError("must be set on a removed session", path=f"removed[{i}].key")
+            if gone.key in seen:
+                where = seen[gone.key]
+                other = f"sessions[{where}]" if where >= 0 else "another removed session"
+                raise InputError(
+                    f"is {gone.key!r}, the key of {other}; every key names one session",
+                    path=f"removed[{i}].key",
+                )
+            seen[gone.key] = -1
 
     @property
     def problems(self) -> tuple[Violation, ...]:

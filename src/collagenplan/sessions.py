@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import attrs
@@ -31,6 +34,7 @@ __all__ = [
     "Visit",
     "VisitStatus",
     "Window",
+    "session_keys",
 ]
 
 SessionStatus = Literal["planned", "booked", "done"]
@@ -151,6 +155,63 @@ def _is_aware(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Non
         )
 
 
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+KEY_RULE = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+
+
+def _is_key(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str):
+        raise InputError(f"must be a string, got {_typename(value)}", path=attribute.name)
+    if not _KEY.fullmatch(value):
+        raise InputError(f"must be {KEY_RULE}, got {value!r}", path=attribute.name)
+
+
+def _is_revision(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"must be an integer, got {_typename(value)}", path=attribute.name)
+    if value < 0:
+        raise InputError(f"must be 0 or more, got {value}", path=attribute.name)
+
+
+def derive_key(phase: str, ordinal: int, used: Iterable[str] = ()) -> str:
+    """The key of the ``ordinal``-th session of ``phase``: ``series-2``, ``touch-up-1``.
+
+    A key already in ``used`` is skipped for the next ordinal, so keys derived
+    next to given ones stay unique. A phase name that cannot be part of a key
+    (not 1-54 key characters) is replaced by a short hash of it.
+    """
+    taken = set(used)
+    stem = phase if _KEY.fullmatch(phase) and len(phase) <= 54 else None
+    if stem is None:
+        stem = "phase-" + hashlib.sha256(phase.encode("utf-8")).hexdigest()[:10]
+    while f"{stem}-{ordinal}" in taken:
+        ordinal += 1
+    return f"{stem}-{ordinal}"
+
+
+def session_keys(sessions: Iterable[PlannedSession]) -> tuple[str, ...]:
+    """Every session's key: its own, else :func:`derive_key` by phase and ordinal.
+
+    Sessions without a key (built by hand, or read from a document written
+    before keys existed) get the key the planner would have given them: the
+    phase name and the session's ordinal within that phase, counted in order
+    and skipping keys other sessions already carry.
+    """
+    items = list(sessions)
+    used = {s.key for s in items if s.key is not None}
+    counts: dict[str, int] = {}
+    keys: list[str] = []
+    for s in items:
+        counts[s.phase] = counts.get(s.phase, 0) + 1
+        if s.key is not None:
+            keys.append(s.key)
+            continue
+        key = derive_key(s.phase, counts[s.phase], used)
+        used.add(key)
+        keys.append(key)
+    return tuple(keys)
+
+
 @attrs.frozen(kw_only=True)
 class PlannedSession:
     """One session of a plan: where it sits in the protocol, its window and its date."""
@@ -180,6 +241,15 @@ class PlannedSession:
     """Chair minutes (1 to 1440), when known."""
     practitioner: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """Who performs it, when a clinic assigns practitioners."""
+    key: str | None = attrs.field(default=None, validator=is_optional(_is_key))
+    """The session's identity within its plan (``series-2``), stable across re-plans:
+    the phase and the ordinal within the phase, kept from the history. Session
+    numbers may change when the plan changes; keys do not. Exports derive
+    their ids (iCalendar UID, FHIR identifier) from it. ``None`` on sessions
+    built by hand; :func:`session_keys` then derives one."""
+    revision: int = attrs.field(default=0, validator=_is_revision)
+    """The plan revision in which this session last changed date or time (0 when
+    first planned); the iCalendar ``SEQUENCE`` of its event."""
 
 
 @attrs.frozen(kw_only=True)
@@ -197,6 +267,9 @@ class Visit:
     another; one that does not fit its window there is reported, not moved.
     Without it, the phase is read from the dates (see :func:`~collagenplan.validate`).
     """
+    key: str | None = attrs.field(default=None, validator=is_optional(_is_key))
+    """The key of the planned session this visit is (see :attr:`PlannedSession.key`),
+    when the caller knows it; a re-plan keeps it on the session."""
 
 
 @attrs.frozen(kw_only=True)

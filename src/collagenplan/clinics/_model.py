@@ -394,6 +394,8 @@ class Clinic:
     """Stable identifier, kebab-case."""
     name: str = attrs.field(validator=is_str(E))
     """Human-readable name."""
+    address: str | None = attrs.field(default=None, validator=is_optional(is_str(E)))
+    """Postal address, for calendar LOCATION and client-facing text (optional)."""
     timezone: str = attrs.field(validator=_is_zone)
     """IANA time zone name (``Europe/London``); appointment times are local to it."""
     hours: tuple[OpeningHours, ...] = attrs.field(

@@ -13,9 +13,10 @@
 from ..documents import from_json, schemas, to_json
 from .csv_ import MILESTONE_COLUMNS, SESSION_COLUMNS, milestones_to_csv, to_csv
 from .fhir import protocol_to_fhir, to_fhir
-from .ics import to_ics
+from .ics import ALARM_KINDS, to_ics
 
 __all__ = [
+    "ALARM_KINDS",
     "MILESTONE_COLUMNS",
     "SESSION_COLUMNS",
     "from_json",

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import attrs
 
@@ -23,7 +23,7 @@ from ..durations import elapsed_after
 from ..errors import InputError
 from ..protocols.model import Protocol
 from ..results import Plan, Violation
-from ..sessions import Milestone, PlannedSession
+from ..sessions import Milestone, PlannedSession, session_keys
 
 __all__ = [
     "DEFAULT_MINUTES",
@@ -35,6 +35,7 @@ __all__ = [
     "export_sessions",
     "export_title",
     "milestone_text",
+    "plan_identity",
     "plan_key",
     "stable_uuid",
 ]
@@ -79,22 +80,39 @@ def clean_text(value: str) -> str:
     return SURROGATE.sub("", _CONTROL.sub("", text))
 
 
+def plan_identity(plan: Plan, plan_id: str | None) -> str | None:
+    """The id exports identify ``plan`` by: ``plan_id`` when given, else ``plan.plan_id``.
+
+    Raises:
+        InputError: ``plan_id`` is given but is not a non-empty string.
+    """
+    if plan_id is not None:
+        if not isinstance(plan_id, str) or not plan_id.strip():
+            raise InputError("must be a non-empty string", path="plan_id")
+        return plan_id
+    return plan.plan_id
+
+
 def plan_key(plan: Plan, plan_id: str | None, client_name: str | None = None) -> str:
     """A stable, opaque key for ``plan`` that identifiers are derived from.
 
-    With ``plan_id`` (the caller's own id for this course of treatment) the
-    key depends on nothing else, so re-planned dates keep their identifiers.
-    Without it, the key is derived from the protocol id, the plan's start and
-    the client name. It is a hash so that no client data shows in a UID.
+    It is a hash of the plan's identity (:func:`plan_identity`: the
+    ``plan_id`` argument, else ``plan.plan_id``), so that no client data
+    shows in a UID and re-planned dates keep their identifiers. An anonymous
+    plan (no id at all) falls back to the protocol id, the plan's start and the
+    client name: stable for that plan only, not across re-plans.
+
+    Raises:
+        InputError: ``plan_id`` or ``client_name`` holds a lone surrogate (it
+            could not be hashed, nor written anywhere), or ``plan_id`` is empty.
     """
     for name, text in (("plan_id", plan_id), ("client_name", client_name)):
         problem = text_problem(text, controls=False) if isinstance(text, str) else None
         if problem is not None:  # it could not be hashed, nor written anywhere
             raise InputError(problem, path=name)
-    if plan_id is not None:
-        if not isinstance(plan_id, str) or not plan_id.strip():
-            raise InputError("must be a non-empty string", path="plan_id")
-        seed = "id\x1f" + plan_id
+    identity = plan_identity(plan, plan_id)
+    if identity is not None:
+        seed = "id\x1f" + identity
     else:
         seed = "\x1f".join(("plan", plan.protocol_id, plan.start.isoformat(), client_name or ""))
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24]
@@ -155,7 +173,14 @@ class ExportSession:
     reminders: tuple[str, ...]
     """One line per milestone (:func:`milestone_text`)."""
     aftercare: tuple[str, ...]
-    """One line per aftercare rule of the protocol: ``no-makeup for 24h: note``."""
+    """One line per aftercare rule of the protocol: ``no-makeup for 24 hours: note``."""
+    key: str = ""
+    """The session's key (:func:`~collagenplan.sessions.session_keys`), for ids."""
+    removed: bool = False
+    """The session was dropped by a re-plan (``plan.removed``): exports cancel it."""
+    practitioner: str | None = None
+    """Who performs it, by display name: the clinic's name for the practitioner
+    id when a clinic is given, else the session's ``practitioner`` as it is."""
 
     @property
     def heading(self) -> str:
@@ -167,7 +192,7 @@ def _aftercare(protocol: Protocol | None) -> tuple[str, ...]:
     if protocol is None:
         return ()
     return tuple(
-        f"{a.restriction} for {a.duration}" + (f": {clean_text(a.note)}" if a.note else "")
+        f"{a.restriction} for {a.duration.words()}" + (f": {clean_text(a.note)}" if a.note else "")
         for a in protocol.aftercare
     )
 
@@ -178,7 +203,12 @@ def export_title(plan: Plan, protocol: Protocol | None) -> str:
 
 
 def export_sessions(
-    plan: Plan, protocol: Protocol | None, default_minutes: int = DEFAULT_MINUTES
+    plan: Plan,
+    protocol: Protocol | None,
+    default_minutes: int = DEFAULT_MINUTES,
+    *,
+    names: Mapping[str, str] | None = None,
+    removed: bool = False,
 ) -> Iterator[ExportSession]:
     """The export view of each session of ``plan``, in order.
 
@@ -188,6 +218,9 @@ def export_sessions(
             for the title, the chair minutes and the aftercare; or ``None``.
         default_minutes: the length of a session whose own minutes are
             unknown, when there is no ``protocol`` to give chair minutes.
+        names: practitioner display names by id (a clinic's practitioners).
+        removed: also yield, after the sessions, a view of each session in
+            ``plan.removed`` (with ``removed=True``).
 
     Raises:
         InputError: ``default_minutes`` is not a whole number >= 1.
@@ -205,11 +238,18 @@ def export_sessions(
     chair = (protocol.session.chair_minutes if protocol is not None else None) or default_minutes
     aftercare = _aftercare(protocol)
     total = len(plan.sessions)
-    for index, session in enumerate(plan.sessions):
+    names = names or {}
+    items = list(zip(plan.sessions, session_keys(plan.sessions), strict=True))
+    if removed:
+        items += [(s, s.key or "") for s in plan.removed]
+    for i, (session, key) in enumerate(items):
         minutes = session.minutes if session.minutes is not None else chair
         start = session.start
         latest = session.window.latest
-        with relocated(f"sessions[{index}].start"):
+        gone = i >= total
+        who = session.practitioner
+        where = f"sessions[{i}].start" if not gone else f"removed[{i - total}].start"
+        with relocated(where):
             end = end_of(start, minutes) if start is not None else None
         yield ExportSession(
             session=session,
@@ -219,7 +259,12 @@ def export_sessions(
             minutes=minutes,
             end=end,
             latest=latest.isoformat() if latest is not None else "open",
-            violations=tuple(v for v in plan.violations if v.session == session.number),
+            violations=()
+            if gone
+            else tuple(v for v in plan.violations if v.session == session.number),
             reminders=tuple(milestone_text(m) for m in session.milestones),
             aftercare=aftercare,
+            key=key,
+            removed=gone,
+            practitioner=names.get(who, who) if who is not None else None,
         )

@@ -22,8 +22,10 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 
 from .._text import spreadsheet_cell
+from ..errors import InputError
+from ..protocols.model import Protocol
 from ..results import Plan
-from ._common import check_plan, clean_text, export_sessions, plan_key
+from ._common import check_plan, check_protocol, clean_text, export_sessions, plan_key
 
 __all__ = ["MILESTONE_COLUMNS", "SESSION_COLUMNS", "milestones_to_csv", "to_csv"]
 
@@ -44,6 +46,7 @@ SESSION_COLUMNS: tuple[str, ...] = (
     "practitioner",
     "milestones",
     "problems",
+    "key",
 )
 """Header of :func:`to_csv`, in order (see ``docs/formats/csv.md``)."""
 
@@ -88,35 +91,64 @@ def _write(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
+# issue 12 (identity): the plan id in the clear, the session key, a BOM on request.
+_BOM = "\ufeff"
+
+
 def _plan_column(plan: Plan, plan_id: str | None, safe: bool) -> str:
-    return _text(plan_id, safe) if plan_id is not None else plan_key(plan, None)
+    """The plan id (the argument, else ``plan.plan_id``), else the anonymous key."""
+    identity = plan_id if plan_id is not None else plan.plan_id
+    return _text(identity, safe) if identity is not None else plan_key(plan, None)
 
 
-def to_csv(plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = True) -> str:
+def _bom(text: str, bom: bool) -> str:
+    if not isinstance(bom, bool):
+        raise InputError(f"must be true or false, got {bom!r}", path="bom")
+    return _BOM + text if bom else text
+
+
+def to_csv(
+    plan: Plan,
+    *,
+    plan_id: str | None = None,
+    spreadsheet_safe: bool = True,
+    protocol: Protocol | None = None,
+    bom: bool = False,
+) -> str:
     """One CSV row per session of ``plan`` (columns: :data:`SESSION_COLUMNS`).
 
     Args:
         plan: the plan.
         plan_id: written in the ``plan_id`` column, so that several plans can
-            be concatenated; defaults to the key derived from the plan's
-            protocol id and start (the one iCalendar UIDs use).
+            be concatenated; defaults to ``plan.plan_id`` (for an anonymous
+            plan, the key iCalendar UIDs use when no client name is given).
         spreadsheet_safe: prefix with ``'`` every text cell that a spreadsheet
             would run as a formula (the OWASP rule; see the module docstring).
             ``False`` writes text byte for byte, for programs.
+        protocol: the plan's protocol: a session without its own minutes
+            then takes the protocol's chair minutes, for ``minutes`` and ``end``.
+        bom: start the text with a byte order mark (U+FEFF), which Excel and
+            LibreOffice need to read UTF-8 when a file is opened directly;
+            the command line's ``--encoding utf-8-sig``.
 
     Returns:
         The table as text with CRLF line ends; write it with ``newline=""``.
 
     Raises:
-        InputError: ``plan`` is not a Plan.
+        InputError: ``plan`` is not a Plan, or ``protocol`` is not its protocol.
     """
     plan = check_plan(plan)
+    protocol = check_protocol(protocol, plan)
     key = _plan_column(plan, plan_id, spreadsheet_safe)
     rows = []
-    for view in export_sessions(plan, None):
+    for view in export_sessions(plan, protocol):
         s, start = view.session, view.start
-        # Only the session's own minutes give an end: the table does not guess.
-        end = view.end if s.minutes is not None else None
+        # Only known minutes (the session's, else the protocol's) give an end:
+        # the table does not guess.
+        known = s.minutes is not None or (
+            protocol is not None and protocol.session.chair_minutes is not None
+        )
+        end = view.end if known else None
         codes = " ".join(v.code for v in view.violations)
         rows.append(
             [
@@ -132,17 +164,18 @@ def to_csv(plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = T
                 start.isoformat() if start is not None else "",
                 end.isoformat() if end is not None else "",
                 _zone(start) if start is not None else "",
-                "" if s.minutes is None else s.minutes,
+                view.minutes if known else "",
                 _text(s.practitioner, spreadsheet_safe),
                 len(s.milestones),
                 codes,
+                view.key,
             ]
         )
-    return _write(SESSION_COLUMNS, rows)
+    return _bom(_write(SESSION_COLUMNS, rows), bom)
 
 
 def milestones_to_csv(
-    plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = True
+    plan: Plan, *, plan_id: str | None = None, spreadsheet_safe: bool = True, bom: bool = False
 ) -> str:
     """One CSV row per milestone of ``plan`` (columns: :data:`MILESTONE_COLUMNS`).
 
@@ -167,4 +200,4 @@ def milestones_to_csv(
         for s in plan.sessions
         for m in s.milestones
     ]
-    return _write(MILESTONE_COLUMNS, rows)
+    return _bom(_write(MILESTONE_COLUMNS, rows), bom)

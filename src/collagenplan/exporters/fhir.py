@@ -7,20 +7,27 @@ the ``fhir.resources`` package. Element paths in comments are those of the
 R4 specification (``Appointment.requestedPeriod``).
 
 Identity: every resource id is a version 5 UUID derived from the plan key
-(see :func:`to_fhir`) and the resource's role, so exporting the same plan
-again yields the same ids. Each ``Bundle.entry.fullUrl`` is ``urn:uuid:<id>``
-and every reference inside the Bundle uses that form, which is how
-references between entries resolve (R4 Bundle, "Resolving references in
-Bundles"); a server processing a transaction rewrites them to the ids it
-stores.
+(a hash of ``plan_id``) and the resource's role (an Appointment's role is its
+session's stable ``key``), so exporting the same plan, or a re-plan of it,
+again yields the same ids; the CarePlan and each Appointment also carry an
+``identifier`` with the plan id and the session key, for conditional updates.
+Each ``Bundle.entry.fullUrl`` is ``urn:uuid:<id>`` and every reference inside
+the Bundle uses that form, which is how references between entries resolve
+(R4 Bundle, "Resolving references in Bundles"); a server processing a
+transaction rewrites them to the ids it stores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import html
 import re
+import zoneinfo
 from typing import Any, Literal
 
+from ..clients import Client
+from ..clinics import Clinic
 from ..durations import Duration
 from ..errors import InputError, ProtocolError
 from ..protocols.model import Interval, Protocol
@@ -34,6 +41,7 @@ from ._common import (
     clean_text,
     export_sessions,
     export_title,
+    plan_identity,
     plan_key,
     stable_uuid,
 )
@@ -44,10 +52,17 @@ Json = dict[str, Any]
 UCUM = "http://unitsofmeasure.org"
 _V2_0276 = "http://terminology.hl7.org/CodeSystem/v2-0276"
 _PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
-# Appointment.status for a session with a time. app-3 ("Only proposed or
-# cancelled appointments can be missing start/end dates") makes every
-# session without a time a "proposed" appointment whatever its status.
+# Appointment.status. app-3 ("Only proposed or cancelled appointments can be
+# missing start/end dates"): a booked or done session without a time is given
+# its whole day as start and end.
 _APPOINTMENT_STATUS = {"planned": "proposed", "booked": "booked", "done": "fulfilled"}
+PLAN_SYSTEM = "urn:collagenplan:plan"
+"""``Identifier.system`` of a CarePlan's identifier, whose value is the plan id."""
+SESSION_SYSTEM = "urn:collagenplan:session"
+"""``Identifier.system`` of an Appointment's identifier: ``<plan id>#<session key>``."""
+CLIENT_SYSTEM = "urn:collagenplan:client"
+"""``Identifier.system`` of a Patient's identifier: the client file's ``id``."""
+_XHTML = "http://www.w3.org/1999/xhtml"
 # Appointment.participant.status (ParticipationStatus) of the client.
 _PARTICIPANT_STATUS = {"planned": "needs-action", "booked": "accepted", "done": "accepted"}
 _FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
@@ -78,6 +93,12 @@ def _fhir_strings(value: Any) -> Any:
     return value
 
 
+def _narrative(*paragraphs: str) -> Json:
+    """``Resource.text``: generated XHTML narrative (R4 Narrative, dom-6)."""
+    body = "".join(f"<p>{html.escape(clean_text(p), quote=False)}</p>" for p in paragraphs if p)
+    return {"status": "generated", "div": f'<div xmlns="{_XHTML}">{body}</div>'}
+
+
 def _ref(uid: str, display: str | None = None) -> Json:
     ref: Json = {"reference": f"urn:uuid:{uid}"}
     if display:
@@ -97,12 +118,28 @@ def _period(start: dt.date, end: dt.date | None) -> Json:
     return period
 
 
-def _appointment(view: ExportSession, uid: str, patient: Json) -> Json:
+def _whole_day(day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return start, end
+
+
+def _appointment(
+    view: ExportSession,
+    uid: str,
+    patient: Json,
+    identifier: Json,
+    practitioner: Json | None,
+    zone: dt.tzinfo,
+) -> Json:
     session, start = view.session, view.start
-    status = _APPOINTMENT_STATUS[session.status] if start is not None else "proposed"
+    status = _APPOINTMENT_STATUS[session.status]
+    if view.removed:
+        status = "cancelled"
     res: Json = {
         "resourceType": "Appointment",
         "id": uid,
+        "identifier": [identifier],
         "status": status,
         # Appointment.appointmentType, v2 table 0276.
         "appointmentType": {
@@ -115,10 +152,19 @@ def _appointment(view: ExportSession, uid: str, patient: Json) -> Json:
         },
         "description": clean_text(f"{view.heading} ({session.phase})"),
     }
+    if view.removed:
+        res["cancelationReason"] = {"text": "removed from the plan when it was re-planned"}
+    whole_day = start is None and status in ("booked", "fulfilled")
     if start is not None and view.end is not None:
         res["start"] = _instant(start)
         res["end"] = _instant(view.end)
         res["minutesDuration"] = view.minutes
+    elif whole_day:
+        first, last = _whole_day(session.date, zone)
+        res["start"] = _instant(first)
+        res["end"] = _instant(last)
+        if session.minutes is not None:
+            res["minutesDuration"] = session.minutes
     elif session.minutes is not None:
         res["minutesDuration"] = session.minutes
     # Appointment.requestedPeriod: the window the session may fall in.
@@ -130,30 +176,38 @@ def _appointment(view: ExportSession, uid: str, patient: Json) -> Json:
         else ("done on" if session.status == "done" else "planned for")
     )
     comment = f"Session {when} {session.date.isoformat()}"
-    comment += "." if start is not None else " (no appointment time yet)."
+    if view.removed:
+        comment = f"Cancelled: session {when} {session.date.isoformat()}"
+    if whole_day:
+        comment += " (no appointment time recorded; start and end give the whole day)."
+    else:
+        comment += "." if start is not None else " (no appointment time yet)."
     comment += f" Window {w.earliest.isoformat()} to "
     comment += f"{view.latest}, target {w.target.isoformat()}."
     comment += "".join(f" Problem ({v.code}): {clean_text(v.message)}" for v in view.violations)
     res["comment"] = comment
     instructions = _instructions(view)
-    if instructions:
+    if instructions and not view.removed:
         res["patientInstruction"] = instructions
+    fixed = status in ("booked", "fulfilled")
     participants: list[Json] = [
         {
             "actor": patient,
             "required": "required",
-            "status": _PARTICIPANT_STATUS[session.status] if start is not None else "needs-action",
+            "status": _PARTICIPANT_STATUS[session.status] if fixed else "needs-action",
         }
     ]
-    if session.practitioner:
+    if view.practitioner:
+        actor = practitioner or {"display": clean_text(view.practitioner)}
         participants.append(
             {
-                "actor": {"display": clean_text(session.practitioner)},
+                "actor": actor,
                 "required": "required",
-                "status": "accepted" if start is not None else "needs-action",
+                "status": "accepted" if fixed else "needs-action",
             }
         )
     res["participant"] = participants
+    res["text"] = _narrative(res["description"], comment)
     return res
 
 
@@ -177,6 +231,45 @@ def _milestone_activity(m: Milestone, session: PlannedSession) -> Json:
     return {"detail": detail}
 
 
+def _practitioners(
+    clinic: Clinic | None, views: list[ExportSession]
+) -> tuple[dict[str, tuple[Json, str]], list[tuple[Json, str]]]:
+    """Practitioner resources for the clinic's practitioners the sessions name.
+
+    Returns the reference (and resource id) by practitioner id, and the
+    resources. A practitioner's id depends only on the clinic and its own id,
+    so every plan of the clinic refers to the same Practitioner.
+    """
+    if clinic is None:
+        return {}, []
+    wanted = {v.session.practitioner for v in views if v.session.practitioner}
+    refs: dict[str, tuple[Json, str]] = {}
+    resources: list[tuple[Json, str]] = []
+    for person in clinic.practitioners:
+        if person.id not in wanted:
+            continue
+        uid = stable_uuid("practitioner", clinic.id, person.id)
+        display = clean_text(person.name or person.id)
+        resource: Json = {
+            "resourceType": "Practitioner",
+            "id": uid,
+            "identifier": [
+                {"system": f"urn:collagenplan:clinic:{clinic.id}:practitioner", "value": person.id}
+            ],
+            "name": [{"text": display}],
+            "text": _narrative(f"{display}, {clinic.name}."),
+        }
+        refs[person.id] = (_ref(uid, display), uid)
+        resources.append((resource, uid))
+    return refs, resources
+
+
+def _zone_of(clinic: Clinic | None) -> dt.tzinfo:
+    if clinic is None:
+        return dt.UTC
+    return zoneinfo.ZoneInfo(clinic.timezone)
+
+
 def to_fhir(
     plan: Plan,
     *,
@@ -188,30 +281,38 @@ def to_fhir(
     careplan_status: Literal["draft", "active", "on-hold", "revoked", "completed"] = "active",
     protocol_url: str | None = None,
     default_minutes: int = DEFAULT_MINUTES,
+    clinic: Clinic | None = None,
+    client: Client | None = None,
 ) -> Json:
     """Write ``plan`` as a FHIR R4 Bundle: a CarePlan and one Appointment per session.
 
-    The CarePlan (``intent`` ``plan``) lists one ``activity.reference`` per
-    session, pointing at its Appointment, and one ``activity.detail`` (kind
-    ``Task``) per milestone. Each Appointment carries the session's window
-    as ``requestedPeriod``; ``start``/``end``/``minutesDuration`` when the
-    session has an appointment time; and ``status`` ``proposed`` (planned),
-    ``booked`` or ``fulfilled`` (done). A session without a time is always
-    ``proposed``, because R4 (invariant app-3) lets only proposed, cancelled
-    and waitlisted appointments lack start and end; its ``comment`` says
-    whether it was booked or done.
+    The CarePlan (``intent`` ``plan``, with a generated narrative) lists one
+    ``activity.reference`` per session, pointing at its Appointment, and one
+    ``activity.detail`` (kind ``Task``) per milestone. Each Appointment
+    carries the session's window as ``requestedPeriod``;
+    ``start``/``end``/``minutesDuration`` when the session has an
+    appointment time; and ``status`` ``proposed`` (planned), ``booked`` or
+    ``fulfilled`` (done). A booked or done session without a time gets its
+    whole day as ``start`` and ``end`` (in the clinic's zone, else UTC),
+    because R4 (invariant app-3) lets only proposed, cancelled and
+    waitlisted appointments lack them. Sessions a re-plan removed
+    (``plan.removed``) are ``cancelled`` Appointments, so that posting the
+    Bundle again cancels them.
+
+    Identity: the CarePlan's ``identifier`` is the plan id (system
+    :data:`PLAN_SYSTEM`), each Appointment's is ``<plan id>#<session key>``
+    (:data:`SESSION_SYSTEM`); an anonymous plan uses its key instead of an id.
 
     Args:
         plan: the plan to export.
         patient: a reference to the client's Patient in your EHR
             (``"Patient/123"``). Without it, the Bundle holds a Patient with
-            only ``client_name`` (if given) and everything refers to that.
+            ``client_name`` and the client's ``id`` (if given), and everything
+            refers to that.
         client_name: the client's name, for that Patient and ``display``.
         protocol: the plan's protocol, for its name, chair minutes and
             aftercare (``Appointment.patientInstruction``).
-        plan_id: your stable id for this course of treatment; resource ids
-            derive from it (or, without it, from protocol id, start date and
-            client name).
+        plan_id: overrides ``plan.plan_id``, the id resource ids derive from.
         bundle_type: ``collection``, or ``transaction`` with a ``PUT`` per
             entry so that posting it again updates the same resources.
         careplan_status: ``CarePlan.status``.
@@ -220,6 +321,11 @@ def to_fhir(
             ``urn:collagenplan:protocol:<protocol id>``.
         default_minutes: length of a timed session whose minutes are
             unknown, when ``protocol`` does not give its chair minutes.
+        clinic: the clinic: its practitioners become ``Practitioner``
+            resources the Appointments refer to, by display name; its zone
+            frames whole-day appointments.
+        client: the client: its ``id`` becomes the Patient's identifier (system
+            :data:`CLIENT_SYSTEM`) and fixes the Patient's resource id.
 
     Returns:
         The Bundle as a ``dict`` ready for ``json.dumps``.
@@ -235,9 +341,18 @@ def to_fhir(
         )
     if careplan_status not in ("draft", "active", "on-hold", "revoked", "completed"):
         raise InputError(f"is not a CarePlan status: {careplan_status!r}", path="careplan_status")
+    if clinic is not None and not isinstance(clinic, Clinic):
+        raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
+    if client is not None and not isinstance(client, Client):
+        raise InputError(f"must be a Client, got {type(client).__name__}", path="client")
+    if client_name is not None and not isinstance(client_name, str):
+        raise InputError(f"must be a string, got {type(client_name).__name__}", path="client_name")
     key = plan_key(plan, plan_id, client_name)
-    views = list(export_sessions(plan, protocol, default_minutes))
+    identity = plan_identity(plan, plan_id) or key
+    names = {p.id: p.name for p in clinic.practitioners if p.name} if clinic else {}
+    views = list(export_sessions(plan, protocol, default_minutes, names=names, removed=True))
     title = export_title(plan, protocol)
+    zone = _zone_of(clinic)
     entries: list[tuple[Json, str]] = []
 
     display = clean_text(client_name) if client_name else None
@@ -250,34 +365,48 @@ def to_fhir(
         if display:
             subject["display"] = display
     else:
-        patient_id = stable_uuid(key, "patient")
+        client_id = client.id if client is not None else None
+        patient_id = stable_uuid("client", client_id) if client_id else stable_uuid(key, "patient")
         resource: Json = {"resourceType": "Patient", "id": patient_id}
+        if client_id:
+            resource["identifier"] = [{"system": CLIENT_SYSTEM, "value": client_id}]
         if display:
             resource["name"] = [{"text": display}]
+        resource["text"] = _narrative(display or client_id or "Client of a treatment plan.")
         entries.append((resource, patient_id))
         subject = _ref(patient_id, display)
 
+    practitioners, practitioner_entries = _practitioners(clinic, views)
     careplan_id = stable_uuid(key, "careplan")
     activities: list[Json] = []
     appointments: list[tuple[Json, str]] = []
     for view in views:
         session = view.session
-        uid = stable_uuid(key, "appointment", session.number)
-        appointment = _appointment(view, uid, subject)
+        uid = stable_uuid(key, "appointment", view.key)
+        identifier = {"system": SESSION_SYSTEM, "value": f"{identity}#{view.key}"}
+        found = practitioners.get(session.practitioner or "")
+        appointment = _appointment(
+            view, uid, subject, identifier, found[0] if found else None, zone
+        )
         appointments.append((appointment, uid))
+        if view.removed:
+            continue
         # CarePlan.activity.reference: Reference(Appointment | ...).
         activities.append({"reference": _ref(uid, appointment["description"])})
         activities += [_milestone_activity(m, session) for m in session.milestones]
 
+    description = (
+        f"{len(plan.sessions)} sessions of {plan.protocol_id} from {plan.start.isoformat()}."
+    )
     careplan: Json = {
         "resourceType": "CarePlan",
         "id": careplan_id,
+        "identifier": [{"system": PLAN_SYSTEM, "value": identity}],
         "instantiatesCanonical": [protocol_url or _default_url(plan.protocol_id)],
         "status": careplan_status,
         "intent": "plan",
         "title": clean_text(title),
-        "description": f"{len(plan.sessions)} sessions of {plan.protocol_id} from "
-        f"{plan.start.isoformat()}.",
+        "description": description,
         "subject": subject,
     }
     if plan.sessions:
@@ -288,7 +417,18 @@ def to_fhir(
         careplan["note"] = [
             {"text": clean_text(f"{v.severity} [{v.code}]: {v.message}")} for v in plan.violations
         ]
+    careplan["text"] = _narrative(
+        f"{title}: {description}",
+        *(
+            f"Session {v.session.number} ({v.session.phase}): {v.session.date.isoformat()}, "
+            f"{v.session.status}."
+            for v in views
+            if not v.removed
+        ),
+        *(f"{v.severity} [{v.code}]: {v.message}" for v in plan.violations),
+    )
     entries.append((careplan, careplan_id))
+    entries += practitioner_entries
     entries += appointments
 
     bundle: Json = {
@@ -369,6 +509,19 @@ def _timing(phase_sessions: tuple[int, int] | None, interval: Interval, path: st
     return {"repeat": repeat}
 
 
+def _action_id(text: str) -> str:
+    """A PlanDefinition ``action.id``: FHIR ``id`` (at most 64 of ``[A-Za-z0-9.-]``).
+
+    ``text`` as it is when it fits; else its first characters that fit and a
+    hash of the whole, so distinct texts keep distinct ids (interop D10).
+    """
+    if _FHIR_ID.fullmatch(text):
+        return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    stem = re.sub(r"[^A-Za-z0-9.-]", "-", text)[:51].rstrip("-")
+    return f"{stem}-{digest}" if stem else digest
+
+
 def _fhir_name(protocol_id: str) -> str:
     # cnl-0: a computer-friendly name starts with a capital, then letters,
     # digits and underscores.
@@ -436,7 +589,7 @@ def protocol_to_fhir(
         if phase.grace:
             description += f"; up to {phase.grace} early is accepted with a warning"
         action: Json = {
-            "id": f"phase-{phase.name}",
+            "id": _action_id(f"phase-{phase.name}"),
             "title": f"{phase.name} phase",
             "description": description + ".",
             "timingTiming": _timing(count, iv, path),
@@ -469,7 +622,7 @@ def protocol_to_fhir(
         if w.before:
             actions.append(
                 {
-                    "id": f"stop-{w.exposure}",
+                    "id": _action_id(f"stop-{w.exposure}"),
                     "title": f"Stop {w.exposure}",
                     "description": (
                         f"Stop {w.exposure} at least {w.before} before each session.{note}"
@@ -480,7 +633,7 @@ def protocol_to_fhir(
         if w.after:
             actions.append(
                 {
-                    "id": f"resume-{w.exposure}",
+                    "id": _action_id(f"resume-{w.exposure}"),
                     "title": f"Resume {w.exposure}",
                     "description": f"Resume {w.exposure} no sooner than {w.after} after each "
                     f"session.{note}",
@@ -489,7 +642,7 @@ def protocol_to_fhir(
             )
     for i, p in enumerate(protocol.precautions):
         action = {
-            "id": f"{p.action}-for-{p.condition}",
+            "id": _action_id(f"{p.action}-for-{p.condition}"),
             "title": p.action,
             "description": f"For clients with {p.condition}: {p.action} from {p.before} before "
             f"to {p.after} after each session." + (f" {clean_text(p.note)}" if p.note else ""),
@@ -507,7 +660,7 @@ def protocol_to_fhir(
     for i, a in enumerate(protocol.aftercare):
         actions.append(
             {
-                "id": f"aftercare-{a.restriction}",
+                "id": _action_id(f"aftercare-{a.restriction}"),
                 "title": a.restriction,
                 "description": f"{a.restriction} for {a.duration} after each session."
                 + (f" {clean_text(a.note)}" if a.note else ""),

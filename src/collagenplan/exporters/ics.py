@@ -11,24 +11,35 @@ Design choices, with the RFC sections they rest on:
   ``VTIMEZONE`` for every zone used (3.6.5), written with yearly RRULEs
   rather than RDATE lists because more readers get those right (see
   ``_vtimezone``); the end is the start plus the chair minutes of elapsed
-  time. Times in fixed-offset zones, in UTC, or in the second pass through a
-  repeated hour are written in UTC.
-* **Identity.** ``UID`` (3.8.4.7) is derived from the plan key and the session
-  number only, never from the dates, so exporting a re-planned calendar again
-  updates the events already imported instead of adding copies. Pass
-  ``plan_id`` (your own id for the course of treatment) to make that key
-  independent of the start date and client name, and raise ``sequence``
-  (3.8.7.4) with each revision you publish.
+  time. Times in fixed-offset zones, in UTC, and local times that are
+  ambiguous (a repeated hour) or do not exist (a skipped hour) are written in
+  UTC, DTSTART and DTEND each on its own: readers disagree on such local
+  times even where RFC 5545 section 3.3.5 is clear.
+* **Identity.** ``UID`` (3.8.4.7) is ``<plan key>-<session key>@<domain>``: a
+  hash of the plan's ``plan_id`` and the session's stable ``key``, never a
+  date or a session number, so exporting a re-planned calendar again updates
+  the events already imported instead of adding copies, and two plans never
+  share a UID. ``SEQUENCE`` (3.8.7.4) is the plan revision in which the
+  session last moved, so only moved events count as changed. Sessions a
+  re-plan removed (``plan.removed``) are written with ``STATUS:CANCELLED``
+  (3.8.1.11); ``method="CANCEL"`` writes them alone as an iTIP cancellation
+  (RFC 5546 section 3.2.5).
+* **Privacy.** Events name a client and a treatment, which is health data, and
+  calendars get shared: ``CLASS:CONFIDENTIAL`` (3.8.1.3) by default.
 * **DTSTAMP** (3.8.7.2) is never read from a clock: pass ``dtstamp`` (the time
   this revision was made, any time zone, written in UTC). Without it, the
   plan's start date at 00:00 UTC is used, so the same plan always gives the
   same bytes.
-* **Milestones become VALARMs** (3.6.6) inside the event of the session they
+* **Reminders are VALARMs** (3.6.6) inside the event of the session they
   belong to, each ``ACTION:DISPLAY`` with a ``TRIGGER`` relative to the
-  event's start (3.8.6.3) that fires at ``reminder_time`` on the milestone's
-  first day. Alarms, rather than ``VTODO``, because calendar apps on client
-  phones show alarms, while many (Google Calendar, Outlook) ignore to-dos in
-  an imported file; and because an alarm moves and disappears with its
+  event's start (3.8.6.3), at most one per day: the milestones starting on
+  one day share one alarm at ``reminder_time`` (local time of the session's
+  zone, whatever form DTSTART takes); those starting on the day of a timed
+  session fire at its end (aftercare); and an appointment reminder fires at
+  ``reminder_time`` the day before. ``alarms`` chooses which kinds.
+  Alarms, rather than ``VTODO``, because calendar apps on client phones show
+  alarms, while many (Google Calendar, Outlook) ignore to-dos in an imported
+  file; and because an alarm moves and disappears with its
   session when the session is rescheduled or cancelled. Every milestone is
   also listed in the event's ``DESCRIPTION``.
 * **Text** from users is cleaned of control characters and escaped by the
@@ -42,14 +53,15 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import icalendar
 
+from ..clinics import Clinic
 from ..errors import InputError
 from ..protocols.model import Protocol
 from ..results import Plan
-from ..sessions import PlannedSession
 from ._common import (
     ExportSession,
     check_plan,
@@ -63,13 +75,19 @@ from ._common import (
 )
 from ._vtimezone import vtimezone
 
-__all__ = ["to_ics"]
+__all__ = ["ALARM_KINDS", "to_ics"]
 
 PRODID = "-//collagenplan//collagenplan//EN"
 """The PRODID of every calendar written (RFC 5545 section 3.7.3)."""
 
+ALARM_KINDS: tuple[str, ...] = ("appointment", "stop", "resume", "start", "end", "aftercare")
+"""What ``to_ics(alarms=...)`` can name: the day-before appointment reminder and
+the milestone kinds the planner writes."""
+
 # RFC 5545 section 3.8.1.11: STATUS values allowed in a VEVENT.
 _STATUS = {"planned": "TENTATIVE", "booked": "CONFIRMED", "done": "CONFIRMED"}
+_CLASSES = ("PUBLIC", "PRIVATE", "CONFIDENTIAL")  # section 3.8.1.3
+_METHODS = ("PUBLISH", "CANCEL")  # RFC 5546 sections 3.2.1 and 3.2.5
 _RECOGNISABLE_FROM = dt.date(2000, 1, 1)
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal"})
 
@@ -83,9 +101,12 @@ def _zone_name(moment: dt.datetime) -> str | None:
     zone = moment.tzinfo
     if not isinstance(zone, zoneinfo.ZoneInfo) or not zone.key or zone.key in _UTC_NAMES:
         return None
-    if moment.replace(fold=0).utcoffset() != moment.utcoffset():
-        # The second 01:30 of a fall-back night: a local time with a TZID
-        # means the first occurrence (RFC 5545 section 3.3.5), so write UTC.
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        # A wall-clock time that happens twice (fall back) or never (spring
+        # forward). RFC 5545 section 3.3.5 says which instant a TZID local
+        # time means, but readers disagree (ical.js, node-ical and khal take
+        # the second pass, vobject and ical.js move gap times the wrong way):
+        # UTC is read the same by all.
         return None
     return zone.key
 
@@ -105,49 +126,105 @@ def _check_aware(moment: object, name: str) -> dt.datetime:
 def _description(view: ExportSession, client_name: str | None) -> str:
     session = view.session
     w = session.window
-    lines = [
+    lines = []
+    if view.removed:
+        lines.append("This session was removed from the plan when it was re-planned.")
+    lines += [
         f"Session {session.number} of {view.total} ({session.phase}), {view.title}.",
         f"Window: earliest {w.earliest.isoformat()}, target {w.target.isoformat()}, "
         f"latest {view.latest}.",
     ]
     if client_name:
         lines.append(f"Client: {clean_text(client_name)}")
-    if session.practitioner:
-        lines.append(f"Practitioner: {clean_text(session.practitioner)}")
-    if view.reminders:
+    if view.practitioner:
+        lines.append(f"Practitioner: {clean_text(view.practitioner)}")
+    if view.reminders and not view.removed:
         lines.append("Reminders:")
         lines += [f"- {line}" for line in view.reminders]
-    if view.aftercare:
+    if view.aftercare and not view.removed:
         lines.append("Aftercare:")
         lines += [f"- {line}" for line in view.aftercare]
     lines += [f"Problem ({v.code}): {clean_text(v.message)}" for v in view.violations]
     return "\n".join(lines)
 
 
+def _alarm_kinds(alarms: Iterable[str] | None) -> frozenset[str] | None:
+    """The kinds asked for, checked; ``None`` means every kind."""
+    if alarms is None:
+        return None
+    if isinstance(alarms, str) or not isinstance(alarms, Iterable):
+        raise InputError(
+            f"must be a collection of kinds such as ('appointment', 'stop'), got {alarms!r}",
+            path="alarms",
+        )
+    kinds = list(alarms)
+    for i, kind in enumerate(kinds):
+        if kind not in ALARM_KINDS:
+            raise InputError(
+                f"unknown alarm kind {kind!r} (known: {', '.join(ALARM_KINDS)})",
+                path=f"alarms[{i}]",
+            )
+    return frozenset(kinds)
+
+
+def _alarm(text: str, trigger: dt.timedelta) -> icalendar.Alarm:
+    alarm = icalendar.Alarm()
+    # RFC 5545 section 3.6.6: a DISPLAY alarm needs ACTION, DESCRIPTION, TRIGGER.
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    alarm.add("trigger", trigger)
+    return alarm
+
+
 def _alarms(
-    session: PlannedSession, start: dt.datetime | None, reminder_time: dt.time
-) -> Iterable[icalendar.Alarm]:
+    view: ExportSession,
+    written: dt.datetime | None,
+    reminder_time: dt.time,
+    kinds: frozenset[str] | None,
+) -> list[icalendar.Alarm]:
+    """At most one alarm per day: the day's milestones (and the appointment reminder)."""
+    session, start = view.session, view.start
+    day = session.date
+    by_day: dict[dt.date, list[str]] = {}
+    after: list[str] = []
+    if kinds is None or "appointment" in kinds:
+        when = "" if start is None else f" at {start.strftime('%H:%M')}"
+        by_day[day - dt.timedelta(days=1)] = [f"Tomorrow{when}: {view.heading}"]
     for m in session.milestones:
-        alarm = icalendar.Alarm()
-        # RFC 5545 section 3.6.6: a DISPLAY alarm needs ACTION, DESCRIPTION, TRIGGER.
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", milestone_text(m))
-        if start is None:
-            # Relative to an all-day DTSTART, i.e. local midnight of the session day.
-            base = dt.datetime.combine(session.date, dt.time(0))
-            fire = dt.datetime.combine(m.start, reminder_time)
+        if kinds is not None and m.kind not in kinds:
+            continue
+        if start is not None and m.start == day:
+            after.append(milestone_text(m))  # aftercare: after the session, not before
         else:
-            base = start
-            fire = dt.datetime.combine(m.start, reminder_time, tzinfo=start.tzinfo)
-        # Same tzinfo on both sides: the difference is wall-clock, which is
-        # what the nominal days of a DURATION mean (3.3.6).
-        alarm.add("trigger", fire.replace(tzinfo=None) - base.replace(tzinfo=None))
-        yield alarm
+            by_day.setdefault(m.start, []).append(milestone_text(m))
+    out: list[tuple[dt.timedelta, str]] = []
+    for when_day, lines in by_day.items():
+        if start is None or written is None:
+            # Relative to an all-day DTSTART, i.e. local midnight of the session day.
+            fire = dt.datetime.combine(when_day, reminder_time)
+            trigger = fire - dt.datetime.combine(day, dt.time(0))
+        else:
+            # reminder_time is local to the session's own zone, however
+            # DTSTART is written (RFC 5545 section 3.3.6: a DURATION's days
+            # are nominal, its hours exact).
+            fire_local = dt.datetime.combine(when_day, reminder_time, tzinfo=start.tzinfo)
+            if written.tzinfo is start.tzinfo:
+                # Same zone on both sides: the wall-clock difference.
+                trigger = fire_local.replace(tzinfo=None) - written.replace(tzinfo=None)
+            else:
+                # DTSTART in UTC: the exact difference.
+                trigger = fire_local.astimezone(dt.UTC) - written.astimezone(dt.UTC)
+        out.append((trigger, "\n".join(lines)))
+    if after:
+        out.append(
+            (dt.timedelta(minutes=view.minutes), "\n".join(["After your session:", *after]))
+        )
+    return [_alarm(text, trigger) for trigger, text in sorted(out, key=lambda item: item[0])]
 
 
-def _timezones(starts: list[dt.datetime]) -> list[icalendar.Timezone]:
+def _timezones(moments: list[dt.datetime]) -> list[icalendar.Timezone]:
     zones: dict[str, list[dt.date]] = {}
-    for moment in starts:
+    for moment in moments:
         name = _zone_name(moment)
         if name is not None:
             zones.setdefault(name, []).append(moment.date())
@@ -163,6 +240,24 @@ def _timezones(starts: list[dt.datetime]) -> list[icalendar.Timezone]:
     return out
 
 
+def _text_arguments(**values: object) -> None:
+    for name, text in values.items():
+        if text is not None and not isinstance(text, str):
+            raise InputError(f"must be a string, got {type(text).__name__}", path=name)
+
+
+def _check_choice(value: object, options: tuple[str, ...], name: str) -> None:
+    if value is not None and value not in options:
+        raise InputError(f"must be one of {', '.join(options)} or None, got {value!r}", path=name)
+
+
+def _clinic_location(clinic: Clinic | None) -> str | None:
+    if clinic is None:
+        return None
+    address = clinic.address
+    return f"{clinic.name}, {address}" if address else clinic.name
+
+
 def to_ics(
     plan: Plan,
     *,
@@ -176,6 +271,12 @@ def to_ics(
     default_minutes: int = 60,
     reminder_time: dt.time = dt.time(9, 0),
     uid_domain: str = "collagenplan",
+    clinic: Clinic | None = None,
+    alarms: Iterable[str] | None = None,
+    classification: Literal["PUBLIC", "PRIVATE", "CONFIDENTIAL"] | None = "CONFIDENTIAL",
+    method: Literal["PUBLISH", "CANCEL"] | None = None,
+    organizer: str | None = None,
+    attendees: Sequence[str] = (),
 ) -> bytes:
     """Write ``plan`` as an iCalendar file (RFC 5545), one event per session.
 
@@ -183,35 +284,45 @@ def to_ics(
         plan: the plan to export.
         dtstamp: when this revision was made (time-zone aware); defaults to
             the plan's start date at 00:00 UTC, never to the current time.
-        client_name: shown in each event's SUMMARY and DESCRIPTION, and part
-            of the default plan key.
+        client_name: shown in each event's SUMMARY and DESCRIPTION (and part
+            of the key of an anonymous plan, one with no ``plan_id``).
         protocol: the plan's protocol, for its name, chair minutes and
             aftercare notes; must have the plan's ``protocol_id``.
-        plan_id: your stable id for this course of treatment; UIDs derive
-            from it so re-exports update events instead of duplicating them.
-        location: the clinic's address, for LOCATION.
+        plan_id: overrides ``plan.plan_id``, the id UIDs derive from.
+        location: LOCATION; defaults to the clinic's name and address.
         calendar_name: the calendar's NAME (RFC 7986); defaults to the
             protocol's name (or id) and the client's name.
-        sequence: the revision number (RFC 5545 section 3.8.7.4); raise it
-            each time you publish changed events.
+        sequence: added to every event's SEQUENCE (the plan revision in which
+            the session last moved), for calendars already published with
+            higher numbers.
         default_minutes: length of a timed session whose minutes are unknown,
             when ``protocol`` does not give its chair minutes.
-        reminder_time: local time of day at which milestone alarms fire.
-        uid_domain: the part of each UID after ``@``.
+        reminder_time: local time of day at which reminders fire.
+        uid_domain: the part of each UID after ``@``: your clinic's domain.
+        clinic: the clinic, for LOCATION and practitioners' display names.
+        alarms: which reminders become VALARMs, from :data:`ALARM_KINDS`
+            (``"appointment"`` is the day-before reminder); ``None`` (the
+            default) means all; ``()`` means none. At most one alarm fires per
+            day per event, whatever is chosen.
+        classification: CLASS of every event; ``None`` leaves it out.
+        method: ``None`` (the default) writes an import or subscription file;
+            ``"PUBLISH"`` adds ``METHOD:PUBLISH``; ``"CANCEL"`` writes only the
+            removed sessions, as an iTIP cancellation (RFC 5546). Both need
+            ``organizer``.
+        organizer: the organizer's calendar address (``mailto:desk@clinic.example``).
+        attendees: attendees' calendar addresses, written on every event.
 
     Returns:
         The calendar as bytes (UTF-8, CRLF line ends, folded at 75 octets).
 
     Raises:
-        InputError: the plan has no sessions, or an argument has the wrong
-            type or value.
+        InputError: the plan has no sessions (with ``method="CANCEL"``: no
+            removed sessions), or an argument has the wrong type or value.
     """
     plan = check_plan(plan)
     protocol = check_protocol(protocol, plan)
-    if not plan.sessions:
-        raise InputError(
-            "has no sessions; an iCalendar file needs at least one event", path="plan.sessions"
-        )
+    if clinic is not None and not isinstance(clinic, Clinic):
+        raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
     stamp = (
         dt.datetime.combine(plan.start, dt.time(0), tzinfo=dt.UTC)
         if dtstamp is None
@@ -221,42 +332,70 @@ def to_ics(
         raise InputError(f"must be a whole number >= 0, got {sequence!r}", path="sequence")
     if not isinstance(reminder_time, dt.time):
         raise InputError(f"must be a datetime.time, got {reminder_time!r}", path="reminder_time")
-    for name, text in (
-        ("client_name", client_name),
-        ("location", location),
-        ("calendar_name", calendar_name),
-        ("uid_domain", uid_domain),
-    ):
-        if text is not None and not isinstance(text, str):
-            raise InputError(f"must be a string, got {type(text).__name__}", path=name)
+    _text_arguments(
+        client_name=client_name,
+        location=location,
+        calendar_name=calendar_name,
+        uid_domain=uid_domain,
+        organizer=organizer,
+    )
+    _check_choice(classification, _CLASSES, "classification")
+    _check_choice(method, _METHODS, "method")
+    if isinstance(attendees, str) or not all(isinstance(a, str) for a in attendees):
+        raise InputError(f"must be a sequence of addresses, got {attendees!r}", path="attendees")
+    if method is not None and not organizer:
+        raise InputError(f"is required with method {method!r} (RFC 5546)", path="organizer")
+    kinds = _alarm_kinds(alarms)
+    if method == "CANCEL":
+        if not plan.removed:
+            raise InputError(
+                "has no removed sessions; a CANCEL message needs at least one",
+                path="plan.removed",
+            )
+    elif not plan.sessions:
+        raise InputError(
+            "has no sessions; an iCalendar file needs at least one event", path="plan.sessions"
+        )
     key = plan_key(plan, plan_id, client_name)
-    views = list(export_sessions(plan, protocol, default_minutes))
+    names = {p.id: p.name for p in clinic.practitioners if p.name} if clinic else {}
+    views = [
+        view
+        for view in export_sessions(plan, protocol, default_minutes, names=names, removed=True)
+        if method != "CANCEL" or view.removed
+    ]
     title = export_title(plan, protocol)
+    where = location if location is not None else _clinic_location(clinic)
 
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)  # RFC 5545 section 3.7.3
     cal.add("version", "2.0")  # RFC 5545 section 3.7.4
     cal.add("calscale", "GREGORIAN")  # RFC 5545 section 3.7.1
+    if method is not None:
+        cal.add("method", method)  # RFC 5545 section 3.7.2, RFC 5546 section 1.4
     name = (
         calendar_name
         if calendar_name is not None
         else (f"{title} ({client_name})" if client_name else title)
     )
-    cal.add("name", _one_line(name))  # RFC 7986 section 5.1
-    cal.add("x-wr-calname", _one_line(name))  # the same, for older readers
+    # RFC 7986 section 5.1: NAME is TEXT. icalendar 7 types it as unknown and
+    # would write it unescaped, so say it is TEXT (vText escapes 3.3.11).
+    cal.add("name", icalendar.vText(_one_line(name)))
+    cal.add("x-wr-calname", icalendar.vText(_one_line(name)))  # the same, for older readers
 
-    starts: list[dt.datetime] = []
+    moments: list[dt.datetime] = []
     events: list[icalendar.Event] = []
     stamp_utc = stamp.astimezone(dt.UTC)
     for view in views:
         session, start = view.session, view.start
         event = icalendar.Event()
-        event.add("uid", f"{key}-{session.number}@{_one_line(uid_domain)}")
+        event.add("uid", f"{key}-{view.key}@{_one_line(uid_domain)}")
         event.add("dtstamp", stamp_utc)
-        event.add("sequence", sequence)
+        event.add("sequence", sequence + session.revision)
         summary = view.heading
         if client_name:
             summary += f" ({client_name})"
+        if view.removed:
+            summary = f"Cancelled: {summary}"
         event.add("summary", _one_line(summary))
         if start is None:
             # RFC 5545 section 3.6.1: an all-day event is a DATE DTSTART with
@@ -265,23 +404,33 @@ def to_ics(
             if session.date < dt.date.max:  # else no DTEND: a DATE event lasts a day
                 event.add("dtend", session.date + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
+            written = None
         else:
-            local = _in_calendar_zone(start)
-            starts.append(local)
-            event.add("dtstart", local)
-            event.add("dtend", end_of(local, view.minutes))
-            event.add("transp", "OPAQUE")
-        event.add("status", _STATUS.get(session.status, "TENTATIVE"))
+            written = _in_calendar_zone(start)
+            # Each end is written on its own: a start before a fall-back hour
+            # can end inside it (B10), where a TZID local time is ambiguous.
+            ending = _in_calendar_zone(end_of(start, view.minutes))
+            moments += [written, ending]
+            event.add("dtstart", written)
+            event.add("dtend", ending)
+            event.add("transp", "TRANSPARENT" if view.removed else "OPAQUE")
+        status = "CANCELLED" if view.removed else _STATUS.get(session.status, "TENTATIVE")
+        event.add("status", status)
+        if classification is not None:
+            event.add("class", classification)
         event.add("description", _description(view, client_name))
-        if location:
-            event.add("location", _one_line(location))
-        for alarm in _alarms(
-            session, None if start is None else _in_calendar_zone(start), reminder_time
-        ):
-            event.add_component(alarm)
+        if where:
+            event.add("location", _one_line(where))
+        if organizer:
+            event.add("organizer", organizer)
+        for attendee in attendees:
+            event.add("attendee", attendee)
+        if not view.removed:
+            for alarm in _alarms(view, written, reminder_time, kinds):
+                event.add_component(alarm)
         events.append(event)
 
-    for zone in _timezones(starts):
+    for zone in _timezones(moments):
         cal.add_component(zone)
     for event in events:
         cal.add_component(event)

@@ -218,7 +218,10 @@ def resume(
         _unconfirmed(s, start) for s in reading.sessions if s.status == "booked" and s.date < start
     )
     return Resume(
-        kept=reading.sessions,
+        # issue 12 (identity): a kept session keeps the key its visit carries.
+        kept=tuple(
+            attrs.evolve(s, key=v.key) for s, v in zip(reading.sessions, kept, strict=True)
+        ),
         steps=_steps(protocol, counts, first, already),
         anchor=anchor,
         restarted=restarted,

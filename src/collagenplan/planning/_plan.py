@@ -25,7 +25,7 @@ from ..sessions import (
     window_after,
     window_after_saturating,
 )
-from . import _history
+from . import _history, _keys
 from ._place import blocker_on, choose_date, no_room, within_grace
 
 __all__ = ["MAX_SESSIONS", "plan"]
@@ -108,6 +108,7 @@ def plan(
     clinic: Clinic | None = None,
     history: Sequence[object] = (),
     strict: bool = False,
+    plan_id: str | None = None,
 ) -> Plan:
     """Plan a calendar for ``protocol`` from ``start``.
 
@@ -141,6 +142,12 @@ def plan(
             :func:`~collagenplan.validate` checks a calendar, and what it finds
             is in ``plan.violations`` (see ``docs/living-calendars.md``).
         strict: raise :class:`PlanningError` instead of returning a plan with problems.
+        plan_id: your id for this course of treatment (``Plan.plan_id``); without
+            it, ``<client id>/<protocol id>`` when the client has an id, else none.
+            Never derived from a date, so a re-plan keeps the same id.
+
+    Every session gets a ``key``: the one its history visit carries, else its
+    phase and its ordinal within the phase (``series-2``), see ``docs/design.md``.
 
     Returns:
         A :class:`Plan`; ``plan.violations`` lists what could not be satisfied,
@@ -174,6 +181,7 @@ def plan(
         history, "history", protocol=protocol, not_after=start, not_after_name="start"
     )
     in_progress = any(v.status in ("done", "booked") for v in visits)
+    identity = _keys.plan_id_for(plan_id, protocol.id, client)
     checks: list[DateCheck] = []
     first_day = start
     if client is not None:
@@ -199,6 +207,7 @@ def plan(
         resumed = _history.resume(
             protocol, visits, sessions=sessions, start=start, first_day=first_day, checks=checks
         )
+        _keys.check_history_keys(visits)
         planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
         problems += resumed.notes
     missing: list[tuple[Phase, Window]] = []
@@ -315,6 +324,7 @@ def plan(
             if v.severity == "warning"
         ]
     problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
+    planned = _keys.with_keys(planned)
     result = Plan(
         protocol_id=protocol.id,
         start=start,
@@ -324,6 +334,7 @@ def plan(
         requested_sessions=requested,
         unplaced=unplaced,
         moves=tuple(m for m in moves if m.session <= len(planned)),
+        plan_id=identity,
     )
     if strict and not result.ok:
         first = next(p for p in problems if p.severity == "error")
