@@ -178,6 +178,10 @@ class PlannedSession:
     """Chair minutes (at least 1), when known."""
     practitioner: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """Who performs it, when a clinic assigns practitioners."""
+    resources: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, str, "a resource id")
+    )
+    """Ids of the rooms, chairs and devices it holds, when the clinic declares them."""
 
 
 @attrs.frozen(kw_only=True)

@@ -96,6 +96,7 @@ def no_room(
     code = codes.pop() if len(seen) == 1 else "no-date-in-window"
     if code == "clinic-closed":
         code = "no-date-in-window"
+
     reasons = "; ".join(b.reason for b in seen.values()) or "no date is allowed"
     rule = next(iter(seen.values())).rule if len(seen) == 1 else None
     placed = (
