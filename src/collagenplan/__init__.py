@@ -15,6 +15,8 @@ import typing as _typing
 
 import attrs as _attrs
 
+# The clinic's diary (issue 14).
+from .booking import Alternative, PlanRequest, alternatives, explain, plan_together
 from .clients import (
     Client,
     ClientEvent,
@@ -37,6 +39,8 @@ from .clinics import (
     load_clinic,
     parse_clinic,
 )
+from .clinics._days import HOOK_CALLS_PER_SESSION
+from .clinics._diary import Booking, Diary, Resource, load_diary, parse_diary
 from .durations import Duration
 from .errors import (
     ClientError,
@@ -78,6 +82,7 @@ from .protocols import (
 from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
 from .sessions import Milestone, Move, PlannedSession, UnplacedSession, Visit, Window
+from .tables import plan_table
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 from .vocabulary import (
@@ -163,10 +168,13 @@ _LAZY = {
 
 __all__ = [
     "CODES",
+    "HOOK_CALLS_PER_SESSION",
     "Aftercare",
+    "Alternative",
     "Appointment",
     "Area",
     "Availability",
+    "Booking",
     "CapacityRequirement",
     "Client",
     "ClientError",
@@ -183,6 +191,7 @@ __all__ = [
     "Contraindication",
     "DemandSamples",
     "DepthRange",
+    "Diary",
     "Duration",
     "DurationError",
     "InputError",
@@ -199,6 +208,7 @@ __all__ = [
     "Phase",
     "PhaseRow",
     "Plan",
+    "PlanRequest",
     "PlannedSession",
     "PlanningError",
     "Practitioner",
@@ -212,6 +222,7 @@ __all__ = [
     "Reason",
     "RenamedKeyWarning",
     "Report",
+    "Resource",
     "Scenario",
     "ScenarioError",
     "SchemaError",
@@ -233,12 +244,15 @@ __all__ = [
     "VocabularyError",
     "Washout",
     "Window",
+    "alternatives",
     "default_vocabulary",
+    "explain",
     "format_protocol",
     "from_json",
     "get_protocol",
     "load_client",
     "load_clinic",
+    "load_diary",
     "load_protocol",
     "load_scenario",
     "load_vocabulary",
@@ -246,10 +260,13 @@ __all__ = [
     "next_due",
     "parse_client",
     "parse_clinic",
+    "parse_diary",
     "parse_protocol",
     "parse_scenario",
     "parse_vocabulary",
     "plan",
+    "plan_table",
+    "plan_together",
     "project",
     "protocol_ids",
     "protocol_to_dict",
