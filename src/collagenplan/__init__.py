@@ -82,7 +82,7 @@ from .protocols import (
 from .results import CODES, Code, Plan, Report, Violation
 from .screening import Reason, Screening, screen
 from .sessions import Milestone, Move, PlannedSession, UnplacedSession, Visit, Window
-from .tables import plan_table
+from .tables import plan_table, text_table
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 from .vocabulary import (
@@ -276,6 +276,7 @@ __all__ = [
     "sample_demand",
     "screen",
     "simulate",
+    "text_table",
     "to_csv",
     "to_fhir",
     "to_ics",

@@ -147,7 +147,11 @@ def validate(
         came = origins[original]
         if came is not None:  # a plan's session keeps its appointment
             session = attrs.evolve(
-                session, start=came.start, minutes=came.minutes, practitioner=came.practitioner
+                session,
+                start=came.start,
+                minutes=came.minutes,
+                practitioner=came.practitioner,
+                resources=came.resources,
             )
         sessions.append(session)
     notes = number_notes(notes, [s.date for s in sessions])
