@@ -80,8 +80,10 @@ class Availability(Protocol):
     """The hook clinic software implements to plug in its real booking state.
 
     The planner asks it only about days the clinic file already allows (open,
-    no closure, a qualified practitioner working), so it sees a handful of
-    calls per session. Return a :class:`Slot` when a session of ``protocol``
+    no closure, a qualified practitioner working), each day at most once per
+    plan and at most :data:`HOOK_CALLS_PER_SESSION` new days per session.
+    The slot is checked against the clinic file (practitioner, hours), and
+    ``Clinic.with_availability`` checks the method's signature. Return a :class:`Slot` when a session of ``protocol``
     lasting ``minutes`` can be booked on ``day``, or ``None`` when the day is
     full. It must not raise for a full day. Example::
 
@@ -108,8 +110,8 @@ class Closed:
     """Where in the clinic the rule lives: ``clinic.closures[0]``, ``clinic.hours``..."""
     code: str = "clinic-closed"
     """The violation code of a window full of such days: ``clinic-closed``, or
-    ``diary-full`` when the day is open but its diary (or booking system) has
-    no free slot."""
+    ``diary-full`` when the day is open but the diary has no free slot there
+    (``rule`` ``"diary"``) or the hook's search budget for the session is spent."""
 
 
 @attrs.frozen(kw_only=True)
@@ -300,9 +302,7 @@ class ClinicDays:
                 return slot
             if slot is None:
                 return Closed(
-                    reason="the booking system has no free slot",
-                    rule="clinic.availability",
-                    code="diary-full",
+                    reason="the booking system has no free slot", rule="clinic.availability"
                 )
             self._check_slot(slot, day, spans)
             start = slot.start if slot.start is not None else start
@@ -618,7 +618,7 @@ def clinic_violations(
     out = []
     for number, day in sessions:
         closed = days.closed(day)
-        if closed is not None and closed.code == "clinic-closed":  # not a diary's full day
+        if closed is not None and closed.rule != "diary":  # a full diary is checked by time
             out.append(
                 Violation(
                     code="clinic-closed",
