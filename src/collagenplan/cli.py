@@ -309,9 +309,11 @@ def _cmd_alternatives(args: argparse.Namespace) -> int:
     _emit(
         args.format,
         [to_plain(a) for a in found],
-        lambda: _table(headers, rows)
-        if rows
-        else f"no other date in session {args.session}'s window passes validation",
+        lambda: (
+            _table(headers, rows)
+            if rows
+            else f"no other date in session {args.session}'s window passes validation"
+        ),
     )
     return EXIT_OK if found else EXIT_INVALID
 

@@ -83,11 +83,11 @@ class Availability(Protocol):
     no closure, a qualified practitioner working), each day at most once per
     plan and at most :data:`HOOK_CALLS_PER_SESSION` new days per session.
     The slot is checked against the clinic file (practitioner, hours), and
-    ``Clinic.with_availability`` checks the method's signature. Return a :class:`Slot` when a session of ``protocol``
-    lasting ``minutes`` can be booked on ``day``, or ``None`` when the day is
-    full. It must not raise for a full day. Example::
+    ``Clinic.with_availability`` checks the method's signature. Return a
+    :class:`Slot` when a session of ``protocol`` lasting ``minutes`` can be
+    booked on ``day``, or ``None`` when the day is full. It must not raise for a full day. Example::
 
-        class Diary:
+        class BookingSystem:
             def free_slot(self, protocol, day, *, minutes):
                 return cp.Slot(start=dt.time(14, 30)) if day.day % 2 else None
     """

@@ -171,12 +171,16 @@ class Diary:
     def clashes(self, booking: Booking, turnover: int = 0) -> tuple[tuple[str, Booking], ...]:
         """What ``booking`` would collide with: ``(what, other)`` pairs.
 
-        ``what`` is ``"practitioner"``, ``"resource"`` or ``"client"``; a
-        booking equal to ``booking`` (the same appointment) is not a clash.
+        ``what`` is ``"practitioner"``, ``"resource"`` or ``"client"``. The
+        appointment itself is not a clash: a booking equal to ``booking``, or,
+        when ``booking`` names no client, equal to it but for the client.
         """
         out: list[tuple[str, Booking]] = []
         for other in self.bookings:
-            if other == booking or not booking.overlaps(other, turnover):
+            same = other == booking or (
+                booking.client is None and attrs.evolve(other, client=None) == booking
+            )
+            if same or not booking.overlaps(other, turnover):
                 continue
             if booking.practitioner is not None and booking.practitioner == other.practitioner:
                 out.append(("practitioner", other))
@@ -267,9 +271,8 @@ def _booking_from(row: dict[str, Any], path: str, source: str | None) -> Booking
                 values[key] = None
         return Booking(**values)
     except InputError as exc:
-        raise E(
-            exc.problem, path=f"{path}.{exc.path}" if exc.path else path, source=source
-        ) from None
+        where = f"{path}.{exc.path}" if path and exc.path else (exc.path or path)
+        raise E(exc.problem, path=where, source=source) from None
     except TypeError as exc:  # a required key missing
         raise E(f"is incomplete ({exc})", path=path, source=source) from None
 
