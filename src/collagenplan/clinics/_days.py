@@ -85,7 +85,8 @@ class Availability(Protocol):
     The slot is checked against the clinic file (practitioner, hours), and
     ``Clinic.with_availability`` checks the method's signature. Return a
     :class:`Slot` when a session of ``protocol`` lasting ``minutes`` can be
-    booked on ``day``, or ``None`` when the day is full. It must not raise for a full day. Example::
+    booked on ``day``, or ``None`` when the day is full. It must not raise
+    for a full day. Example::
 
         class BookingSystem:
             def free_slot(self, protocol, day, *, minutes):
