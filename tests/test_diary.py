@@ -581,3 +581,16 @@ def test_a_hundred_clients_never_overlap() -> None:
     assert len(diary) == sum(len(p.sessions) for p in plans)
     assert _all_overlaps(diary, clinic.turnover) == []
     assert all(p.ok for p in plans)
+
+
+def test_replan_does_not_let_the_plan_block_itself() -> None:
+    clinic = _clinic()
+    ann = cp.Client(id="ann")
+    (plan,), diary = cp.plan_together(
+        [cp.PlanRequest(protocol=FACIAL, start=D(2027, 9, 1), client=ann)], clinic=clinic
+    )
+    again = cp.replan(plan, [], today=D(2027, 9, 1), clinic=clinic, client=ann, diary=diary)
+    assert again.sessions == plan.sessions
+    other = diary.add(cp.Booking(start=_at(D(2027, 9, 1), 9), minutes=480, practitioner="patel"))
+    moved = cp.replan(plan, [], today=D(2027, 9, 1), clinic=clinic, client=ann, diary=other)
+    assert moved.sessions[0].practitioner == "hughes"
