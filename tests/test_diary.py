@@ -600,3 +600,41 @@ def test_replan_does_not_let_the_plan_block_itself() -> None:
     other = diary.add(cp.Booking(start=_at(D(2027, 9, 1), 9), minutes=480, practitioner="patel"))
     moved = cp.replan(plan, [], today=D(2027, 9, 1), clinic=clinic, client=ann, diary=other)
     assert moved.sessions[0].practitioner == "hughes"
+
+
+def test_a_hook_slot_that_clashes_with_the_diary_is_not_taken() -> None:
+    class NineOClock:
+        def free_slot(self, protocol: cp.Protocol, day: D, *, minutes: int) -> cp.Slot | None:
+            return cp.Slot(start=dt.time(9), practitioner="patel")
+
+    wed = D(2027, 9, 1)
+    busy = cp.Diary((cp.Booking(start=_at(wed, 9), minutes=60, practitioner="patel"),))
+    clinic = _clinic().with_availability(NineOClock())
+    plan = cp.plan(FACIAL, start=wed, clinic=clinic, diary=busy)
+    assert plan.sessions[0].start == _at(D(2027, 9, 2), 9)
+    move = plan.moves[0]
+    assert move.code == "diary-full" and "clashes with an appointment 2027-09-01" in move.reason
+
+
+def test_validate_together_names_resource_and_client_clashes() -> None:
+    extra = (
+        '\n[[resources]]\nid = "room-1"\nkind = "room"\n'
+        'treatments = ["facial-series", "scalp-series"]\n'
+    )
+    clinic = _clinic(extra)
+    wed = D(2027, 9, 1)
+    pf = cp.plan(FACIAL, start=wed, clinic=clinic)
+    ps = cp.plan(SCALP, start=wed, clinic=clinic)
+    ps_other = cp.Plan(
+        protocol_id=ps.protocol_id,
+        start=ps.start,
+        sessions=[attrs.evolve(ps.sessions[0], practitioner="hughes")],
+    )
+    found = cp.validate_together({FACIAL: pf, SCALP: ps_other}, clinic=clinic).conflicts
+    assert [c.violation.code for c in found] == ["resource-double-booked"]
+    assert "room-1 cannot hold both" in found[0].violation.message
+    apart = attrs.evolve(ps_other.sessions[0], resources=())
+    found = cp.validate_together(
+        {FACIAL: pf, SCALP: attrs.evolve(ps_other, sessions=[apart])}, clinic=clinic
+    ).conflicts
+    assert [c.violation.code for c in found] == ["client-double-booked"]
