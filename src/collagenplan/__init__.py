@@ -15,6 +15,8 @@ import typing as _typing
 
 import attrs as _attrs
 
+# The clinic's diary (issue 14).
+from .booking import Alternative, PlanRequest, alternatives, explain, plan_together
 from .clients import (
     Client,
     ClientEvent,
@@ -37,6 +39,8 @@ from .clinics import (
     load_clinic,
     parse_clinic,
 )
+from .clinics._days import HOOK_CALLS_PER_SESSION
+from .clinics._diary import Booking, Diary, Resource, load_diary, parse_diary
 from .durations import Duration
 from .errors import (
     ClientError,
@@ -86,6 +90,7 @@ from .sessions import (
     Window,
     session_keys,
 )
+from .tables import plan_table, text_table
 from .together import CombinedReport, Conflict, validate_together
 from .validation import validate
 from .vocabulary import (
@@ -174,10 +179,13 @@ _LAZY = {
 __all__ = [
     "ALARM_KINDS",
     "CODES",
+    "HOOK_CALLS_PER_SESSION",
     "Aftercare",
+    "Alternative",
     "Appointment",
     "Area",
     "Availability",
+    "Booking",
     "CapacityRequirement",
     "Client",
     "ClientError",
@@ -194,6 +202,7 @@ __all__ = [
     "Contraindication",
     "DemandSamples",
     "DepthRange",
+    "Diary",
     "Duration",
     "DurationError",
     "InputError",
@@ -210,6 +219,7 @@ __all__ = [
     "Phase",
     "PhaseRow",
     "Plan",
+    "PlanRequest",
     "PlannedSession",
     "PlanningError",
     "Practitioner",
@@ -223,6 +233,7 @@ __all__ = [
     "Reason",
     "RenamedKeyWarning",
     "Report",
+    "Resource",
     "Scenario",
     "ScenarioError",
     "SchemaError",
@@ -244,12 +255,15 @@ __all__ = [
     "VocabularyError",
     "Washout",
     "Window",
+    "alternatives",
     "default_vocabulary",
+    "explain",
     "format_protocol",
     "from_json",
     "get_protocol",
     "load_client",
     "load_clinic",
+    "load_diary",
     "load_protocol",
     "load_scenario",
     "load_vocabulary",
@@ -257,10 +271,13 @@ __all__ = [
     "next_due",
     "parse_client",
     "parse_clinic",
+    "parse_diary",
     "parse_protocol",
     "parse_scenario",
     "parse_vocabulary",
     "plan",
+    "plan_table",
+    "plan_together",
     "project",
     "protocol_ids",
     "protocol_to_dict",
@@ -271,6 +288,7 @@ __all__ = [
     "screen",
     "session_keys",
     "simulate",
+    "text_table",
     "to_csv",
     "to_fhir",
     "to_ics",

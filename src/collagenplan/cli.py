@@ -23,9 +23,11 @@ from pathlib import Path
 
 from . import __version__
 from ._text import one_line
+from .booking import alternatives
 from .capacity._command import add_project_arguments, run_project
 from .clients import Client, load_client
 from .clinics import Clinic, load_clinic
+from .clinics._diary import Diary, load_diary
 from .documents import from_json, schemas, to_json, to_plain
 from .errors import CollagenPlanError, InputError, PlanningError
 from .living import NextDue, next_due, replan
@@ -41,6 +43,7 @@ from .protocols import (
 from .results import Plan, Report, Violation
 from .screening import Screening, screen
 from .sessions import Visit
+from .tables import plan_table, text_table
 from .validation import validate
 from .vocabulary import load_vocabulary
 
@@ -90,16 +93,8 @@ def _read_client(path: str, args: argparse.Namespace) -> Client:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table; every cell is one line of printable text (:func:`one_line`)."""
-    cells = [[one_line(str(h)) for h in headers]] + [
-        ["" if c is None else one_line(str(c)) for c in r] for r in rows
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    """A plain-text table; every cell is one line of printable text."""
+    return text_table(headers, rows)
 
 
 def _violations_text(violations: Sequence[Violation]) -> str:
@@ -203,45 +198,7 @@ def _cmd_protocols(args: argparse.Namespace) -> int:
 
 
 def _plan_text(result: Plan) -> str:
-    rows: list[list[object]] = [
-        [s.number, s.phase, s.date, s.window.earliest, s.window.target, s.window.latest or "-"]
-        for s in result.sessions
-    ]
-    headers = ["#", "phase", "date", "earliest", "target", "latest"]
-    extra = _session_extras(result)
-    if extra:
-        headers += extra[0]
-        rows = [row + more for row, more in zip(rows, extra[1], strict=True)]
-    out = _table(headers, rows)
-    tasks = [
-        [s.number, m.start, m.kind, m.subject, m.end or ""]
-        for s in result.sessions
-        for m in s.milestones
-    ]
-    if tasks:
-        out += "\n\n" + _table(["#", "date", "milestone", "subject", "until"], tasks)
-    if result.violations:
-        out += "\n\n" + _violations_text(result.violations)
-    return out
-
-
-def _session_extras(result: Plan) -> tuple[list[str], list[list[object]]] | None:
-    """Status, appointment time and practitioner columns, when any session has them."""
-    sessions = result.sessions
-    headers: list[str] = []
-    columns: list[list[object]] = []
-    if any(s.status != "planned" for s in sessions):
-        headers.append("status")
-        columns.append([s.status for s in sessions])
-    if any(s.start is not None for s in sessions):
-        headers.append("time")
-        columns.append([s.start.strftime("%H:%M %Z") if s.start else "-" for s in sessions])
-    if any(s.practitioner is not None for s in sessions):
-        headers.append("with")
-        columns.append([s.practitioner or "-" for s in sessions])
-    if not headers:
-        return None
-    return headers, [list(row) for row in zip(*columns, strict=True)]
+    return plan_table(result)  # the public receptionist table (collagenplan.tables, U18)
 
 
 def _clinic(args: argparse.Namespace) -> Clinic | None:
@@ -318,6 +275,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         clinic=_clinic(args),
         history=_history(args),
         plan_id=args.plan_id,
+        diary=_diary(args),
     )
     _export_plan(args, result, protocol)
     return EXIT_OK if result.ok else EXIT_INVALID
@@ -347,6 +305,7 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         clinic=_clinic(args),
         client=_client(args.client, args),
         strict=args.strict,
+        diary=_diary(args),
     )
     _export_plan(args, result, protocol)
     return EXIT_OK if result.ok else EXIT_INVALID
@@ -387,12 +346,18 @@ def _calendar(args: argparse.Namespace) -> list[dt.date] | list[Visit]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    calendar: Plan | list[dt.date] | list[Visit] = _calendar(args)
+    if args.plan is not None:
+        if calendar:
+            raise _UsageError("give session dates (or visits) or --plan, not both")
+        calendar = _read_plan(args.plan)
     report = validate(
         _protocol(args.protocol),
-        _calendar(args),
+        calendar,
         client=_client(args.client, args),
         complete=args.complete,
         clinic=_clinic(args),
+        diary=_diary(args),
     )
     _emit(args.format, report, lambda: _report_text(report))
     return EXIT_OK if report.ok else EXIT_INVALID
@@ -426,6 +391,76 @@ def _cmd_together(args: argparse.Namespace) -> int:
 
     _emit(args.format, combined, text)
     return EXIT_OK if combined.ok else EXIT_INVALID
+
+
+# ------------------------------------------------------- the diary (issue 14)
+
+
+def _diary(args: argparse.Namespace) -> Diary | None:
+    path = getattr(args, "diary", None)
+    if path is None:
+        return None
+    if getattr(args, "clinic", None) is None and args.command == "plan":
+        raise _UsageError("--diary needs --clinic (opening hours and practitioners)")
+    return load_diary(path)
+
+
+def _cmd_alternatives(args: argparse.Namespace) -> int:
+    result = _read_plan(args.plan)
+    protocol = _protocol(args.protocol or result.protocol_id)
+    found = alternatives(
+        result,
+        args.session,
+        n=args.n,
+        protocol=protocol,
+        client=_client(args.client, args),
+        clinic=_clinic(args),
+        diary=_diary(args),
+    )
+    headers = ["date", "time", "with", "in", "days off target", "warnings"]
+    rows: list[list[object]] = [
+        [
+            a.date,
+            a.start.strftime("%H:%M %Z") if a.start else "-",
+            a.practitioner or "-",
+            ", ".join(a.resources) or "-",
+            a.distance,
+            ", ".join(a.warnings) or "-",
+        ]
+        for a in found
+    ]
+    if not any(a.resources for a in found):  # no rooms declared: no column for them
+        headers.pop(3)
+        rows = [row[:3] + row[4:] for row in rows]
+    _emit(
+        args.format,
+        [to_plain(a) for a in found],
+        lambda: (
+            _table(headers, rows)
+            if rows
+            else f"no other date in session {args.session}'s window passes validation"
+        ),
+    )
+    return EXIT_OK if found else EXIT_INVALID
+
+
+def _add_diary_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command(
+        "alternatives",
+        "list the other dates a planned session could have, best first "
+        "(exit 1 when there is none)",
+    )
+    p.add_argument("plan", help="a plan JSON document (collagenplan plan --format json)")
+    p.add_argument("--session", type=int, required=True, help="the session number, 1-based")
+    p.add_argument("-n", type=int, default=5, help="at most this many (default 5)")
+    p.add_argument("--protocol", help="the plan's protocol file, when it is not built in")
+    p.add_argument("--clinic", help="a .toml/.json clinic file: only slots it allows")
+    p.add_argument("--client", help="a .toml/.json client file the plan was made for")
+    p.add_argument("--diary", help="a .json/.csv diary export: only slots free in it")
+    p.set_defaults(run=_cmd_alternatives)
+
+
+# ------------------------------------------------------------------------------
 
 
 def _next_due_text(due: NextDue) -> str:
@@ -550,6 +585,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", help="a .toml/.json client file to plan around")
     _add_vocabulary_option(p)
     _add_identity_options(p)
+    p.add_argument(
+        "--diary", help="a .json/.csv diary export: book only slots free in it (needs --clinic)"
+    )
     p.set_defaults(run=_cmd_plan)
 
     p = command(
@@ -581,6 +619,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_strict_client_option(p)
     _add_vocabulary_option(p)
     _add_history_options(p)  # issue 12 (CLI parity): visits with a status
+    p.add_argument("--plan", help="a plan JSON document to check instead of dates (with times)")
+    p.add_argument("--diary", help="a .json/.csv diary export: report overlaps with it")
     p.set_defaults(run=_cmd_validate)
 
     p = command("together", "check several plans of one client, each and against each other")
@@ -633,6 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("recall", "build the recall list from a CSV file of visits", ("csv", "json"))
     add_recall_arguments(p)
     p.set_defaults(run=run_recall)
+    _add_diary_commands(command)
 
     p = command("project", "project sessions, chair-hours and staffing from a capacity scenario")
     add_project_arguments(p)

@@ -262,6 +262,11 @@ class Client:
         default=(), converter=_procedures, validator=is_tuple_of(E, Procedure, "a Procedure")
     )
     """Other procedures, done or booked."""
+    preferred_practitioner: str | None = attrs.field(
+        default=None, validator=is_optional(is_str(E))
+    )
+    """The practitioner id the client should keep seeing (continuity): planning
+    against a diary books them whenever they are free."""
 
     vocabulary: Vocabulary | None = attrs.field(
         default=None,

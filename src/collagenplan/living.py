@@ -36,6 +36,7 @@ from ._judging import clean_visits, number_notes
 from ._reading import Gaps
 from .clients import Client
 from .clinics import Clinic
+from .clinics._diary import Diary, booking_of
 from .documents import register
 from .errors import InputError
 from .planning import plan
@@ -123,6 +124,16 @@ def _series_count(protocol: Protocol, existing: Plan) -> int | None:
     return min(max(count, allowed.min), allowed.max) if count else None
 
 
+def _without_plan(diary: Diary | None, existing: Plan, client: Client | None) -> Diary | None:
+    """``diary`` without the appointments of ``existing`` (the diary, issue 14)."""
+    if diary is None or not isinstance(diary, Diary):
+        return diary
+    who = client.id if client is not None else None
+    own = [booking_of(s, existing.protocol_id, who) for s in existing.sessions]
+    mine = {attrs.evolve(b, client=None) for b in own if b is not None}
+    return Diary(tuple(b for b in diary if attrs.evolve(b, client=None) not in mine))
+
+
 def replan(
     existing: Plan,
     visits: Sequence[Visit],
@@ -132,6 +143,7 @@ def replan(
     clinic: Clinic | None = None,
     client: Client | None = None,
     strict: bool = False,
+    diary: Diary | None = None,
 ) -> Plan:
     """Re-plan ``existing`` after ``visits`` happened (or did not), from ``today``.
 
@@ -157,6 +169,9 @@ def replan(
             deferral with a known end puts the series on hold: the rest is
             planned from the day it clears (warning ``on-hold``).
         strict: raise instead of returning a plan with problems.
+        diary: the clinic's diary (see :func:`~collagenplan.plan`); the
+            appointments of ``existing`` itself are taken out of it first, so
+            the plan's own sessions never block their re-planning.
 
     Raises:
         InputError: ``protocol`` does not match the plan, a bad argument, or a
@@ -182,6 +197,7 @@ def replan(
         history=history,
         strict=strict,
         plan_id=existing.plan_id,
+        diary=_without_plan(diary, existing, client),
     )
     if notes:
         notes = number_notes(notes, result.dates)

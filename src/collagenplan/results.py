@@ -101,6 +101,28 @@ CODES: Mapping[str, Code] = _registry(
         "on-hold",
         "the series is paused by a condition or deferral with a known end, and resumes then",
     ),
+    # The clinic's diary (issue 14): times, practitioners and resources.
+    _error(
+        "practitioner-double-booked",
+        "a session's practitioner has another appointment at an overlapping time",
+    ),
+    _error(
+        "resource-double-booked",
+        "a room, chair or device a session holds is held by another appointment at that time",
+    ),
+    _error("client-double-booked", "the client has another appointment at an overlapping time"),
+    _error(
+        "outside-opening-hours",
+        "a session's time lies outside the clinic's opening hours or its practitioner's",
+    ),
+    _error(
+        "practitioner-unavailable",
+        "a session's practitioner is not in the clinic file, not qualified, or on leave",
+    ),
+    _error(
+        "diary-full",
+        "no slot of the session's window is free in the clinic's diary or booking system",
+    ),
 )
 """Every stable violation code, read-only: code -> :class:`Code` (name, severity, meaning).
 

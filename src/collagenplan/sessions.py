@@ -250,6 +250,10 @@ class PlannedSession:
     revision: int = attrs.field(default=0, validator=_is_revision)
     """The plan revision in which this session last changed date or time (0 when
     first planned); the iCalendar ``SEQUENCE`` of its event."""
+    resources: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, str, "a resource id")
+    )
+    """Ids of the rooms, chairs and devices it holds, when the clinic declares them."""
 
 
 @attrs.frozen(kw_only=True)

@@ -7,6 +7,11 @@ each other:
 * **same day** -- two sessions of different plans on one day are allowed only
   when both protocols say ``combine_same_day = true`` (``same-day-duplicate``
   otherwise);
+* **times** -- two timed sessions (plans made with a clinic) that overlap,
+  with the clinic's turnover after each, are ``practitioner-double-booked``
+  when they share a practitioner, ``resource-double-booked`` when they share
+  a room or device, and ``client-double-booked`` otherwise (one client cannot
+  be in two chairs);
 * **spacing** -- a protocol may name another protocol's id in its
   ``[[spacing]]`` rules (``procedure = "body-series"``), which then sets the
   distance in each direction. Without such a rule, two plans that treat a
@@ -28,6 +33,7 @@ from ._checks import is_date, is_positive_int, is_str, is_tuple_of
 from ._fields import _typename, to_tuple
 from .clients import Client
 from .clinics import Clinic
+from .clinics._diary import Diary, booking_of
 from .durations import Duration
 from .errors import DurationError, InputError
 from .protocols.model import Phase, Protocol
@@ -207,12 +213,56 @@ def _conflict(
     )
 
 
+def _time_clash(
+    first: tuple[Protocol, PlannedSession], second: tuple[Protocol, PlannedSession], turnover: int
+) -> Conflict | None:
+    """A conflict when the two timed sessions overlap (B7): practitioner, resource or client."""
+    (a, sa), (b, sb) = first, second
+    if sa.start is None or sb.start is None:
+        return None
+    if sb.start < sa.start:
+        (a, sa), (b, sb) = second, first
+    if "done" in (sa.status, sb.status):
+        return None
+    mine, other = booking_of(sb, b.id, None), booking_of(sa, a.id, None)
+    if mine is None or other is None or not mine.overlaps(other, turnover):
+        return None
+    if mine.practitioner is not None and mine.practitioner == other.practitioner:
+        code, held = "practitioner-double-booked", f"{mine.practitioner} cannot do both"
+    elif set(mine.resources) & set(other.resources):
+        shared = ", ".join(sorted(set(mine.resources) & set(other.resources)))
+        code, held = "resource-double-booked", f"{shared} cannot hold both"
+    else:
+        code, held = "client-double-booked", "the client cannot be in two chairs"
+    violation = Violation(
+        code=code,
+        severity="error",
+        message=(
+            f"{b.id} session {sb.number} at {mine.start:%Y-%m-%d %H:%M}-{mine.end:%H:%M} "
+            f"overlaps {a.id} session {sa.number} at {other.start:%H:%M}-{other.end:%H:%M}"
+            + (f" (with {turnover} minutes' turnover)" if turnover else "")
+            + f": {held}."
+        ),
+        session=sb.number,
+        date=sb.date,
+        rule="diary",
+    )
+    return Conflict(
+        violation=violation,
+        protocol=b.id,
+        other_protocol=a.id,
+        other_session=sa.number,
+        other_date=sa.date,
+    )
+
+
 def validate_together(
     series: Mapping[Protocol, Calendar] | Sequence[tuple[Protocol, Calendar]],
     *,
     client: Client | None = None,
     clinic: Clinic | None = None,
     complete: bool = False,
+    diary: Diary | None = None,
 ) -> CombinedReport:
     """Validate several plans of one client, each on its own and against each other.
 
@@ -222,6 +272,7 @@ def validate_together(
         client: passed to each :func:`validate`.
         clinic: passed to each :func:`validate`.
         complete: passed to each :func:`validate`.
+        diary: passed to each :func:`validate`.
 
     Returns:
         A :class:`CombinedReport`: ``report["facial-series"]`` is that plan's
@@ -232,9 +283,10 @@ def validate_together(
     """
     pairs = _pairs(series)
     reports = [
-        (p.id, validate(p, cal, client=client, clinic=clinic, complete=complete))
+        (p.id, validate(p, cal, client=client, clinic=clinic, complete=complete, diary=diary))
         for p, cal in pairs
     ]
+    turnover = clinic.turnover if isinstance(clinic, Clinic) else 0
     conflicts: list[Conflict] = []
     for i, (a, _) in enumerate(pairs):
         for j in range(i + 1, len(pairs)):
@@ -244,5 +296,8 @@ def validate_together(
                     found = _check_pair((a, sa), (b, sb))
                     if found is not None:
                         conflicts.append(found)
+                    clash = _time_clash((a, sa), (b, sb), turnover)
+                    if clash is not None:
+                        conflicts.append(clash)
     conflicts.sort(key=lambda c: (c.violation.date or dt.date.min, c.protocol))
     return CombinedReport(reports=tuple(reports), conflicts=tuple(conflicts))

@@ -25,6 +25,8 @@ from ._reading import Entry
 from ._reading import restart_violation as restart_violation  # an old import path
 from .clients import Client
 from .clinics import Clinic, ClinicDays
+from .clinics._diary import Diary
+from .clinics._overlaps import appointment_violations
 from .errors import InputError
 from .protocols.model import Protocol
 from .results import Plan, Report, Violation
@@ -83,6 +85,7 @@ def validate(
     client: Client | None = None,
     clinic: Clinic | None = None,
     complete: bool = False,
+    diary: Diary | None = None,
 ) -> Report:
     """Check ``calendar`` against ``protocol``.
 
@@ -98,6 +101,16 @@ def validate(
             Done visits are history and are not checked.
         complete: the calendar is finished, so phases short of their minimum
             are reported as ``too-few-sessions``.
+        diary: a :class:`~collagenplan.Diary`; each timed session of a plan
+            that overlaps a booking (with ``clinic.turnover`` after each) is
+            ``practitioner-double-booked``, ``resource-double-booked`` or
+            ``client-double-booked`` (the client is ``client.id``), naming the
+            booking. A booking equal to the session itself is not a clash.
+
+    With ``clinic``, each timed session of a plan (not done) is also checked
+    against the clinic file: its practitioner exists, is qualified and is not
+    on leave (``practitioner-unavailable``), and its time lies inside the
+    opening hours and the practitioner's hours (``outside-opening-hours``).
 
     Returns:
         A :class:`Report`; ``report.ok`` is true when no violation is an error.
@@ -134,10 +147,24 @@ def validate(
         came = origins[original]
         if came is not None:  # a plan's session keeps its appointment
             session = attrs.evolve(
-                session, start=came.start, minutes=came.minutes, practitioner=came.practitioner
+                session,
+                start=came.start,
+                minutes=came.minutes,
+                practitioner=came.practitioner,
+                resources=came.resources,
             )
         sessions.append(session)
     notes = number_notes(notes, [s.date for s in sessions])
+    # Diary (issue 14): appointment times against the clinic file and the diary.
+    if diary is not None and not isinstance(diary, Diary):
+        raise InputError(f"must be a Diary, got {type(diary).__name__}", path="diary")
+    violations += appointment_violations(
+        clinic if isinstance(clinic, Clinic) else None,
+        protocol,
+        sessions,
+        diary=diary,
+        client=client.id if client is not None else None,
+    )
     found = sorted(notes + violations, key=lambda v: (v.session is None, v.session or 0))
     return Report(violations=tuple(found), sessions=tuple(sessions))
 

@@ -23,11 +23,13 @@ from ..errors import ClinicError
 from ..protocols.model import Protocol as TreatmentProtocol
 from ..results import Violation
 from ..sessions import PlannedSession
+from ._diary import Booking, Diary, bookings_needed
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._model import Clinic, Closure
+    from ._model import Clinic, Closure, Practitioner
 
 __all__ = [
+    "HOOK_CALLS_PER_SESSION",
     "Appointment",
     "Availability",
     "ClinicDays",
@@ -40,6 +42,15 @@ __all__ = [
 ]
 
 E = ClinicError
+
+HOOK_CALLS_PER_SESSION = 42
+"""The most days the planner asks the availability hook about for one session.
+
+The first day asked is the session's target, then the days nearest it; six
+weeks of days covers any window of the built-in protocols. When they are
+spent the session is left unplaced (``diary-full``) instead of searching on.
+Days already asked for an earlier session are remembered and not counted.
+"""
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -71,12 +82,15 @@ class Availability(Protocol):
     """The hook clinic software implements to plug in its real booking state.
 
     The planner asks it only about days the clinic file already allows (open,
-    no closure, a qualified practitioner working), so it sees a handful of
-    calls per session. Return a :class:`Slot` when a session of ``protocol``
-    lasting ``minutes`` can be booked on ``day``, or ``None`` when the day is
-    full. It must not raise for a full day. Example::
+    no closure, a qualified practitioner working), each day at most once per
+    plan and at most :data:`HOOK_CALLS_PER_SESSION` new days per session.
+    The slot is checked against the clinic file (practitioner, hours), and
+    ``Clinic.with_availability`` checks the method's signature. Return a
+    :class:`Slot` when a session of ``protocol`` lasting ``minutes`` can be
+    booked on ``day``, or ``None`` when the day is full. It must not raise
+    for a full day. Example::
 
-        class Diary:
+        class BookingSystem:
             def free_slot(self, protocol, day, *, minutes):
                 return cp.Slot(start=dt.time(14, 30)) if day.day % 2 else None
     """
@@ -97,6 +111,10 @@ class Closed:
     """A phrase for messages: ``"the clinic is closed (Christmas)"``."""
     rule: str
     """Where in the clinic the rule lives: ``clinic.closures[0]``, ``clinic.hours``..."""
+    code: str = "clinic-closed"
+    """The violation code of a window full of such days: ``clinic-closed``, or
+    ``diary-full`` when the day is open but the diary has no free slot there
+    (``rule`` ``"diary"``) or the hook's search budget for the session is spent."""
 
 
 @attrs.frozen(kw_only=True)
@@ -109,6 +127,8 @@ class Appointment:
     """Chair minutes, from the protocol (``None`` when it gives no chair time)."""
     practitioner: str | None = None
     """Practitioner id, when known."""
+    resources: tuple[str, ...] = ()
+    """Ids of the rooms, chairs and devices it holds (see ``Clinic.resources``)."""
 
 
 def local_datetime(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -225,12 +245,42 @@ class ClinicDays:
     """A clinic's calendar for one protocol: which days are allowed, and at what time.
 
     Built once per plan or validation; it remembers each day it has decided,
-    so the availability hook is asked at most once per day.
+    so the availability hook is asked at most once per day. With a
+    :class:`Diary` a day is allowed only when a qualified practitioner, one
+    resource of each needed kind and the client are free for the session's
+    chair minutes plus the clinic's turnover; ``prefer`` names the
+    practitioner to keep when they are free (continuity). ``budget``, when
+    set, is the number of hook calls left for the session being placed.
     """
 
-    __slots__ = ("_cache", "_closed", "_leave", "_staff", "clinic", "minutes", "protocol")
+    __slots__ = (
+        "_answers",
+        "_booked",
+        "_cache",
+        "_closed",
+        "_leave",
+        "_needs",
+        "_spent",
+        "_staff",
+        "budget",
+        "client",
+        "clinic",
+        "diary",
+        "hook_calls",
+        "minutes",
+        "prefer",
+        "protocol",
+    )
 
-    def __init__(self, clinic: Clinic, protocol: TreatmentProtocol) -> None:
+    def __init__(
+        self,
+        clinic: Clinic,
+        protocol: TreatmentProtocol,
+        *,
+        diary: Diary | None = None,
+        client: str | None = None,
+        prefer: str | None = None,
+    ) -> None:
         if not all(hasattr(clinic, k) for k in ("closures", "hours", "practitioners")):
             raise E(f"must be a Clinic, got {_typename(clinic)}", path="clinic")
         self.clinic = clinic
@@ -239,7 +289,20 @@ class ClinicDays:
         self._closed = _Periods(clinic.closures)
         self._staff = [p for p in clinic.practitioners if p.qualified(protocol.id)]
         self._leave = [_Periods(p.leave) for p in self._staff]
-        self._cache: dict[dt.date, Appointment | Closed] = {}
+        self._cache: dict[tuple[dt.date, str | None], Appointment | Closed] = {}
+        self._answers: dict[dt.date, Slot | None] = {}
+        self._needs = bookings_needed(clinic.resources, protocol.id)
+        self.diary = diary
+        self.client = client
+        self.prefer = prefer
+        self.budget: int | None = None
+        self.hook_calls = 0
+        self._spent = False
+        self._booked: dict[dt.date, list[Booking]] = {}
+        if diary is not None:
+            zone = clinic.zone
+            for booking in diary:
+                self._booked.setdefault(booking.start.astimezone(zone).date(), []).append(booking)
 
     def closed(self, day: dt.date) -> Closed | None:
         """Why a session cannot be on ``day``, or ``None`` when it can."""
@@ -252,9 +315,13 @@ class ClinicDays:
         return found if isinstance(found, Appointment) else None
 
     def _decide(self, day: dt.date) -> Appointment | Closed:
-        cached = self._cache.get(day)
+        key = (day, self.prefer)
+        cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[day] = self._compute(day)
+            self._spent = False
+            cached = self._compute(day)
+            if not self._spent:  # a day the budget kept from the hook is not decided
+                self._cache[key] = cached
         return cached
 
     def _compute(self, day: dt.date) -> Appointment | Closed:
@@ -267,21 +334,228 @@ class ClinicDays:
         if isinstance(start, Closed):
             return start
         if clinic.availability is not None:
-            slot = clinic.availability.free_slot(self.protocol, day, minutes=self.minutes or 0)
+            slot = self._ask(day)
+            if isinstance(slot, Closed):
+                return slot
             if slot is None:
                 return Closed(
                     reason="the booking system has no free slot", rule="clinic.availability"
                 )
-            if not isinstance(slot, Slot):
-                raise E(
-                    f"free_slot must return a Slot or None, got {_typename(slot)}",
-                    path="availability",
-                )
+            self._check_slot(slot, day, spans)
             start = slot.start if slot.start is not None else start
             who = slot.practitioner if slot.practitioner is not None else who
+            if self.diary is not None or self._needs:
+                return self._fixed(day, start, who)
+        elif self.diary is not None:
+            return self._search(day, spans)
         return Appointment(
-            start=local_datetime(day, start, clinic.zone), minutes=self.minutes, practitioner=who
+            start=local_datetime(day, start, clinic.zone),
+            minutes=self.minutes,
+            practitioner=who,
+            resources=self._free_resources(local_datetime(day, start, clinic.zone), day) or (),
         )
+
+    # ---------------------------------------------------------- the hook
+
+    def _ask(self, day: dt.date) -> Slot | Closed | None:
+        """The hook's answer for ``day``, asked once; a Closed when the budget is spent."""
+        if day in self._answers:
+            return self._answers[day]
+        hook = self.clinic.availability
+        assert hook is not None
+        if self.budget is not None:
+            if self.budget <= 0:
+                spent = Closed(
+                    reason=f"the booking system was asked about {HOOK_CALLS_PER_SESSION} days "
+                    "for this session without a free slot (the search budget)",
+                    rule="clinic.availability",
+                    code="diary-full",
+                )
+                self._spent = True
+                return spent
+            self.budget -= 1
+        self.hook_calls += 1
+        slot = hook.free_slot(self.protocol, day, minutes=self.minutes or 0)
+        if slot is not None and not isinstance(slot, Slot):
+            raise E(
+                f"free_slot must return a Slot or None, got {_typename(slot)}",
+                path="availability",
+            )
+        self._answers[day] = slot
+        return slot
+
+    def _check_slot(self, slot: Slot, day: dt.date, spans: list[tuple[dt.time, dt.time]]) -> None:
+        """Raise ClinicError when the hook's slot is one the clinic file does not allow (U7)."""
+        clinic = self.clinic
+        problems: list[str] = []
+        person: Practitioner | None = None
+        if slot.practitioner is not None and clinic.practitioners:
+            person = next((p for p in clinic.practitioners if p.id == slot.practitioner), None)
+            if person is None:
+                known = ", ".join(p.id for p in clinic.practitioners)
+                problems.append(
+                    f"{slot.practitioner!r} is not a practitioner in the clinic file "
+                    f"(known: {known})"
+                )
+            elif not person.qualified(self.protocol.id):
+                problems.append(f"{person.id} is not qualified for {self.protocol.id}")
+            elif person.on_leave(day):
+                problems.append(f"{person.id} is on leave that day")
+        if slot.start is not None:
+            own = spans
+            if person is not None and person.hours:
+                own = [h.span for h in person.hours if h.applies(day)]
+            minutes = self.minutes or 0
+            if not any(_fits(slot.start, minutes, a, b) for a, b in spans) or not any(
+                _fits(slot.start, minutes, a, b) for a, b in own
+            ):
+                hours = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in spans)
+                problems.append(
+                    f"a {minutes}-minute session at {slot.start:%H:%M} is outside the "
+                    f"opening hours ({hours})"
+                    + (
+                        f" or {person.id}'s working hours"
+                        if person is not None and own is not spans
+                        else ""
+                    )
+                )
+        if problems:
+            raise E(
+                f"free_slot offered a slot the clinic file does not allow for "
+                f"{self.protocol.id} on {day.isoformat()}: {'; '.join(problems)}",
+                path="availability",
+            )
+
+    # ---------------------------------------------------------- the diary
+
+    def _span(self) -> int:
+        return max(self.minutes or 1, 1)
+
+    def _busy(self, booking: Booking, day: dt.date) -> Booking | None:
+        """The first diary booking ``booking`` collides with on ``day``, or ``None``."""
+        turnover = self.clinic.turnover
+        for other in self._booked.get(day, ()):
+            if not booking.overlaps(other, turnover):
+                continue
+            if booking.practitioner is not None and other.practitioner == booking.practitioner:
+                return other
+            if set(booking.resources) & set(other.resources):
+                return other
+            if booking.client is not None and other.client == booking.client:
+                return other
+        return None
+
+    def _free_resources(self, start: dt.datetime, day: dt.date) -> tuple[str, ...] | None:
+        """One free resource of each needed kind at ``start``, or ``None`` when a kind is full."""
+        chosen: list[str] = []
+        for ids in self._needs.values():
+            found = next(
+                (
+                    rid
+                    for rid in ids
+                    if self._busy(
+                        Booking(start=start, minutes=self._span(), resources=(rid,)), day
+                    )
+                    is None
+                ),
+                None,
+            )
+            if found is None:
+                return None
+            chosen.append(found)
+        return tuple(chosen)
+
+    def _try(self, day: dt.date, time: dt.time, who: str | None) -> Appointment | Booking:
+        """The appointment at ``time`` with ``who``, or the booking in the way."""
+        start = local_datetime(day, time, self.clinic.zone)
+        need = Booking(start=start, minutes=self._span(), practitioner=who, client=self.client)
+        other = self._busy(need, day)
+        if other is not None:
+            return other
+        resources = self._free_resources(start, day)
+        if resources is None:  # every resource of a kind is held: name the first holder
+            held = {rid for ids in self._needs.values() for rid in ids}
+            return next(
+                b
+                for b in self._booked.get(day, ())
+                if held & set(b.resources) and b.overlaps(need, self.clinic.turnover)
+            )
+        return Appointment(
+            start=start, minutes=self.minutes, practitioner=who, resources=resources
+        )
+
+    def _fixed(self, day: dt.date, time: dt.time, who: str | None) -> Appointment | Closed:
+        """The hook's slot, checked against the diary and the resources."""
+        found = self._try(day, time, who)
+        if isinstance(found, Appointment):
+            return found
+        return Closed(
+            reason=f"the booking system's slot at {time:%H:%M} clashes with {found.describe()}",
+            rule="diary",
+            code="diary-full",
+        )
+
+    def _search(self, day: dt.date, spans: list[tuple[dt.time, dt.time]]) -> Appointment | Closed:
+        """The earliest free slot on ``day``, with the preferred practitioner when possible."""
+        people: list[tuple[str | None, list[tuple[dt.time, dt.time]]]] = []
+        if not self.clinic.practitioners:
+            people.append((None, spans))
+        for person, leave in zip(self._staff, self._leave, strict=True):
+            if leave.get(day) is not None:
+                continue
+            own = [h.span for h in person.hours if h.applies(day)] if person.hours else spans
+            people.append((person.id, _intersect(spans, own)))
+        people.sort(key=lambda p: p[0] != self.prefer)  # stable: file order otherwise
+        turnover = self.clinic.turnover
+        zone = self.clinic.zone
+        ends = sorted(
+            {
+                (b.end + dt.timedelta(minutes=turnover)).astimezone(zone).time()
+                for b in self._booked.get(day, ())
+            }
+        )
+        best: Appointment | None = None
+        blockers: list[Booking] = []
+        for who, own in people:
+            found = self._earliest(day, own, ends, who, blockers)
+            if found is None:
+                continue
+            if who is not None and who == self.prefer:
+                return found
+            if best is None or found.start < best.start:
+                best = found
+        if best is not None:
+            return best
+        what = (
+            ", ".join(["a qualified practitioner", *self._needs])
+            if self._needs
+            else ("a qualified practitioner")
+        )
+        named = f" (first in the way: {blockers[0].describe()})" if blockers else ""
+        return Closed(
+            reason=f"the diary is full: no {self._span()}-minute slot with {what} free{named}",
+            rule="diary",
+            code="diary-full",
+        )
+
+    def _earliest(
+        self,
+        day: dt.date,
+        spans: list[tuple[dt.time, dt.time]],
+        ends: list[dt.time],
+        who: str | None,
+        blockers: list[Booking],
+    ) -> Appointment | None:
+        for opens, closes in spans:
+            for time in [opens, *(t for t in ends if opens < t < closes)]:
+                if not _fits(time, self._span(), opens, closes):
+                    continue
+                found = self._try(day, time, who)
+                if isinstance(found, Appointment):
+                    return found
+                if not blockers:
+                    blockers.append(found)
+        return None
 
     def _staffed(
         self, day: dt.date, spans: list[tuple[dt.time, dt.time]]
@@ -301,7 +575,7 @@ class ClinicDays:
                 ),
                 None,
             )
-        best: tuple[dt.time, int] | None = None
+        options: list[tuple[dt.time, int]] = []
         why: list[str] = []
         for index, (person, leave) in enumerate(zip(self._staff, self._leave, strict=True)):
             if leave.get(day) is not None:
@@ -315,8 +589,9 @@ class ClinicDays:
             if start is None:
                 why.append(f"{person.id} has no {self.minutes}-minute slot")
                 continue
-            if best is None or start < best[0]:
-                best = (start, index)
+            options.append((start, index))
+        kept = [o for o in options if self._staff[o[1]].id == self.prefer]
+        best = kept[0] if kept else min(options, default=None)
         if best is None:
             return (
                 Closed(
@@ -333,6 +608,21 @@ class ClinicDays:
             reason=f"the opening hours are shorter than the {self.minutes}-minute session",
             rule="clinic.hours",
         )
+
+
+def _fits(start: dt.time, minutes: int, opens: dt.time, closes: dt.time) -> bool:
+    """True when ``minutes`` from ``start`` lie inside ``opens .. closes``."""
+    base = dt.date(2000, 1, 1)
+    end = dt.datetime.combine(base, start) + dt.timedelta(minutes=minutes)
+    return opens <= start and end <= dt.datetime.combine(base, closes)
+
+
+def _intersect(
+    a: list[tuple[dt.time, dt.time]], b: list[tuple[dt.time, dt.time]]
+) -> list[tuple[dt.time, dt.time]]:
+    """Spans inside both lists, earliest first."""
+    out = {(max(x[0], y[0]), min(x[1], y[1])) for x in a for y in b}
+    return sorted((s, e) for s, e in out if s < e)
 
 
 def assign_appointments(
@@ -352,6 +642,7 @@ def assign_appointments(
                 start=booked.start,
                 minutes=booked.minutes,
                 practitioner=booked.practitioner,
+                resources=booked.resources,
             )
         out.append(session)
     return tuple(out)
@@ -364,7 +655,7 @@ def clinic_violations(
     out = []
     for number, day in sessions:
         closed = days.closed(day)
-        if closed is not None:
+        if closed is not None and closed.rule != "diary":  # a full diary is checked by time
             out.append(
                 Violation(
                     code="clinic-closed",

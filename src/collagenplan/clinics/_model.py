@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import re
 import zoneinfo
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,7 @@ from ._days import (
     _is_time,
     clinic_closed,
 )
+from ._diary import Resource
 
 if TYPE_CHECKING:  # pragma: no cover
     from holidays import HolidayBase
@@ -369,6 +371,44 @@ def _is_availability(instance: object, attribute: attrs.Attribute[Any], value: o
             f"must have a free_slot(protocol, day, *, minutes) method, got {_typename(value)}",
             path=attribute.name,
         )
+    # Diary (issue 14, E3): the method's signature is checked here, not at plan time.
+    if value is not None:
+        _check_hook_signature(value, attribute.name)
+
+
+def _check_hook_signature(hook: object, path: str) -> None:
+    """Raise ClinicError when ``hook.free_slot`` cannot be called as the planner calls it."""
+    method = getattr(hook, "free_slot")  # noqa: B009 - hook is any object
+    try:
+        signature = inspect.signature(method)
+    except (TypeError, ValueError):  # a builtin without a signature: trust it
+        return
+    try:
+        signature.bind(None, dt.date(2000, 1, 1), minutes=0)
+    except TypeError as exc:
+        raise E(
+            f"free_slot of {_typename(hook)} must accept (protocol, day, *, minutes); "
+            f"its signature is {signature} ({exc})",
+            path=path,
+        ) from None
+
+
+def _unique_resources(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    is_tuple_of(E, Resource, "a Resource")(instance, attribute, value)
+    seen: dict[str, int] = {}
+    items: tuple[Resource, ...] = value  # type: ignore[assignment]
+    for i, item in enumerate(items):
+        if item.id in seen:
+            raise E(
+                f"repeats id {item.id!r} (already at resources[{seen[item.id]}])",
+                path=f"{attribute.name}[{i}].id",
+            )
+        seen[item.id] = i
+
+
+def _is_minutes(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise E(f"must be a whole number of minutes >= 0, got {value!r}", path=attribute.name)
 
 
 def _is_zone(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -416,6 +456,14 @@ class Clinic:
         validator=[is_tuple_of(E, Practitioner, "a Practitioner"), _unique_ids],
     )
     """Staff; when empty, staffing is not modelled and any open day will do."""
+    # Diary (issue 14): rooms, chairs and devices, and the gap between appointments.
+    resources: tuple[Resource, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_unique_resources
+    )
+    """Rooms, chairs and devices, with the treatments that need one of their kind."""
+    turnover: int = attrs.field(default=0, validator=_is_minutes)
+    """Minutes kept free after each appointment (cleaning, notes) for its
+    practitioner and resources, when booking against a diary."""
     availability: Availability | None = attrs.field(
         default=None, validator=_is_availability, metadata={READ: False}
     )

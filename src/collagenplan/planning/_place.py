@@ -96,14 +96,19 @@ def no_room(
     code = codes.pop() if len(seen) == 1 else "no-date-in-window"
     if code == "clinic-closed":
         code = "no-date-in-window"
+
     reasons = "; ".join(b.reason for b in seen.values()) or "no date is allowed"
     rule = next(iter(seen.values())).rule if len(seen) == 1 else None
+    spent = any(b.code == "diary-full" and b.rule == "clinic.availability" for b in seen.values())
     placed = (
         f"it is placed on {day.isoformat()}, the first allowed date after the window"
         if day is not None
         else (
             f"no allowed date was found within {SEARCH_DAYS} days after it either, so it "
             "and the sessions after it are listed in the plan's unplaced sessions"
+            if not spent
+            else "the booking system's search budget ran out before a free day was found, so "
+            "it and the sessions after it are listed in the plan's unplaced sessions"
         )
     )
     return Violation(

@@ -14,6 +14,8 @@ from .._judging import clean_visits, judge, number_notes
 from .._reading import Entry, restart_violation
 from ..clients import Client
 from ..clinics import Clinic, ClinicDays, assign_appointments
+from ..clinics._days import HOOK_CALLS_PER_SESSION
+from ..clinics._diary import Diary
 from ..errors import DurationError, InputError, PlanningError
 from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation
@@ -40,7 +42,7 @@ def _clinic_check(days: ClinicDays) -> DateCheck:
 
     def check(day: dt.date) -> Blocker | None:
         closed = days.closed(day)
-        return None if closed is None else Blocker("clinic-closed", closed.reason, closed.rule)
+        return None if closed is None else Blocker(closed.code, closed.reason, closed.rule)
 
     return check
 
@@ -109,6 +111,7 @@ def plan(
     history: Sequence[object] = (),
     strict: bool = False,
     plan_id: str | None = None,
+    diary: Diary | None = None,
 ) -> Plan:
     """Plan a calendar for ``protocol`` from ``start``.
 
@@ -145,6 +148,16 @@ def plan(
         plan_id: your id for this course of treatment (``Plan.plan_id``); without
             it, ``<client id>/<protocol id>`` when the client has an id, else none.
             Never derived from a date, so a re-plan keeps the same id.
+        diary: a :class:`~collagenplan.Diary` of appointments already booked
+            (needs ``clinic``): a session goes only where a qualified
+            practitioner, one resource of each kind it needs and the client
+            are free for its chair minutes plus ``clinic.turnover``, keeping
+            ``client.preferred_practitioner`` (else the client's practitioner
+            in the diary, else the one of the plan's first session) whenever
+            they are free. A window with no such slot is ``diary-full``. The
+            availability hook is asked about at most
+            :data:`~collagenplan.HOOK_CALLS_PER_SESSION` days per session,
+            diary or not. See ``docs/howto/diary.md``.
 
     Every session gets a ``key``: the one its history visit carries, else its
     phase and its ordinal within the phase (``series-2``), see ``docs/design.md``.
@@ -187,7 +200,7 @@ def plan(
     if client is not None:
         first_day = screening.client_start(client, protocol, start, in_progress=in_progress)
         checks += screening.date_checks(protocol, client)
-    days = ClinicDays(clinic, protocol) if clinic is not None else None
+    days = _days(protocol, clinic, client, diary, start)
     if days is not None:
         checks.append(_clinic_check(days))
     if client is not None:  # last: the costliest check, and only near start
@@ -218,6 +231,8 @@ def plan(
         number = len(planned) + 1
         search, late = _history.not_before(window, first_day) if resumed else (window, False)
         floor = _grace_floor(phase, search, first_day) if previous is not None else None
+        if days is not None and days.clinic.availability is not None:
+            days.budget = HOOK_CALLS_PER_SESSION  # bounded hook calls per session (B9)
         day, seen = choose_date(search, checks, floor=floor)
         if day is not None and late and previous is not None:
             problems.append(
@@ -246,6 +261,9 @@ def plan(
                 )
         planned.append(PlannedSession(number=number, phase=phase.name, date=day, window=window))
         previous = day
+        if days is not None and days.diary is not None and days.prefer is None:
+            booked = days.appointment(day)  # continuity: later sessions keep this practitioner
+            days.prefer = booked.practitioner if booked is not None else None
         return True
 
     def next_window(phase: Phase) -> Window:
@@ -340,6 +358,29 @@ def plan(
         first = next(p for p in problems if p.severity == "error")
         raise PlanningError(first.message, tuple(problems))
     return result
+
+
+def _days(
+    protocol: Protocol,
+    clinic: Clinic | None,
+    client: Client | None,
+    diary: Diary | None,
+    start: dt.date,
+) -> ClinicDays | None:
+    """The clinic's day rules for this plan, with the diary and the practitioner to keep."""
+    if diary is not None and not isinstance(diary, Diary):
+        raise InputError(f"must be a Diary, got {type(diary).__name__}", path="diary")
+    if clinic is None:
+        if diary is not None:
+            raise InputError("needs clinic= (opening hours and practitioners)", path="diary")
+        return None
+    who = client.id if client is not None else None
+    prefer = client.preferred_practitioner if client is not None else None
+    if prefer is None and diary is not None and who is not None:
+        earlier = [b for b in diary if b.client == who and b.practitioner is not None]
+        if earlier:  # the practitioner of the client's latest booking in the diary
+            prefer = max(earlier, key=lambda b: b.start).practitioner
+    return ClinicDays(clinic, protocol, diary=diary, client=who, prefer=prefer)
 
 
 def _requested(protocol: Protocol, sessions: int | None) -> int | None:
