@@ -187,7 +187,8 @@ def _alarms(
     day = session.date
     by_day: dict[dt.date, list[str]] = {}
     after: list[str] = []
-    if kinds is None or "appointment" in kinds:
+    if (kinds is None or "appointment" in kinds) and day > dt.date.min:
+        # (no day before the first day of the calendar)
         when = "" if start is None else f" at {start.strftime('%H:%M')}"
         by_day[day - dt.timedelta(days=1)] = [f"Tomorrow{when}: {view.heading}"]
     for m in session.milestones:
@@ -234,8 +235,8 @@ def _timezones(moments: list[dt.datetime]) -> list[icalendar.Timezone]:
         # refers to the zone; a year's margin each side covers DTEND too. They
         # start in 2000 at the latest: some readers (vobject) take a zone with
         # no transition in 2000-2020 and offset 0 for UTC and drop it.
-        first = min(dt.date(min(days).year - 1, 1, 1), _RECOGNISABLE_FROM)
-        last = dt.date(max(days).year + 2, 1, 1)
+        first = min(dt.date(max(min(days).year - 1, dt.MINYEAR), 1, 1), _RECOGNISABLE_FROM)
+        last = dt.date(min(max(days).year + 2, dt.MAXYEAR), 1, 1)
         out.append(vtimezone(name, first, last))
     return out
 
