@@ -301,13 +301,14 @@ def _interval_violation(
     elif code == "interval-too-long":
         message = (
             f"Session {number} on {day.isoformat()} is {gap} days after the previous session; "
-            f"the {phase.name} phase allows at most {interval.max} (latest {window.latest})."
+            f"the {phase.name} phase allows at most {interval.max.words()} "
+            f"(latest {window.latest})."
         )
     else:
         early = "within the grace of" if code == "within-grace" else "too soon for"
         message = (
             f"Session {number} on {day.isoformat()} is {gap} days after the previous session, "
-            f"{early} the {phase.name} phase's minimum of {interval.min} "
+            f"{early} the {phase.name} phase's minimum of {interval.min.words()} "
             f"(earliest {window.earliest})."
         )
     return Violation(

@@ -225,12 +225,14 @@ def restart_violation(
 ) -> Violation:
     """The ``series-restarted`` warning of a session that starts the series again."""
     gap = (day - previous).days
+    limit = protocol.late.restart_after
     return Violation(
         code="series-restarted",
         severity="warning",
         message=(
             f"Session {number} on {day.isoformat()} is {gap} days after the previous session, "
-            f"past the phase's maximum and the late policy's {protocol.late.restart_after}; "
+            "past the phase's maximum and the late policy's "
+            f"{limit.words() if limit is not None else 'limit'}; "
             "the series starts again here."
         ),
         session=number,

@@ -38,6 +38,7 @@ __all__ = [
     "plan_identity",
     "plan_key",
     "stable_uuid",
+    "subject_labels",
 ]
 
 # C0 controls except TAB and LF, and DEL: no text format we write may carry
@@ -135,12 +136,27 @@ def end_of(start: dt.datetime, minutes: int) -> dt.datetime:
     return elapsed_after(start, minutes)
 
 
-def milestone_text(m: Milestone) -> str:
-    """One line describing a milestone: dates, kind, subject and note."""
+def subject_labels(protocol: Protocol | None) -> dict[str, str]:
+    """The protocol's labels by milestone subject: each washout's exposure and
+    each aftercare restriction that has a ``label``."""
+    if protocol is None:
+        return {}
+    labels = {w.exposure: w.label for w in protocol.washouts if w.label}
+    labels.update({a.restriction: a.label for a in protocol.aftercare if a.label})
+    return labels
+
+
+def milestone_text(m: Milestone, labels: Mapping[str, str] | None = None) -> str:
+    """One line describing a milestone: dates, kind, subject and note.
+
+    The subject is shown by its label from ``labels`` (:func:`subject_labels`)
+    when it has one, else by its id.
+    """
     when = m.start.isoformat()
     if m.end is not None and m.end != m.start:
         when += f" to {m.end.isoformat()}"
-    text = f"{when}: {m.kind} {m.subject}"
+    subject = (labels or {}).get(m.subject, m.subject)
+    text = f"{when}: {m.kind} {subject}"
     if m.note:
         text += f" ({m.note})"
     return clean_text(text)
@@ -181,6 +197,12 @@ class ExportSession:
     practitioner: str | None = None
     """Who performs it, by display name: the clinic's name for the practitioner
     id when a clinic is given, else the session's ``practitioner`` as it is."""
+    labels: Mapping[str, str] = attrs.field(factory=dict)
+    """The protocol's labels by milestone subject (:func:`subject_labels`)."""
+
+    def reminder(self, milestone: Milestone) -> str:
+        """One milestone of this session as a line of text, with its label."""
+        return milestone_text(milestone, self.labels)
 
     @property
     def heading(self) -> str:
@@ -192,7 +214,7 @@ def _aftercare(protocol: Protocol | None) -> tuple[str, ...]:
     if protocol is None:
         return ()
     return tuple(
-        f"{a.restriction} for {a.duration.words()}" + (f": {clean_text(a.note)}" if a.note else "")
+        f"{a.shown} for {a.duration.words()}" + (f": {clean_text(a.note)}" if a.note else "")
         for a in protocol.aftercare
     )
 
@@ -237,6 +259,7 @@ def export_sessions(
     title = export_title(plan, protocol)
     chair = (protocol.session.chair_minutes if protocol is not None else None) or default_minutes
     aftercare = _aftercare(protocol)
+    labels = subject_labels(protocol)
     total = len(plan.sessions)
     names = names or {}
     items = list(zip(plan.sessions, session_keys(plan.sessions), strict=True))
@@ -262,9 +285,10 @@ def export_sessions(
             violations=()
             if gone
             else tuple(v for v in plan.violations if v.session == session.number),
-            reminders=tuple(milestone_text(m) for m in session.milestones),
+            reminders=tuple(milestone_text(m, labels) for m in session.milestones),
             aftercare=aftercare,
             key=key,
             removed=gone,
             practitioner=names.get(who, who) if who is not None else None,
+            labels=labels,
         )

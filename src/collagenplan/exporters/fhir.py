@@ -24,6 +24,7 @@ import hashlib
 import html
 import re
 import zoneinfo
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from ..clients import Client
@@ -44,6 +45,7 @@ from ._common import (
     plan_identity,
     plan_key,
     stable_uuid,
+    subject_labels,
 )
 
 __all__ = ["protocol_to_fhir", "to_fhir"]
@@ -216,7 +218,7 @@ def _instructions(view: ExportSession) -> str | None:
     return "\n".join(lines) or None
 
 
-def _milestone_activity(m: Milestone, session: PlannedSession) -> Json:
+def _milestone_activity(m: Milestone, session: PlannedSession, labels: Mapping[str, str]) -> Json:
     # CarePlan.activity.detail (cpl-3: a detail and no reference).
     status = "completed" if session.status == "done" else "not-started"
     detail: Json = {
@@ -225,7 +227,8 @@ def _milestone_activity(m: Milestone, session: PlannedSession) -> Json:
         "status": status,
         "scheduledPeriod": _period(m.start, m.end if m.end is not None else m.start),
         "description": clean_text(
-            f"Session {session.number}: {m.kind} {m.subject}" + (f". {m.note}" if m.note else "")
+            f"Session {session.number}: {m.kind} {labels.get(m.subject, m.subject)}"
+            + (f". {m.note}" if m.note else "")
         ),
     }
     return {"detail": detail}
@@ -352,6 +355,7 @@ def to_fhir(
     names = {p.id: p.name for p in clinic.practitioners if p.name} if clinic else {}
     views = list(export_sessions(plan, protocol, default_minutes, names=names, removed=True))
     title = export_title(plan, protocol)
+    labels = subject_labels(protocol)
     zone = _zone_of(clinic)
     entries: list[tuple[Json, str]] = []
 
@@ -393,7 +397,7 @@ def to_fhir(
             continue
         # CarePlan.activity.reference: Reference(Appointment | ...).
         activities.append({"reference": _ref(uid, appointment["description"])})
-        activities += [_milestone_activity(m, session) for m in session.milestones]
+        activities += [_milestone_activity(m, session, labels) for m in session.milestones]
 
     description = (
         f"{len(plan.sessions)} sessions of {plan.protocol_id} from {plan.start.isoformat()}."
@@ -584,10 +588,11 @@ def protocol_to_fhir(
             else (f"{s.min}" if s.min == s.max else f"{s.min}-{s.max} (default {s.default})")
         )
         description = (
-            f"{how_many} sessions, every {iv.target} ({iv.min} to {iv.max} from the one before)"
+            f"{how_many} sessions, every {iv.target.words()} ({iv.min.words()} to "
+            f"{iv.max.words()} from the one before)"
         )
         if phase.grace:
-            description += f"; up to {phase.grace} early is accepted with a warning"
+            description += f"; up to {phase.grace.words()} early is accepted with a warning"
         action: Json = {
             "id": _action_id(f"phase-{phase.name}"),
             "title": f"{phase.name} phase",
@@ -619,13 +624,14 @@ def protocol_to_fhir(
 
     for i, w in enumerate(protocol.washouts):
         note = f" {clean_text(w.note)}" if w.note else ""
+        shown = clean_text(w.shown)
         if w.before:
             actions.append(
                 {
                     "id": _action_id(f"stop-{w.exposure}"),
-                    "title": f"Stop {w.exposure}",
+                    "title": f"Stop {shown}",
                     "description": (
-                        f"Stop {w.exposure} at least {w.before} before each session.{note}"
+                        f"Stop {shown} at least {w.before.words()} before each session.{note}"
                     ),
                     "relatedAction": related("before-start", w.before, f"washouts[{i}].before"),
                 }
@@ -634,9 +640,9 @@ def protocol_to_fhir(
             actions.append(
                 {
                     "id": _action_id(f"resume-{w.exposure}"),
-                    "title": f"Resume {w.exposure}",
-                    "description": f"Resume {w.exposure} no sooner than {w.after} after each "
-                    f"session.{note}",
+                    "title": f"Resume {shown}",
+                    "description": f"Resume {shown} no sooner than {w.after.words()} after "
+                    f"each session.{note}",
                     "relatedAction": related("after-end", w.after, f"washouts[{i}].after"),
                 }
             )
@@ -644,8 +650,9 @@ def protocol_to_fhir(
         action = {
             "id": _action_id(f"{p.action}-for-{p.condition}"),
             "title": p.action,
-            "description": f"For clients with {p.condition}: {p.action} from {p.before} before "
-            f"to {p.after} after each session." + (f" {clean_text(p.note)}" if p.note else ""),
+            "description": f"For clients with {p.condition}: {p.action} from "
+            f"{p.before.words()} before to {p.after.words()} after each session."
+            + (f" {clean_text(p.note)}" if p.note else ""),
             "reason": [{"text": p.condition}],
             "relatedAction": related("before-start", p.before, f"precautions[{i}].before"),
         }
@@ -661,9 +668,9 @@ def protocol_to_fhir(
         actions.append(
             {
                 "id": _action_id(f"aftercare-{a.restriction}"),
-                "title": a.restriction,
-                "description": f"{a.restriction} for {a.duration} after each session."
-                + (f" {clean_text(a.note)}" if a.note else ""),
+                "title": clean_text(a.shown),
+                "description": f"{clean_text(a.shown)} for {a.duration.words()} after each "
+                "session." + (f" {clean_text(a.note)}" if a.note else ""),
                 "timingDuration": _quantity(a.duration, f"aftercare[{i}].duration"),
                 "relatedAction": related("after-end", None, f"aftercare[{i}]"),
             }
@@ -682,7 +689,7 @@ def protocol_to_fhir(
         text.append(
             "Spacing from other procedures: "
             + "; ".join(
-                f"{s.procedure} (at least {s.before} before, {s.after} after)"
+                f"{s.procedure} (at least {s.before.words()} before, {s.after.words()} after)"
                 for s in protocol.spacing
             )
             + "."

@@ -70,7 +70,6 @@ from ._common import (
     end_of,
     export_sessions,
     export_title,
-    milestone_text,
     plan_key,
 )
 from ._vtimezone import vtimezone
@@ -195,9 +194,9 @@ def _alarms(
         if kinds is not None and m.kind not in kinds:
             continue
         if start is not None and m.start == day:
-            after.append(milestone_text(m))  # aftercare: after the session, not before
+            after.append(view.reminder(m))  # aftercare: after the session, not before
         else:
-            by_day.setdefault(m.start, []).append(milestone_text(m))
+            by_day.setdefault(m.start, []).append(view.reminder(m))
     out: list[tuple[dt.timedelta, str]] = []
     for when_day, lines in by_day.items():
         if start is None or written is None:

@@ -259,7 +259,8 @@ def late_violation(
         severity="error",
         message=(
             f"Session {number} ({phase.name}) is late: its window closed on "
-            f"{window.latest} ({phase.interval.max} after the session on {previous.isoformat()}); "
+            f"{window.latest} ({phase.interval.max.words()} after the session on "
+            f"{previous.isoformat()}); "
             f"re-planned for {day.isoformat()}, {gap} days after it. The late policy is "
             f"'{protocol.late.policy}', so the series carries on."
         ),

@@ -143,7 +143,7 @@ def within_grace(
         message=(
             f"No allowed date for session {number} ({phase.name}) in its window {window} "
             f"({reasons}); it is placed on {day.isoformat()}, {early} day{'s' * (early != 1)} "
-            f"early, within the phase's grace of {phase.grace}."
+            f"early, within the phase's grace of {phase.grace.words()}."
         ),
         session=number,
         date=day,

@@ -55,6 +55,7 @@ TIERS: tuple[Tier, ...] = ("absolute", "relative", "temporary")
 E = ProtocolError
 _ZERO = Duration()
 _note = is_optional(is_str(E, empty=True))
+_label = is_optional(is_str(E))
 
 
 def _fail(problem: str, path: str) -> ProtocolError:
@@ -227,6 +228,14 @@ class Washout:
     """Resume no sooner than this long after a session."""
     note: str | None = attrs.field(default=None, validator=_note)
     """A short reason shown to staff."""
+    label: str | None = attrs.field(default=None, validator=_label)
+    """What clients and staff read instead of the id (``"Topical retinoid"``);
+    ``None`` shows the id."""
+
+    @property
+    def shown(self) -> str:
+        """The label, else the exposure id: the name client-facing text uses."""
+        return self.label or self.exposure
 
 
 @attrs.frozen(kw_only=True)
@@ -268,6 +277,13 @@ class Aftercare:
     """How long after the session it lasts."""
     note: str | None = attrs.field(default=None, validator=_note)
     """A short instruction shown to the client."""
+    label: str | None = attrs.field(default=None, validator=_label)
+    """What clients read instead of the id (``"No make-up"``); ``None`` shows the id."""
+
+    @property
+    def shown(self) -> str:
+        """The label, else the restriction id: the name client-facing text uses."""
+        return self.label or self.restriction
 
 
 @attrs.frozen(kw_only=True)

@@ -111,14 +111,14 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
                     kind="stop",
                     subject=washout.exposure,
                     start=stop,
-                    note=f"Last use of {washout.exposure} before the session on {day}.",
+                    note=f"Last use of {washout.shown} before the session on {day}.",
                     rule=rule,
                 ),
                 Milestone(
                     kind="resume",
                     subject=washout.exposure,
                     start=resume,
-                    note=f"{washout.exposure} may be used again from this day.",
+                    note=f"{washout.shown} may be used again from this day.",
                     rule=rule,
                 ),
             ]
@@ -148,7 +148,7 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
                 subject=care.restriction,
                 start=day,
                 end=end,
-                note=care.note or f"{care.restriction} until {end}.",
+                note=care.note or f"{care.shown} until {end}.",
                 rule=f"aftercare[{i}]",
             )
         )

@@ -259,10 +259,10 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
         need = " and ".join(
             part
             for part in (
-                f"the last use at least {washout.before} before a session"
+                f"the last use at least {washout.before.words()} before a session"
                 if washout.before
                 else "",
-                f"no use until {washout.after} after it" if washout.after else "",
+                f"no use until {washout.after.words()} after it" if washout.after else "",
             )
             if part
         )
@@ -329,7 +329,8 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             breaks=test(event.date, event.end or event.date),
             phrase=f"the client's event {event.name!r} {when(event)} (events[{i}])",
             why=(
-                f"a session needs its downtime and event buffer ({spec.downtime} + {buffer}) "
+                "a session needs its downtime and event buffer "
+                f"({spec.downtime.words()} + {buffer.words()}) "
                 "clear before an event"
             ),
         )
@@ -343,8 +344,8 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
         need = " and ".join(
             part
             for part in (
-                f"at least {spacing.before} after it" if spacing.before else "",
-                f"at least {spacing.after} before it" if spacing.after else "",
+                f"at least {spacing.before.words()} after it" if spacing.before else "",
+                f"at least {spacing.after.words()} before it" if spacing.after else "",
             )
             if part
         )
