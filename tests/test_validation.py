@@ -71,7 +71,7 @@ def test_messages_are_readable() -> None:
     (v,) = cp.validate(FACIAL, [S1, after(20)]).violations
     assert v.message == (
         "Session 2 on 2026-12-21 is 20 days after the previous session, too soon for "
-        "the series phase's minimum of 4w (earliest 2026-12-29)."
+        "the series phase's minimum of 4 weeks (earliest 2026-12-29)."
     )
     assert str(v).startswith("error [interval-too-short] session 2: ")
 

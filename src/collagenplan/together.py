@@ -182,7 +182,7 @@ def _check_pair(
         (b, sb),
         (a, sa),
         f"{b.id} session {sb.number} on {sb.date.isoformat()} is {gap} days after "
-        f"{a.id} session {sa.number}; {why}, so it needs at least {distance} "
+        f"{a.id} session {sa.number}; {why}, so it needs at least {distance.words()} "
         f"(from {earliest.isoformat()}).",
         rule,
     )
