@@ -58,6 +58,7 @@ __all__ = [
     "SCHEMA_DIALECT",
     "from_json",
     "json_schema",
+    "read_body",
     "register",
     "schema_for",
     "schemas",
@@ -83,6 +84,9 @@ class _Kind:
     """Writes the document body instead of the generic converter."""
     load: Callable[[dict[str, Any]], Any] | None = None
     """Reads the document body instead of the generic converter."""
+    layout: type | None = None
+    """The ``attrs`` class whose fields the body has, when not ``cls``'s own
+    (for the JSON Schema; ``dump`` and ``load`` convert)."""
 
 
 _BY_NAME: dict[str, _Kind] = {}
@@ -98,6 +102,7 @@ def register(
     omit: tuple[str, ...] = (),
     dump: Callable[[Any], dict[str, Any]] | None = None,
     load: Callable[[dict[str, Any]], Any] | None = None,
+    layout: type | None = None,
 ) -> None:
     """Make ``cls`` (an ``attrs`` class) readable and writable as ``schema``.
 
@@ -111,10 +116,16 @@ def register(
             implies them (they must have defaults).
         dump: writes the document body, instead of the generic converter.
         load: reads the document body back, instead of the generic converter.
+        layout: an ``attrs`` class whose fields are the document's keys when
+            ``cls``'s own fields cannot be (a tuple of pairs, say); the JSON
+            Schema describes it. Give ``dump`` and ``load`` with it: they
+            convert between ``cls`` and the layout (:func:`to_plain` and
+            :func:`read_body` do the rest).
 
     Raises:
-        SchemaError: a malformed name, a class that is not ``attrs``, or a
-            name or class registered twice.
+        SchemaError: a malformed name, a class that is not ``attrs``, a
+            layout without ``dump`` and ``load``, or a name or class
+            registered twice.
     """
     if not _SCHEMA.fullmatch(schema):
         raise SchemaError(f"schema name must look like 'collagenplan/<kind>/<n>', got {schema!r}")
@@ -125,7 +136,9 @@ def register(
         raise SchemaError(f"schema {schema!r} is already registered for {known.cls.__name__}")
     if cls in _BY_CLASS and _BY_CLASS[cls].schema != schema:
         raise SchemaError(f"{cls.__name__} is already registered as {_BY_CLASS[cls].schema!r}")
-    kind = _Kind(schema, cls, derived, omit, dump, load)
+    if layout is not None and (not attrs.has(layout) or dump is None or load is None):
+        raise SchemaError(f"the layout of {schema!r} must be an attrs class, with dump and load")
+    kind = _Kind(schema, cls, derived, omit, dump, load, layout)
     _BY_NAME[schema] = kind
     _BY_CLASS[cls] = kind
 
@@ -297,6 +310,16 @@ def to_jsonable(obj: object) -> dict[str, Any]:
         doc[name] = getattr(obj, name)
     doc.update(body)
     return doc
+
+
+def read_body(cls: type[T], body: Mapping[str, Any]) -> T:
+    """Read ``body`` (a document without its ``schema`` key, or part of one) into
+    ``cls`` with the documents' strict reader: for ``load`` hooks of :func:`register`.
+
+    Raises:
+        SchemaError: a value breaks the schema; the message names the key path.
+    """
+    return _READER.build(cls, body)
 
 
 def to_plain(value: object) -> Any:
@@ -474,7 +497,7 @@ def json_schema(schema: str) -> dict[str, Any]:
         known = ", ".join(sorted(_BY_NAME))
         raise SchemaError(f"unknown schema {schema!r}; this version writes {known}")
     defs: dict[str, Any] = {}
-    body = _class_schema(kind.cls, defs, omit=kind.omit)
+    body = _class_schema(kind.layout or kind.cls, defs, omit=kind.omit)
     properties = {"schema": {"const": schema}}
     for name in kind.derived:
         properties[name] = {"type": "boolean", "description": "derived; checked on reading"}

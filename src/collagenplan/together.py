@@ -34,6 +34,7 @@ from ._fields import _typename, to_tuple
 from .clients import Client
 from .clinics import Clinic
 from .clinics._diary import Diary, booking_of
+from .documents import read_body, register, to_plain
 from .durations import Duration
 from .errors import DurationError, InputError
 from .protocols.model import Phase, Protocol
@@ -94,6 +95,57 @@ class CombinedReport:
         return all(r.ok for _, r in self.reports) and not any(
             c.violation.severity == "error" for c in self.conflicts
         )
+
+
+@attrs.frozen(kw_only=True)
+class ReportEntry:
+    """One plan's report in a combined report, keyed by its protocol id."""
+
+    protocol_id: str
+    """The protocol of the plan."""
+    report: Report
+    """The plan's own report."""
+
+
+@attrs.frozen(kw_only=True)
+class _CombinedLayout:
+    """The result of validate_together: each plan's report and the conflicts
+    between plans."""
+
+    reports: tuple[ReportEntry, ...]
+    """Each plan's own report, in the order given."""
+    conflicts: tuple[Conflict, ...] = ()
+    """Problems between plans, in date order."""
+
+
+def _dump_combined(combined: CombinedReport) -> dict[str, Any]:
+    layout = _CombinedLayout(
+        reports=tuple(ReportEntry(protocol_id=k, report=r) for k, r in combined.reports),
+        conflicts=combined.conflicts,
+    )
+    body: dict[str, Any] = to_plain(layout)
+    return body
+
+
+def _load_combined(body: dict[str, Any]) -> CombinedReport:
+    layout = read_body(_CombinedLayout, body)
+    return CombinedReport(
+        reports=[(entry.protocol_id, entry.report) for entry in layout.reports],
+        conflicts=layout.conflicts,
+    )
+
+
+# issue 12 (U11): a combined report's reports are (protocol id, report) pairs,
+# which the generic reader cannot read; the document writes each pair as an
+# object {"protocol_id": ..., "report": ...}.
+register(
+    "collagenplan/combined-report/1",
+    CombinedReport,
+    derived=("ok",),
+    dump=_dump_combined,
+    load=_load_combined,
+    layout=_CombinedLayout,
+)
 
 
 def _pairs(
