@@ -154,3 +154,52 @@ def test_random_clinics_validate(data: st.DataObject) -> None:
     """Any clinic's document validates and round-trips (without its live hook)."""
     clinic = data.draw(clinics(D(2027, 1, 4)))
     check(attrs.evolve(clinic, availability=None))
+
+
+# --------------------------------------------------------- combined reports
+
+
+def _combined() -> cp.CombinedReport:
+    facial = cp.get_protocol("facial-series")
+    maintenance = cp.get_protocol("maintenance")
+    # maintenance 14 days after a facial session on the same areas: a conflict.
+    return cp.validate_together(
+        {facial: [D(2027, 1, 5), D(2027, 2, 9)], maintenance: [D(2027, 1, 19)]}
+    )
+
+
+def test_combined_report_round_trips_and_validates() -> None:
+    """validate_together's report is a document: pairs become protocol_id/report objects."""
+    combined = _combined()
+    assert combined.conflicts and not combined.ok
+    doc = check(combined)
+    assert doc["schema"] == "collagenplan/combined-report/1"
+    assert doc["ok"] is False
+    assert [e["protocol_id"] for e in doc["reports"]] == [key for key, _ in combined]
+    assert doc["conflicts"][0]["violation"]["code"] == combined.conflicts[0].violation.code
+    back = cp.from_json(cp.to_json(combined), cp.CombinedReport)
+    assert back["maintenance"] == combined["maintenance"]
+    check(cp.validate_together({cp.get_protocol("facial-series"): [D(2027, 1, 5)]}))
+
+
+def test_combined_report_documents_are_read_strictly() -> None:
+    """A pair written as an array, an unknown key or a wrong ``ok`` is refused, with its path."""
+    doc = json.loads(cp.to_json(_combined()))
+    validator = jsonschema.Draft202012Validator(_published("collagenplan/combined-report/1"))
+    cases = [
+        (lambda d: d.update(reports=[["facial-series", d["reports"][0]["report"]]]), "reports[0]"),
+        (lambda d: d["reports"][0].update(plan="x"), "reports[0]"),
+        (lambda d: d["reports"][1]["report"].update(violations="none"), "reports[1].report"),
+        (lambda d: d["conflicts"][0].update(other_session="1"), "conflicts[0].other_session"),
+    ]
+    for change, path in cases:
+        broken = json.loads(json.dumps(doc))
+        change(broken)
+        assert not validator.is_valid(broken)
+        with pytest.raises(cp.SchemaError) as info:
+            cp.from_json(json.dumps(broken))
+        assert info.value.path.startswith(path), (info.value.path, path)
+    lying = json.loads(json.dumps(doc))
+    lying["ok"] = True
+    with pytest.raises(cp.SchemaError, match="ok"):
+        cp.from_json(json.dumps(lying))

@@ -331,8 +331,9 @@ def to_plain(value: object) -> Any:
 def to_json(obj: object, *, indent: int | None = 2) -> str:
     """Write a :class:`~collagenplan.Plan`, :class:`~collagenplan.Report`,
     :class:`~collagenplan.Protocol`, :class:`~collagenplan.Screening`,
-    :class:`~collagenplan.Client`, :class:`~collagenplan.Clinic` or
-    :class:`~collagenplan.Visit` as JSON text.
+    :class:`~collagenplan.Client`, :class:`~collagenplan.Clinic`,
+    :class:`~collagenplan.Visit`, :class:`~collagenplan.NextDue` or
+    :class:`~collagenplan.CombinedReport` as JSON text.
 
     ``from_json(to_json(x)) == x`` for every value the library can produce.
 
