@@ -72,6 +72,32 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
+def _clock(text: str) -> dt.time:
+    """``--reminder-time 08:30``: a local time of day, HH:MM."""
+    try:
+        if len(text) != 5:
+            raise ValueError
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day written HH:MM") from None
+
+
+def _sequence(text: str) -> int:
+    """``--sequence 3``: a whole number >= 0."""
+    if not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return int(text)
+
+
+def _calendar_address(text: str) -> str:
+    """``--organizer desk@clinic.example``: a calendar address; ``mailto:`` is added
+    to a bare e-mail address (RFC 5545 section 3.3.3: CAL-ADDRESS is a URI)."""
+    text = text.strip()
+    if not text:
+        raise argparse.ArgumentTypeError("an organizer needs an address, such as mailto:desk@...")
+    return text if ":" in text else f"mailto:{text}"
+
+
 def _protocol(ref: str) -> Protocol:
     """A built-in id, or a path to a .toml / .json protocol file."""
     try:
@@ -129,6 +155,25 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
             "client file); exports of a re-planned series will not update these ones",
             file=sys.stderr,
         )
+    # Only the options given are passed: to_ics keeps its own defaults.
+    invitation = {
+        name: getattr(args, name)
+        for name in ("sequence", "reminder_time", "uid_domain")
+        if getattr(args, name) is not None
+    }
+    calendar_only = [
+        "--" + name.replace("_", "-")
+        for name in ("sequence", "reminder_time", "method", "organizer", "uid_domain")
+        if getattr(args, name) is not None
+    ]
+    if calendar_only and fmt != "ics":
+        raise InputError(f"only applies to --format ics, not {fmt}", path=calendar_only[0])
+    if args.method is not None and args.organizer is None:
+        raise InputError(
+            f"is required with --method {args.method} (an invitation names its organizer, "
+            "RFC 5546)",
+            path="--organizer",
+        )
     if fmt == "ics":
         # The command line is where the clock is read: DTSTAMP is the time of export.
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -140,6 +185,9 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
             clinic=clinic,
             location=args.location,
             alarms=args.alarms,
+            method=args.method,
+            organizer=args.organizer,
+            **invitation,
         ).decode("utf-8")
     elif fmt == "fhir":
         bundle = to_fhir(
@@ -254,6 +302,38 @@ def _add_identity_options(p: argparse.ArgumentParser, *, plan_id: bool = True) -
         metavar="KINDS",
         help="iCalendar: reminders to give alarms, comma-separated from appointment, stop, "
         "resume, start, end, aftercare; 'none' for none (default: all, one per day)",
+    )
+    # issue 12 (invitation flows): the iCalendar options of to_ics.
+    p.add_argument(
+        "--sequence",
+        type=_sequence,
+        metavar="N",
+        help="iCalendar: added to every event's SEQUENCE, for calendars already published "
+        "with higher numbers (default: 0)",
+    )
+    p.add_argument(
+        "--reminder-time",
+        type=_clock,
+        metavar="HH:MM",
+        help="iCalendar: the local time at which reminders fire (default: 09:00)",
+    )
+    p.add_argument(
+        "--method",
+        choices=("PUBLISH", "CANCEL"),
+        help="iCalendar: an invitation message (RFC 5546); CANCEL writes only the sessions "
+        "the re-plan removed; needs --organizer",
+    )
+    p.add_argument(
+        "--organizer",
+        type=_calendar_address,
+        metavar="MAILTO",
+        help="iCalendar: the organizer's calendar address (mailto:desk@clinic.example)",
+    )
+    p.add_argument(
+        "--uid-domain",
+        metavar="DOMAIN",
+        help="iCalendar: the part of each UID after '@' (default: collagenplan); "
+        "choose it once, since changing it changes every UID",
     )
     p.add_argument(
         "--encoding",

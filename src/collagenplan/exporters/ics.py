@@ -298,7 +298,11 @@ def to_ics(
         default_minutes: length of a timed session whose minutes are unknown,
             when ``protocol`` does not give its chair minutes.
         reminder_time: local time of day at which reminders fire.
-        uid_domain: the part of each UID after ``@``: your clinic's domain.
+        uid_domain: the part of each UID after ``@``; the default
+            ``"collagenplan"`` is kept whatever the clinic (a UID must not
+            change when an export gains ``clinic=``). Give your own domain
+            when plan ids could repeat between organisations sharing a
+            calendar, and choose it once: another domain changes every UID.
         clinic: the clinic, for LOCATION and practitioners' display names.
         alarms: which reminders become VALARMs, from :data:`ALARM_KINDS`
             (``"appointment"`` is the day-before reminder); ``None`` (the
