@@ -136,12 +136,14 @@ def test_milestone_notes_use_labels_and_keep_ids_as_subjects() -> None:
     assert notes["stop", "topical-retinoid"] == (
         f"Last use of Retinoid creams before the session on {first.date}."
     )
-    assert notes["resume", "topical-retinoid"] == "Retinoid creams may be used again from this day."
+    resume = "Retinoid creams may be used again from this day."
+    assert notes["resume", "topical-retinoid"] == resume
     assert notes["aftercare", "no-makeup"] == (
         f"No make-up until {first.date + dt.timedelta(days=1)}."
     )
     plain = {(m.kind, m.subject): m.note for m in _plan(FACIAL).sessions[0].milestones}
-    assert plain["resume", "topical-retinoid"] == "topical-retinoid may be used again from this day."
+    resume = "topical-retinoid may be used again from this day."
+    assert plain["resume", "topical-retinoid"] == resume
     assert plain["aftercare", "no-makeup"].startswith("no-makeup until ")
 
 
@@ -150,7 +152,9 @@ def test_milestone_notes_use_labels_and_keep_ids_as_subjects() -> None:
     [(LABELLED, "Retinoid creams", "No make-up"), (FACIAL, "topical-retinoid", "no-makeup")],
     ids=["labels", "ids-as-fallback"],
 )
-def test_icalendar_text_uses_labels(protocol: cp.Protocol, exposure: str, restriction: str) -> None:
+def test_icalendar_text_uses_labels(
+    protocol: cp.Protocol, exposure: str, restriction: str
+) -> None:
     """DESCRIPTION and alarm texts name labels, or the ids when a rule has none."""
     plan = _plan(protocol)
     calendar = icalendar.Calendar.from_ical(cp.to_ics(plan, protocol=protocol))
@@ -178,10 +182,13 @@ def test_fhir_text_uses_labels_and_words() -> None:
         "Resume Retinoid creams no sooner than 1 week after each session."
     )
     assert by_id["aftercare-no-makeup"]["title"] == "No make-up"
-    assert by_id["aftercare-no-makeup"]["description"] == "No make-up for 24 hours after each session."
-    assert "every 5 weeks (4 weeks to 6 weeks from the one before)" in by_id["phase-series"][
-        "description"
-    ]
+    assert by_id["aftercare-no-makeup"]["description"] == (
+        "No make-up for 24 hours after each session."
+    )
+    assert (
+        "every 5 weeks (4 weeks to 6 weeks from the one before)"
+        in by_id["phase-series"]["description"]
+    )
     plain = {a["id"]: a for a in cp.protocol_to_fhir(FACIAL)["action"]}
     assert plain["aftercare-no-makeup"]["title"] == "no-makeup"
 
@@ -198,7 +205,7 @@ def test_csv_notes_use_labels() -> None:
     """The milestone table keeps ids in ``subject`` and labels in ``note``."""
     rows = list(csv.DictReader(io.StringIO(cp.milestones_to_csv(_plan(LABELLED)))))
     stops = [r for r in rows if r["kind"] == "stop" and r["session"] == "1"]
-    assert [(r["subject"], r["note"].split(" before")[0]) for r in stops][0] == (
+    assert next((r["subject"], r["note"].split(" before")[0]) for r in stops) == (
         "topical-retinoid",
         "Last use of Retinoid creams",
     )
