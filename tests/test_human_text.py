@@ -209,3 +209,52 @@ def test_csv_notes_use_labels() -> None:
         "topical-retinoid",
         "Last use of Retinoid creams",
     )
+
+
+# ------------------------------------------------------- practitioner names
+
+
+def _clinic_plan() -> tuple[cp.Plan, cp.Clinic]:
+    clinic = cp.load_clinic(Path(__file__).resolve().parent.parent / "examples" / "clinic.toml")
+    plan = cp.plan(FACIAL, start=D(2027, 1, 5), clinic=clinic, plan_id="names")
+    return plan, clinic
+
+
+def test_exports_name_practitioners_when_the_clinic_is_known() -> None:
+    """With the clinic, exports show display names; CSV keeps the id in its own column."""
+    plan, clinic = _clinic_plan()
+    names = {p.id: p.name for p in clinic.practitioners}
+    ids = {s.practitioner for s in plan.sessions}
+    assert ids and None not in ids
+    shown = {names[i] or i for i in ids if i is not None}
+    assert all(names[i] for i in ids if i is not None)
+
+    rows = list(csv.DictReader(io.StringIO(cp.to_csv(plan, clinic=clinic))))
+    assert [(r["practitioner"], r["practitioner_name"]) for r in rows] == [
+        (s.practitioner, names[s.practitioner or ""]) for s in plan.sessions
+    ]
+    bare = list(csv.DictReader(io.StringIO(cp.to_csv(plan))))
+    assert {r["practitioner_name"] for r in bare} == {""}
+
+    calendar = icalendar.Calendar.from_ical(cp.to_ics(plan, clinic=clinic))
+    descriptions = "\n".join(str(e["DESCRIPTION"]) for e in calendar.walk("VEVENT"))
+    assert {f"Practitioner: {name}" for name in shown} <= set(descriptions.splitlines())
+    assert not any(f"Practitioner: {i}" in descriptions for i in ids if i not in shown)
+
+    bundle = cp.to_fhir(plan, clinic=clinic)
+    displays = {
+        p["actor"].get("display")
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Appointment"
+        for p in e["resource"]["participant"]
+        if p["actor"].get("reference", "").startswith("urn:uuid:")
+        and p["actor"].get("display") in shown
+    }
+    assert displays == shown
+
+
+def test_csv_refuses_a_clinic_that_is_not_one() -> None:
+    """``clinic=`` is checked like the other exporters check it."""
+    plan, _ = _clinic_plan()
+    with pytest.raises(cp.InputError, match="must be a Clinic"):
+        cp.to_csv(plan, clinic="clinic.toml")  # type: ignore[arg-type]

@@ -120,6 +120,8 @@ _MODULE_EXTRAS = {
         # issue 12: JSON Schemas of the documents
         "SCHEMA_DIALECT",
         "json_schema",
+        # issue 12: load hooks of register() read document bodies with it
+        "read_body",
     },
     "collagenplan.exporters": {"MILESTONE_COLUMNS", "SESSION_COLUMNS", "schemas"},
     "collagenplan.exporters.csv_": {"MILESTONE_COLUMNS", "SESSION_COLUMNS"},

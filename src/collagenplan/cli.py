@@ -200,7 +200,7 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
         )
         out = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
-        out = to_csv(result, protocol=protocol, bom=args.encoding == "utf-8-sig")
+        out = to_csv(result, protocol=protocol, bom=args.encoding == "utf-8-sig", clinic=clinic)
     elif fmt == "json":
         out = to_json(result) + "\n"
     else:

@@ -22,6 +22,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 
 from .._text import spreadsheet_cell
+from ..clinics import Clinic
 from ..errors import InputError
 from ..protocols.model import Protocol
 from ..results import Plan
@@ -47,6 +48,7 @@ SESSION_COLUMNS: tuple[str, ...] = (
     "milestones",
     "problems",
     "key",
+    "practitioner_name",
 )
 """Header of :func:`to_csv`, in order (see ``docs/formats/csv.md``)."""
 
@@ -114,6 +116,7 @@ def to_csv(
     spreadsheet_safe: bool = True,
     protocol: Protocol | None = None,
     bom: bool = False,
+    clinic: Clinic | None = None,
 ) -> str:
     """One CSV row per session of ``plan`` (columns: :data:`SESSION_COLUMNS`).
 
@@ -130,18 +133,24 @@ def to_csv(
         bom: start the text with a byte order mark (U+FEFF), which Excel and
             LibreOffice need to read UTF-8 when a file is opened directly;
             the command line's ``--encoding utf-8-sig``.
+        clinic: the plan's clinic: ``practitioner_name`` then holds each
+            practitioner's display name (``practitioner`` keeps the id).
 
     Returns:
         The table as text with CRLF line ends; write it with ``newline=""``.
 
     Raises:
-        InputError: ``plan`` is not a Plan, or ``protocol`` is not its protocol.
+        InputError: ``plan`` is not a Plan, ``protocol`` is not its protocol,
+            or ``clinic`` is not a Clinic.
     """
     plan = check_plan(plan)
     protocol = check_protocol(protocol, plan)
+    if clinic is not None and not isinstance(clinic, Clinic):
+        raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
     key = _plan_column(plan, plan_id, spreadsheet_safe)
+    names = {p.id: p.name for p in clinic.practitioners if p.name} if clinic else {}
     rows = []
-    for view in export_sessions(plan, protocol):
+    for view in export_sessions(plan, protocol, names=names):
         s, start = view.session, view.start
         # Only known minutes (the session's, else the protocol's) give an end:
         # the table does not guess.
@@ -169,6 +178,7 @@ def to_csv(
                 len(s.milestones),
                 codes,
                 view.key,
+                _text(view.practitioner, spreadsheet_safe) if clinic is not None else "",
             ]
         )
     return _bom(_write(SESSION_COLUMNS, rows), bom)
