@@ -550,8 +550,15 @@ def test_cli_together(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.rstrip().endswith("all valid")
     bad = ["together", "--series", "facial-series", "2027-01-05", "2027-01-12"]
     assert main([*bad, "--series", "body-series", "2027-02-09", "--format", "json"]) == 1
-    doc = json.loads(capsys.readouterr().out)
-    assert [pid for pid, _ in doc["reports"]] == ["facial-series", "body-series"]
+    out = capsys.readouterr().out
+    doc = json.loads(out)
+    # issue 12 (U11): a collagenplan/combined-report/1 document, each pair an object.
+    assert doc["schema"] == "collagenplan/combined-report/1"
+    assert [r["protocol_id"] for r in doc["reports"]] == ["facial-series", "body-series"]
+    assert [pid for pid, _ in cp.from_json(out, cp.CombinedReport)] == [
+        "facial-series",
+        "body-series",
+    ]
     assert main(["together", "--series", "facial-series", "5 Jan"]) == 2
     assert "--series: '5 Jan' is not a date" in capsys.readouterr().err
 
