@@ -94,6 +94,7 @@ def _on_hold(
     )
 
 
+@screening.per_call  # the client's rules and milestones are worked out once per plan
 def plan(
     protocol: Protocol,
     *,
