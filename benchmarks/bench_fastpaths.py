@@ -44,7 +44,6 @@ from dateutil.rrule import DAILY, rrule
 
 import collagenplan as cp
 from collagenplan import screening
-from collagenplan.sessions import window_after
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -138,10 +137,14 @@ def baseline_clinic_client() -> list[tuple[dt.date, ...]]:
         steps = [series] * (series.sessions.default - 1)
         while True:
             phase = steps.pop(0) if steps else touch_up
-            w = window_after(dates[-1], phase)
-            if phase is touch_up and w.earliest > end:
+            i = phase.interval
+            earliest, target, latest = (
+                dates[-1] + relativedelta(months=d.months, days=d.days)
+                for d in (i.min, i.target, i.max)
+            )
+            if phase is touch_up and earliest > end:
                 break
-            day = bpc._choose(allowed, w.earliest, w.target, w.latest)
+            day = bpc._choose(allowed, earliest, target, latest)
             if phase is touch_up and day > end:
                 break
             dates.append(day)

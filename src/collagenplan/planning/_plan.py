@@ -13,7 +13,7 @@ from .._checks import require_date
 from .._judging import clean_visits, judge, number_notes
 from .._reading import Entry, restart_violation
 from ..clients import Client
-from ..clinics import Clinic, ClinicDays, assign_appointments
+from ..clinics import Clinic, ClinicDays, assign_appointments, shared_days
 from ..errors import DurationError, InputError, PlanningError
 from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation
@@ -175,7 +175,7 @@ def plan(
     if client is not None:
         first_day = screening.client_start(client, protocol, start, in_progress=in_progress)
         checks += screening.date_checks(protocol, client)
-    days = ClinicDays(clinic, protocol) if clinic is not None else None
+    days = shared_days(clinic, protocol) if clinic is not None else None
     if days is not None:
         checks.append(_clinic_check(days))
     if client is not None:  # last: the costliest check, and only near start
