@@ -36,30 +36,42 @@ BEYOND = "(beyond protocol)"
 _ERROR, _WARNING = (1, 0), (0, 1)
 
 
+_WINDOWS: dict[tuple[dt.date, int], tuple[Phase, Window, dt.date]] = {}
+"""Every (previous date, phase) window built in this process, with its grace floor.
+
+A window depends only on the date and the phase (a frozen value), and a
+chain's calendars share their dates, so each is built once per process, not
+once per reading. Phases are matched by identity (kept alive here, so an
+``id`` is not reused); the memory is emptied when it reaches ``_WINDOWS_LIMIT``.
+"""
+_WINDOWS_LIMIT = 1 << 17
+
+
 class Gaps:
-    """Classifies gaps, remembering each (previous date, phase) window it has built.
+    """Classifies gaps; each (previous date, phase) window is built once per process.
 
     The phase reading tries several phases per session and the report pass
-    asks again for the chosen one; windows are the costly part, so each is
-    built once per reading.
+    asks again for the chosen one; windows are the costly part.
     """
 
     def __init__(self, phases: tuple[Phase, ...]) -> None:
         self.phases = phases
-        self.windows: dict[tuple[dt.date, int], tuple[Window, dt.date]] = {}
 
     def window(self, previous: dt.date, phase_index: int) -> tuple[Window, dt.date]:
-        key = (previous, phase_index)
-        found = self.windows.get(key)
-        if found is None:
-            phase = self.phases[phase_index]
-            window = window_after_saturating(previous, phase)
-            try:
-                floor = phase.grace.subtract_from(window.earliest)
-            except DurationError:  # only near date.min; nothing can be earlier
-                floor = dt.date.min
-            found = self.windows[key] = (window, floor)
-        return found
+        phase = self.phases[phase_index]
+        key = (previous, id(phase))
+        found = _WINDOWS.get(key)
+        if found is not None and found[0] is phase:
+            return found[1], found[2]
+        window = window_after_saturating(previous, phase)
+        try:
+            floor = phase.grace.subtract_from(window.earliest)
+        except DurationError:  # only near date.min; nothing can be earlier
+            floor = dt.date.min
+        if len(_WINDOWS) >= _WINDOWS_LIMIT:
+            _WINDOWS.clear()
+        _WINDOWS[key] = (phase, window, floor)
+        return window, floor
 
     def code(self, previous: dt.date, day: dt.date, phase_index: int) -> str | None:
         """The violation code of the gap from ``previous`` to ``day``, or None."""
@@ -132,12 +144,55 @@ def _assign(entries: list[Entry], protocol: Protocol, gaps: Gaps) -> list[State]
     return path
 
 
+def _clean_path(entries: list[Entry], protocol: Protocol, gaps: Gaps) -> list[State] | None:
+    """The reading without any violation, when there is exactly one; else ``None``.
+
+    Walks the calendar keeping, at each session, the one successor state
+    whose gap has no code. When every step has exactly one, that reading
+    costs nothing and no other does, so it is the one :func:`_assign`'s
+    dynamic programme returns (whatever its tie rule); no restart can
+    happen on it either. A step with none (a violation somewhere) or with
+    several (phases whose windows overlap) leaves the answer to
+    :func:`_assign`.
+    """
+    if not FAST or not entries:
+        return None
+    state: State = (entries[0][1] or 0, 1)
+    path = [state]
+    previous = entries[0][0]
+    for day, known, _ in entries[1:]:
+        if day <= previous:
+            return None
+        found: State | None = None
+        for succ in _successors(state, protocol):
+            if succ[0] < 0 or (known is not None and succ[0] != known):
+                continue
+            window = gaps.window(previous, succ[0])[0]
+            if window.earliest <= day and (window.latest is None or day <= window.latest):
+                if found is not None:
+                    return None
+                found = succ
+        if found is None:
+            return None
+        state = found
+        path.append(state)
+        previous = day
+    return path
+
+
+FAST = True
+"""Try :func:`_clean_path` before the dynamic programme (tests turn it off to compare)."""
+
+
 def _read(
     entries: list[Entry], protocol: Protocol, gaps: Gaps
 ) -> tuple[list[State], frozenset[int]]:
     """Phase assignment honouring the late policy: with ``restart``, a gap past both the
     phase's ``interval.max`` and ``late.restart_after`` starts the series again (the
     entries from there are read afresh). Returns the states and the restart indices."""
+    clean = _clean_path(entries, protocol, gaps)
+    if clean is not None:
+        return clean, frozenset()
     path = _assign(entries, protocol, gaps)
     restarts: set[int] = set()
     limit = protocol.late.restart_after
@@ -155,6 +210,46 @@ def _read(
             restarts.add(k)
             path[k:] = _assign(entries[k:], protocol, gaps)
     return path, frozenset(restarts)
+
+
+def _plain_defaults() -> tuple[tuple[str, object], ...] | None:
+    """The defaults of every other :class:`PlannedSession` field, when all are plain values."""
+    given = {"number", "phase", "date", "window", "status"}
+    out = []
+    for field in attrs.fields(PlannedSession):
+        if field.name in given:
+            if field.converter is not None:
+                return None
+            continue
+        if field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            return None
+        out.append((field.name, field.default))
+    return tuple(out)
+
+
+_SESSION_DEFAULTS = _plain_defaults()
+
+
+def _checked_session(
+    *, number: int, phase: str, date: dt.date, window: Window, status: SessionStatus
+) -> PlannedSession:
+    """A :class:`PlannedSession` equal to the constructor's, without its checks.
+
+    Every value here has been checked already: the dates by the calendar's
+    reader (or the ``Visit`` and ``Plan`` that hold them), the window by its
+    own constructor, the phase names by the protocol. Checking them again
+    for each of a million sessions was a third of a validation's time.
+    """
+    session: PlannedSession = object.__new__(PlannedSession)
+    setattr_ = object.__setattr__
+    setattr_(session, "number", number)
+    setattr_(session, "phase", phase)
+    setattr_(session, "date", date)
+    setattr_(session, "window", window)
+    setattr_(session, "status", status)
+    for name, value in _SESSION_DEFAULTS or ():
+        setattr_(session, name, value)
+    return session
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -193,7 +288,8 @@ class Reading:
         """Entry ``k`` as a session, numbered from 1, with its phase and window."""
         day, _, status = self.entries[k]
         phase_index = self.path[k][0]
-        return PlannedSession(
+        make = _checked_session if FAST and _SESSION_DEFAULTS is not None else PlannedSession
+        return make(
             number=k + 1,
             phase=self.protocol.phases[phase_index].name if phase_index >= 0 else BEYOND,
             date=day,
