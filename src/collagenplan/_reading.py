@@ -22,9 +22,18 @@ import attrs
 from .errors import DurationError
 from .protocols.model import Phase, Protocol
 from .results import Violation
-from .sessions import PlannedSession, SessionStatus, Window, window_after_saturating
+from .sessions import PlannedSession, SessionStatus, Window, window_after, window_after_saturating
 
-__all__ = ["BEYOND", "Entry", "Gaps", "Reading", "State", "read", "restart_violation"]
+__all__ = [
+    "BEYOND",
+    "Entry",
+    "Gaps",
+    "Reading",
+    "State",
+    "read",
+    "restart_violation",
+    "window_after_once",
+]
 
 Entry = tuple[dt.date, int | None, str]
 """A session to read: (date, known phase index or ``None``, status)."""
@@ -45,6 +54,26 @@ once per reading. Phases are matched by identity (kept alive here, so an
 ``id`` is not reused); the memory is emptied when it reaches ``_WINDOWS_LIMIT``.
 """
 _WINDOWS_LIMIT = 1 << 17
+
+
+_AFTER: dict[tuple[dt.date, int], tuple[Phase, Window]] = {}
+
+
+def window_after_once(previous: dt.date, phase: Phase) -> Window:
+    """:func:`~collagenplan.sessions.window_after`, each (date, phase) built once per process.
+
+    Raises:
+        DurationError: as ``window_after`` does (such a window is not remembered).
+    """
+    key = (previous, id(phase))
+    found = _AFTER.get(key)
+    if found is not None and found[0] is phase:
+        return found[1]
+    window = window_after(previous, phase)
+    if len(_AFTER) >= _WINDOWS_LIMIT:
+        _AFTER.clear()
+    _AFTER[key] = (phase, window)
+    return window
 
 
 class Gaps:

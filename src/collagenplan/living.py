@@ -33,7 +33,7 @@ import attrs
 from . import screening
 from ._checks import require_date
 from ._judging import clean_visits, number_notes
-from ._reading import Gaps
+from ._reading import Gaps, window_after_once
 from .clients import Client
 from .clinics import Clinic
 from .errors import InputError
@@ -42,7 +42,7 @@ from .planning._history import counts_by_phase, next_phase, read_history
 from .protocols.loader import get_protocol
 from .protocols.model import Protocol
 from .results import Plan, Violation
-from .sessions import Visit, Window, window_after
+from .sessions import Visit, Window
 
 __all__ = ["NextDue", "next_due", "replan"]
 
@@ -300,7 +300,7 @@ def next_due(
             resumes=hold.date if hold is not None else None,
             violations=tuple(notes + ([hold] if hold is not None else [])),
         )
-    window = window_after(last, phase)
+    window = window_after_once(last, phase)
     status: DueStatus = "due"
     if today < window.earliest:
         status = "not-yet-due"

@@ -11,7 +11,7 @@ from .. import screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
 from .._judging import clean_visits, judge, number_notes
-from .._reading import Entry, restart_violation
+from .._reading import Entry, restart_violation, window_after_once
 from ..clients import Client
 from ..clinics import Clinic, ClinicDays, assign_appointments, shared_days
 from ..errors import DurationError, InputError, PlanningError
@@ -22,7 +22,6 @@ from ..sessions import (
     PlannedSession,
     UnplacedSession,
     Window,
-    window_after,
     window_after_saturating,
 )
 from . import _history
@@ -238,7 +237,7 @@ def plan(
     def next_window(phase: Phase) -> Window:
         if previous is None:
             return Window(earliest=first_day, target=first_day, latest=None)
-        return window_after(previous, phase)
+        return window_after_once(previous, phase)
 
     repeating = protocol.repeating
     following: list[Phase] = []
