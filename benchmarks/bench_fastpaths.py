@@ -70,8 +70,11 @@ def timed(cases: dict[str, Callable[[], object]], repeat: int) -> dict[str, floa
 
 
 def row(label: str, lib: float, base: float, unit: str, goal: str) -> None:
-    print(f"{label:34s} library {lib:12.6f} s  baseline {base:12.6f} s  {lib / base:6.2f}x  "
-          f"goal {goal}  ({unit})", flush=True)
+    print(
+        f"{label:34s} library {lib:12.6f} s  baseline {base:12.6f} s  {lib / base:6.2f}x  "
+        f"goal {goal}  ({unit})",
+        flush=True,
+    )
 
 
 # ------------------------------------------------------------------ planning
@@ -116,7 +119,8 @@ def baseline_client(start: dt.date) -> tuple[dt.date, ...]:
         dates.append(next(d for d in window if d not in BLOCKED))
     prev = dates[-1]
     window = _rrule_window(
-        prev + relativedelta(months=11), prev + relativedelta(months=12),
+        prev + relativedelta(months=11),
+        prev + relativedelta(months=12),
         prev + relativedelta(months=13),
     )
     dates.append(next(d for d in window if d not in BLOCKED))
@@ -200,8 +204,13 @@ def validation_row(sessions: int, repeat: int) -> None:
 
     assert library() == 0
     t = timed({"lib": library, "base": gaps}, repeat)
-    row(f"validate {total:,} sessions", t["lib"], t["base"],
-        f"{total / t['lib']:,.0f} vs {total / t['base']:,.0f} sessions/s", "<= 5x")
+    row(
+        f"validate {total:,} sessions",
+        t["lib"],
+        t["base"],
+        f"{total / t['lib']:,.0f} vs {total / t['base']:,.0f} sessions/s",
+        "<= 5x",
+    )
 
 
 # ------------------------------------------------------------------ next_due
@@ -222,8 +231,9 @@ def histories(clients: int) -> list[list[cp.Visit]]:
         if rng.random() < 0.1:
             visits.append(cp.Visit(date=dates[-1] + dt.timedelta(days=20), status="missed"))
         if rng.random() < 0.2:
-            visits.append(cp.Visit(date=TODAY + dt.timedelta(days=rng.randint(1, 30)),
-                                   status="booked"))
+            visits.append(
+                cp.Visit(date=TODAY + dt.timedelta(days=rng.randint(1, 30)), status="booked")
+            )
         out.append(visits)
     return out
 
@@ -253,8 +263,13 @@ def next_due_row(clients: int, repeat: int) -> None:
         },
         repeat,
     )
-    row(f"next_due {clients:,} clients", t["lib"], t["base"],
-        f"{clients / t['lib']:,.0f} vs {clients / t['base']:,.0f} clients/s", "<= 3x")
+    row(
+        f"next_due {clients:,} clients",
+        t["lib"],
+        t["base"],
+        f"{clients / t['lib']:,.0f} vs {clients / t['base']:,.0f} clients/s",
+        "<= 3x",
+    )
 
 
 def replan_row(clients: int) -> None:
@@ -265,8 +280,11 @@ def replan_row(clients: int) -> None:
         done = cp.Visit(date=first.sessions[0].date, status="done")
         cp.replan(first, [done], today=first.sessions[0].date + dt.timedelta(days=1))
     elapsed = time.perf_counter() - t0
-    print(f"{'plan + replan':34s} {clients:,} clients in {elapsed:.2f} s = "
-          f"{clients / elapsed:,.0f} clients/s  goal >= 50,000 clients/s", flush=True)
+    print(
+        f"{'plan + replan':34s} {clients:,} clients in {elapsed:.2f} s = "
+        f"{clients / elapsed:,.0f} clients/s  goal >= 50,000 clients/s",
+        flush=True,
+    )
 
 
 def main() -> None:

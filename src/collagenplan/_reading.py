@@ -76,6 +76,19 @@ def window_after_once(previous: dt.date, phase: Phase) -> Window:
     return window
 
 
+_OPENINGS: dict[dt.date, Window] = {}
+
+
+def _opening(day: dt.date) -> Window:
+    """The open-ended window on ``day`` of a first session, one per date per process."""
+    found = _OPENINGS.get(day)
+    if found is None:
+        if len(_OPENINGS) >= _WINDOWS_LIMIT:
+            _OPENINGS.clear()
+        found = _OPENINGS[day] = Window(earliest=day, target=day, latest=None)
+    return found
+
+
 class Gaps:
     """Classifies gaps; each (previous date, phase) window is built once per process.
 
@@ -310,7 +323,7 @@ class Reading:
         """The window entry ``k`` was due in: open-ended on its own date when it starts."""
         day = self.entries[k][0]
         if k == 0 or k in self.restarts:
-            return Window(earliest=day, target=day, latest=None)
+            return _opening(day) if FAST else Window(earliest=day, target=day, latest=None)
         return self.gaps.window(self.entries[k - 1][0], self.index(k))[0]
 
     def session(self, k: int) -> PlannedSession:
