@@ -246,7 +246,7 @@ def bare_next_due(visits: list[cp.Visit]) -> tuple[str, dt.date, dt.date | None]
         earliest, latest = last + dt.timedelta(weeks=4), last + dt.timedelta(weeks=6)
     else:
         earliest, latest = last + relativedelta(months=11), last + relativedelta(months=13)
-    status = "not-yet-due" if TODAY < earliest else "overdue" if TODAY > latest else "due"
+    status = "not-yet-due" if earliest > TODAY else "overdue" if latest < TODAY else "due"
     return status, earliest, latest
 
 
