@@ -30,6 +30,7 @@ __all__ = [
     "Gaps",
     "Reading",
     "State",
+    "checked_session",
     "read",
     "restart_violation",
     "window_after_once",
@@ -272,16 +273,24 @@ def _plain_defaults() -> tuple[tuple[str, object], ...] | None:
 _SESSION_DEFAULTS = _plain_defaults()
 
 
-def _checked_session(
-    *, number: int, phase: str, date: dt.date, window: Window, status: SessionStatus
+def checked_session(
+    *,
+    number: int,
+    phase: str,
+    date: dt.date,
+    window: Window,
+    status: SessionStatus = "planned",
 ) -> PlannedSession:
     """A :class:`PlannedSession` equal to the constructor's, without its checks.
 
-    Every value here has been checked already: the dates by the calendar's
-    reader (or the ``Visit`` and ``Plan`` that hold them), the window by its
-    own constructor, the phase names by the protocol. Checking them again
-    for each of a million sessions was a third of a validation's time.
+    For values the library has checked already: dates from the calendar's
+    reader (or the ``Visit`` and ``Plan`` that hold them) or the planner,
+    windows from their own constructor, phase names from the protocol.
+    Checking them again for each of a million sessions was a third of a
+    validation's time.
     """
+    if not FAST or _SESSION_DEFAULTS is None:
+        return PlannedSession(number=number, phase=phase, date=date, window=window, status=status)
     session: PlannedSession = object.__new__(PlannedSession)
     setattr_ = object.__setattr__
     setattr_(session, "number", number)
@@ -330,8 +339,7 @@ class Reading:
         """Entry ``k`` as a session, numbered from 1, with its phase and window."""
         day, _, status = self.entries[k]
         phase_index = self.path[k][0]
-        make = _checked_session if FAST and _SESSION_DEFAULTS is not None else PlannedSession
-        return make(
+        return checked_session(
             number=k + 1,
             phase=self.protocol.phases[phase_index].name if phase_index >= 0 else BEYOND,
             date=day,

@@ -11,7 +11,7 @@ from .. import screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
 from .._judging import clean_visits, judge, number_notes
-from .._reading import Entry, restart_violation, window_after_once
+from .._reading import Entry, checked_session, restart_violation, window_after_once
 from ..clients import Client
 from ..clinics import Clinic, ClinicDays, assign_appointments, shared_days
 from ..errors import DurationError, InputError, PlanningError
@@ -230,7 +230,7 @@ def plan(
                         rule=blocker.rule,
                     )
                 )
-        planned.append(PlannedSession(number=number, phase=phase.name, date=day, window=window))
+        planned.append(checked_session(number=number, phase=phase.name, date=day, window=window))
         previous = day
         return True
 
