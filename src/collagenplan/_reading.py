@@ -233,9 +233,6 @@ def _read(
     """Phase assignment honouring the late policy: with ``restart``, a gap past both the
     phase's ``interval.max`` and ``late.restart_after`` starts the series again (the
     entries from there are read afresh). Returns the states and the restart indices."""
-    clean = _clean_path(entries, protocol, gaps)
-    if clean is not None:
-        return clean, frozenset()
     path = _assign(entries, protocol, gaps)
     restarts: set[int] = set()
     limit = protocol.late.restart_after
@@ -316,6 +313,8 @@ class Reading:
     """Indices of the entries where the late policy starts the series again."""
     gaps: Gaps
     """The gap classifier, with the windows it built."""
+    clean: bool = False
+    """True when the reading is known to have no gap code (found by the clean walk)."""
 
     def index(self, k: int) -> int:
         """The phase whose interval judges entry ``k`` (the last one past the protocol)."""
@@ -324,7 +323,7 @@ class Reading:
 
     def code(self, k: int) -> str | None:
         """The gap code of entry ``k`` (``None`` for a first session or a restart)."""
-        if k == 0 or k in self.restarts:
+        if k == 0 or self.clean or k in self.restarts:
             return None
         return self.gaps.code(self.entries[k - 1][0], self.entries[k][0], self.index(k))
 
@@ -356,13 +355,18 @@ class Reading:
 def read(protocol: Protocol, entries: list[Entry]) -> Reading:
     """Read ``entries`` against ``protocol``: the phase of each and where the series restarts."""
     gaps = Gaps(protocol.phases)
-    path, restarts = _read(entries, protocol, gaps)
+    clean = _clean_path(entries, protocol, gaps)
+    if clean is not None:  # no violation, so no restart either
+        path, restarts = clean, frozenset[int]()
+    else:
+        path, restarts = _read(entries, protocol, gaps)
     return Reading(
         protocol=protocol,
         entries=tuple(entries),
         path=tuple(path),
         restarts=restarts,
         gaps=gaps,
+        clean=clean is not None,
     )
 
 
