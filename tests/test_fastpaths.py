@@ -231,3 +231,26 @@ def test_clean_reading_is_the_dynamic_programmes_on_a_regular_calendar() -> None
     clean = _reading._clean_path(entries, protocol, gaps)
     assert clean is not None
     assert clean == _reading._assign(entries, protocol, gaps)
+
+
+def test_screening_memory_lasts_one_plan() -> None:
+    """The screening answers are remembered inside a plan() call and forgotten after it."""
+    from collagenplan.screening import _memo
+
+    protocol, client = CATALOGUE[1], cp.Client()
+    seen: list[object] = []
+
+    @_memo.per_call
+    def inside() -> None:
+        seen.append(_memo._SCOPE.get())
+        seen.append(_memo.remembered("q", protocol, client, 1, lambda: object()))
+        seen.append(_memo.remembered("q", protocol, client, 1, lambda: object()))
+
+    inside()
+    inside()
+    assert seen[0] is not None and seen[3] is not None and seen[0] is not seen[3]
+    assert seen[1] is seen[2] and seen[4] is seen[5] and seen[1] is not seen[4]
+    assert _memo._SCOPE.get() is None
+    assert _memo.remembered("q", protocol, client, 1, object) is not _memo.remembered(
+        "q", protocol, client, 1, object
+    )
