@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import calendar
 import datetime as dt
 import gc
 import itertools
@@ -238,6 +239,13 @@ def histories(clients: int) -> list[list[cp.Visit]]:
     return out
 
 
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, the day clamped to the month's end."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def bare_next_due(visits: list[cp.Visit]) -> tuple[str, dt.date, dt.date | None]:
     """Status, earliest and latest from the last done date and the done count."""
     done = sorted(v.date for v in visits if v.status == "done")
@@ -245,7 +253,7 @@ def bare_next_due(visits: list[cp.Visit]) -> tuple[str, dt.date, dt.date | None]
     if len(done) < 3:
         earliest, latest = last + dt.timedelta(weeks=4), last + dt.timedelta(weeks=6)
     else:
-        earliest, latest = last + relativedelta(months=11), last + relativedelta(months=13)
+        earliest, latest = _months_later(last, 11), _months_later(last, 13)
     status = "not-yet-due" if earliest > TODAY else "overdue" if latest < TODAY else "due"
     return status, earliest, latest
 
