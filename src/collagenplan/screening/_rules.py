@@ -185,6 +185,12 @@ def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     any name of the entry too) or, for names it does not know, they are
     written the same way.
     """
+    return list(
+        remembered("named", protocol, client, name, lambda: _named(client, name, protocol))
+    )
+
+
+def _named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     found: list[_Record] = [*client.conditions, *client.medications]
     wanted = client.resolve(name)
     return [
@@ -205,6 +211,12 @@ def called(typed: str, name: str) -> str:
 
 def unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
     """Names in the client's records that neither the vocabulary nor the protocol knows."""
+    return remembered(
+        "unrecognised", protocol, client, None, lambda: _unrecognised(protocol, client)
+    )
+
+
+def _unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
     return client.unrecognised(
         records=[w.exposure for w in protocol.washouts]
         + [c.condition for c in protocol.contraindications]
