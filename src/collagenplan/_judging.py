@@ -97,7 +97,8 @@ def clean_visits(
     notes: list[Violation] = []
     for day in sorted(by_date):
         records = by_date[day]
-        kept = _one_visit(records, name)
+        # One record is its own visit (what _one_visit returns for it, without the search).
+        kept = records[0][1] if len(records) == 1 else _one_visit(records, name)
         visits.append(kept)
         if len(records) > 1:
             notes.append(_duplicate(day, records, kept, name))

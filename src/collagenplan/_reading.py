@@ -22,9 +22,19 @@ import attrs
 from .errors import DurationError
 from .protocols.model import Phase, Protocol
 from .results import Violation
-from .sessions import PlannedSession, SessionStatus, Window, window_after_saturating
+from .sessions import PlannedSession, SessionStatus, Window, window_after, window_after_saturating
 
-__all__ = ["BEYOND", "Entry", "Gaps", "Reading", "State", "read", "restart_violation"]
+__all__ = [
+    "BEYOND",
+    "Entry",
+    "Gaps",
+    "Reading",
+    "State",
+    "checked_session",
+    "read",
+    "restart_violation",
+    "window_after_once",
+]
 
 Entry = tuple[dt.date, int | None, str]
 """A session to read: (date, known phase index or ``None``, status)."""
@@ -36,30 +46,75 @@ BEYOND = "(beyond protocol)"
 _ERROR, _WARNING = (1, 0), (0, 1)
 
 
+_WINDOWS: dict[tuple[dt.date, int], tuple[Phase, Window, dt.date]] = {}
+"""Every (previous date, phase) window built in this process, with its grace floor.
+
+A window depends only on the date and the phase (a frozen value), and a
+chain's calendars share their dates, so each is built once per process, not
+once per reading. Phases are matched by identity (kept alive here, so an
+``id`` is not reused); the memory is emptied when it reaches ``_WINDOWS_LIMIT``.
+"""
+_WINDOWS_LIMIT = 1 << 17
+
+
+_AFTER: dict[tuple[dt.date, int], tuple[Phase, Window]] = {}
+
+
+def window_after_once(previous: dt.date, phase: Phase) -> Window:
+    """:func:`~collagenplan.sessions.window_after`, each (date, phase) built once per process.
+
+    Raises:
+        DurationError: as ``window_after`` does (such a window is not remembered).
+    """
+    key = (previous, id(phase))
+    found = _AFTER.get(key)
+    if found is not None and found[0] is phase:
+        return found[1]
+    window = window_after(previous, phase)
+    if len(_AFTER) >= _WINDOWS_LIMIT:
+        _AFTER.clear()
+    _AFTER[key] = (phase, window)
+    return window
+
+
+_OPENINGS: dict[dt.date, Window] = {}
+
+
+def _opening(day: dt.date) -> Window:
+    """The open-ended window on ``day`` of a first session, one per date per process."""
+    found = _OPENINGS.get(day)
+    if found is None:
+        if len(_OPENINGS) >= _WINDOWS_LIMIT:
+            _OPENINGS.clear()
+        found = _OPENINGS[day] = Window(earliest=day, target=day, latest=None)
+    return found
+
+
 class Gaps:
-    """Classifies gaps, remembering each (previous date, phase) window it has built.
+    """Classifies gaps; each (previous date, phase) window is built once per process.
 
     The phase reading tries several phases per session and the report pass
-    asks again for the chosen one; windows are the costly part, so each is
-    built once per reading.
+    asks again for the chosen one; windows are the costly part.
     """
 
     def __init__(self, phases: tuple[Phase, ...]) -> None:
         self.phases = phases
-        self.windows: dict[tuple[dt.date, int], tuple[Window, dt.date]] = {}
 
     def window(self, previous: dt.date, phase_index: int) -> tuple[Window, dt.date]:
-        key = (previous, phase_index)
-        found = self.windows.get(key)
-        if found is None:
-            phase = self.phases[phase_index]
-            window = window_after_saturating(previous, phase)
-            try:
-                floor = phase.grace.subtract_from(window.earliest)
-            except DurationError:  # only near date.min; nothing can be earlier
-                floor = dt.date.min
-            found = self.windows[key] = (window, floor)
-        return found
+        phase = self.phases[phase_index]
+        key = (previous, id(phase))
+        found = _WINDOWS.get(key)
+        if found is not None and found[0] is phase:
+            return found[1], found[2]
+        window = window_after_saturating(previous, phase)
+        try:
+            floor = phase.grace.subtract_from(window.earliest)
+        except DurationError:  # only near date.min; nothing can be earlier
+            floor = dt.date.min
+        if len(_WINDOWS) >= _WINDOWS_LIMIT:
+            _WINDOWS.clear()
+        _WINDOWS[key] = (phase, window, floor)
+        return window, floor
 
     def code(self, previous: dt.date, day: dt.date, phase_index: int) -> str | None:
         """The violation code of the gap from ``previous`` to ``day``, or None."""
@@ -132,6 +187,46 @@ def _assign(entries: list[Entry], protocol: Protocol, gaps: Gaps) -> list[State]
     return path
 
 
+def _clean_path(entries: list[Entry], protocol: Protocol, gaps: Gaps) -> list[State] | None:
+    """The reading without any violation, when there is exactly one; else ``None``.
+
+    Walks the calendar keeping, at each session, the one successor state
+    whose gap has no code. When every step has exactly one, that reading
+    costs nothing and no other does, so it is the one :func:`_assign`'s
+    dynamic programme returns (whatever its tie rule); no restart can
+    happen on it either. A step with none (a violation somewhere) or with
+    several (phases whose windows overlap) leaves the answer to
+    :func:`_assign`.
+    """
+    if not FAST or not entries:
+        return None
+    state: State = (entries[0][1] or 0, 1)
+    path = [state]
+    previous = entries[0][0]
+    for day, known, _ in entries[1:]:
+        if day <= previous:
+            return None
+        found: State | None = None
+        for succ in _successors(state, protocol):
+            if succ[0] < 0 or (known is not None and succ[0] != known):
+                continue
+            window = gaps.window(previous, succ[0])[0]
+            if window.earliest <= day and (window.latest is None or day <= window.latest):
+                if found is not None:
+                    return None
+                found = succ
+        if found is None:
+            return None
+        state = found
+        path.append(state)
+        previous = day
+    return path
+
+
+FAST = True
+"""Try :func:`_clean_path` before the dynamic programme (tests turn it off to compare)."""
+
+
 def _read(
     entries: list[Entry], protocol: Protocol, gaps: Gaps
 ) -> tuple[list[State], frozenset[int]]:
@@ -157,6 +252,54 @@ def _read(
     return path, frozenset(restarts)
 
 
+def _plain_defaults() -> tuple[tuple[str, object], ...] | None:
+    """The defaults of every other :class:`PlannedSession` field, when all are plain values."""
+    given = {"number", "phase", "date", "window", "status"}
+    out = []
+    for field in attrs.fields(PlannedSession):
+        if field.name in given:
+            if field.converter is not None:
+                return None
+            continue
+        if field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            return None
+        out.append((field.name, field.default))
+    return tuple(out)
+
+
+_SESSION_DEFAULTS = _plain_defaults()
+
+
+def checked_session(
+    *,
+    number: int,
+    phase: str,
+    date: dt.date,
+    window: Window,
+    status: SessionStatus = "planned",
+) -> PlannedSession:
+    """A :class:`PlannedSession` equal to the constructor's, without its checks.
+
+    For values the library has checked already: dates from the calendar's
+    reader (or the ``Visit`` and ``Plan`` that hold them) or the planner,
+    windows from their own constructor, phase names from the protocol.
+    Checking them again for each of a million sessions was a third of a
+    validation's time.
+    """
+    if not FAST or _SESSION_DEFAULTS is None:
+        return PlannedSession(number=number, phase=phase, date=date, window=window, status=status)
+    session: PlannedSession = object.__new__(PlannedSession)
+    setattr_ = object.__setattr__
+    setattr_(session, "number", number)
+    setattr_(session, "phase", phase)
+    setattr_(session, "date", date)
+    setattr_(session, "window", window)
+    setattr_(session, "status", status)
+    for name, value in _SESSION_DEFAULTS or ():
+        setattr_(session, name, value)
+    return session
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class Reading:
     """How a calendar reads against a protocol (the result of :func:`read`)."""
@@ -170,6 +313,8 @@ class Reading:
     """Indices of the entries where the late policy starts the series again."""
     gaps: Gaps
     """The gap classifier, with the windows it built."""
+    clean: bool = False
+    """True when the reading is known to have no gap code (found by the clean walk)."""
 
     def index(self, k: int) -> int:
         """The phase whose interval judges entry ``k`` (the last one past the protocol)."""
@@ -178,7 +323,7 @@ class Reading:
 
     def code(self, k: int) -> str | None:
         """The gap code of entry ``k`` (``None`` for a first session or a restart)."""
-        if k == 0 or k in self.restarts:
+        if k == 0 or self.clean or k in self.restarts:
             return None
         return self.gaps.code(self.entries[k - 1][0], self.entries[k][0], self.index(k))
 
@@ -186,14 +331,14 @@ class Reading:
         """The window entry ``k`` was due in: open-ended on its own date when it starts."""
         day = self.entries[k][0]
         if k == 0 or k in self.restarts:
-            return Window(earliest=day, target=day, latest=None)
+            return _opening(day) if FAST else Window(earliest=day, target=day, latest=None)
         return self.gaps.window(self.entries[k - 1][0], self.index(k))[0]
 
     def session(self, k: int) -> PlannedSession:
         """Entry ``k`` as a session, numbered from 1, with its phase and window."""
         day, _, status = self.entries[k]
         phase_index = self.path[k][0]
-        return PlannedSession(
+        return checked_session(
             number=k + 1,
             phase=self.protocol.phases[phase_index].name if phase_index >= 0 else BEYOND,
             date=day,
@@ -210,13 +355,18 @@ class Reading:
 def read(protocol: Protocol, entries: list[Entry]) -> Reading:
     """Read ``entries`` against ``protocol``: the phase of each and where the series restarts."""
     gaps = Gaps(protocol.phases)
-    path, restarts = _read(entries, protocol, gaps)
+    clean = _clean_path(entries, protocol, gaps)
+    if clean is not None:  # no violation, so no restart either
+        path, restarts = clean, frozenset[int]()
+    else:
+        path, restarts = _read(entries, protocol, gaps)
     return Reading(
         protocol=protocol,
         entries=tuple(entries),
         path=tuple(path),
         restarts=restarts,
         gaps=gaps,
+        clean=clean is not None,
     )
 
 

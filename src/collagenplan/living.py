@@ -33,7 +33,7 @@ import attrs
 from . import screening
 from ._checks import require_date
 from ._judging import clean_visits, number_notes
-from ._reading import Gaps
+from ._reading import Gaps, window_after_once
 from .clients import Client
 from .clinics import Clinic
 from .clinics._diary import Diary, booking_of
@@ -45,7 +45,7 @@ from .planning._keys import carry_keys, succeed
 from .protocols.loader import get_protocol
 from .protocols.model import Protocol
 from .results import Plan, Violation
-from .sessions import Visit, Window, window_after
+from .sessions import Visit, Window
 
 __all__ = ["NextDue", "next_due", "replan"]
 
@@ -326,7 +326,7 @@ def next_due(
             resumes=hold.date if hold is not None else None,
             violations=tuple(notes + ([hold] if hold is not None else [])),
         )
-    window = window_after(last, phase)
+    window = window_after_once(last, phase)
     status: DueStatus = "due"
     if today < window.earliest:
         status = "not-yet-due"

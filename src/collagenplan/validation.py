@@ -24,7 +24,7 @@ from ._judging import clean_visits, judge, number_notes, phase_index, sort_entri
 from ._reading import Entry
 from ._reading import restart_violation as restart_violation  # an old import path
 from .clients import Client
-from .clinics import Clinic, ClinicDays
+from .clinics import Clinic, ClinicDays, shared_days
 from .clinics._diary import Diary
 from .clinics._overlaps import appointment_violations
 from .errors import InputError
@@ -174,4 +174,4 @@ def _clinic_days(clinic: object, protocol: Protocol) -> ClinicDays | None:
         return None
     if not isinstance(clinic, Clinic):
         raise InputError(f"must be a Clinic, got {type(clinic).__name__}", path="clinic")
-    return ClinicDays(clinic, protocol)
+    return shared_days(clinic, protocol)

@@ -55,6 +55,7 @@ from ._model import (
 from ._model import (
     _holiday_calendar as _holiday_calendar,
 )
+from ._shared import shared_days as shared_days
 
 CLINIC_SCHEMA = SCHEMA_VERSION
 """The older name of :data:`SCHEMA_VERSION`."""

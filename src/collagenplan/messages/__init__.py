@@ -137,7 +137,7 @@ class Message:
 
     def render(self, locale: str = "en") -> str:
         """The text in ``locale`` (see :func:`render`)."""
-        return render(self.key, self.params, locale)
+        return _render_once(self.key, self.params, locale)
 
 
 @functools.cache
@@ -213,6 +213,12 @@ def render(key: str, params: Sequence[Param], locale: str = "en") -> str:
     if missing:
         raise InputError(f"message {key!r} needs {', '.join(missing)}", path="params")
     return template.format(**values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_once(key: str, params: tuple[Param, ...], locale: str) -> str:
+    """:func:`render` for a message's own (frozen, hashable) values, remembered."""
+    return render(key, params, locale)
 
 
 def placeholders(template: str) -> set[str]:

@@ -11,9 +11,9 @@ from .. import screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
 from .._judging import clean_visits, judge, number_notes
-from .._reading import Entry, restart_violation
+from .._reading import Entry, checked_session, restart_violation, window_after_once
 from ..clients import Client
-from ..clinics import Clinic, ClinicDays, assign_appointments
+from ..clinics import Clinic, ClinicDays, assign_appointments, shared_days
 from ..clinics._days import HOOK_CALLS_PER_SESSION
 from ..clinics._diary import Diary
 from ..errors import DurationError, InputError, PlanningError
@@ -24,7 +24,6 @@ from ..sessions import (
     PlannedSession,
     UnplacedSession,
     Window,
-    window_after,
     window_after_saturating,
 )
 from . import _history, _keys
@@ -100,6 +99,7 @@ def _on_hold(
     )
 
 
+@screening.per_call  # the client's rules and milestones are worked out once per plan
 def plan(
     protocol: Protocol,
     *,
@@ -259,7 +259,7 @@ def plan(
                         rule=blocker.rule,
                     )
                 )
-        planned.append(PlannedSession(number=number, phase=phase.name, date=day, window=window))
+        planned.append(checked_session(number=number, phase=phase.name, date=day, window=window))
         previous = day
         if days is not None and days.diary is not None and days.prefer is None:
             booked = days.appointment(day)  # continuity: later sessions keep this practitioner
@@ -269,7 +269,7 @@ def plan(
     def next_window(phase: Phase) -> Window:
         if previous is None:
             return Window(earliest=first_day, target=first_day, latest=None)
-        return window_after(previous, phase)
+        return window_after_once(previous, phase)
 
     repeating = protocol.repeating
     following: list[Phase] = []
@@ -380,6 +380,10 @@ def _days(
         earlier = [b for b in diary if b.client == who and b.practitioner is not None]
         if earlier:  # the practitioner of the client's latest booking in the diary
             prefer = max(earlier, key=lambda b: b.start).practitioner
+    if diary is None and prefer is None:
+        # Nothing of this plan's own: the calendar shared by every plan at this
+        # clinic for this protocol (a clinic with an availability hook gets its own).
+        return shared_days(clinic, protocol)
     return ClinicDays(clinic, protocol, diary=diary, client=who, prefer=prefer)
 
 

@@ -39,6 +39,7 @@ start, and the client's tasks around each session).
 
 from __future__ import annotations
 
+from ._memo import per_call as per_call
 from ._milestones import client_start as client_start
 from ._milestones import milestones as milestones
 from ._rules import client_violations as client_violations

@@ -10,6 +10,7 @@ from ..errors import PlanningError
 from ..protocols.model import Protocol
 from ..results import Violation
 from ..sessions import Milestone
+from ._memo import remembered
 from ._rules import _minus, _next, _plus, _previous, check_args, pauses_between_sessions, uses
 from ._screen import precautions, screen
 
@@ -92,6 +93,12 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
     * ``aftercare``: each restriction from ``day`` to its end.
     """
     check_args(client, protocol)
+    return remembered(
+        "milestones", protocol, client, day, lambda: _milestones(protocol, client, day)
+    )
+
+
+def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
     out: list[Milestone] = []
     for i, washout in enumerate(protocol.washouts):
         if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):

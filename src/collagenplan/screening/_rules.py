@@ -27,6 +27,7 @@ from ..protocols.model import Protocol, Washout
 from ..results import Violation
 from ..sessions import PlannedSession, _saturating_add
 from ..vocabulary import normalise
+from ._memo import remembered
 
 __all__ = [
     "check_args",
@@ -91,11 +92,24 @@ def pauses_between_sessions(protocol: Protocol, washout: Washout) -> bool:
     That is when ``before + after`` is shorter than every phase's
     ``interval.min``, for every start date (months counted at their longest).
     """
+    # Planning asks this for every candidate day; the answer depends only on these two
+    # frozen values, so it is remembered by identity (kept alive, so ids are not reused).
+    key = (id(protocol), id(washout))
+    found = _PAUSES.get(key)
+    if found is not None and found[0] is protocol and found[1] is washout:
+        return found[2]
     pause = Duration(
         months=washout.before.months + washout.after.months,
         days=washout.before.whole_days + washout.after.whole_days + 1,
     )
-    return all(pause.always_le(phase.interval.min) for phase in protocol.phases)
+    answer = all(pause.always_le(phase.interval.min) for phase in protocol.phases)
+    if len(_PAUSES) >= 256:
+        _PAUSES.clear()
+    _PAUSES[key] = (protocol, washout, answer)
+    return answer
+
+
+_PAUSES: dict[tuple[int, int], tuple[Protocol, Washout, bool]] = {}
 
 
 # --------------------------------------------------------------- the rules
@@ -168,6 +182,12 @@ def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     any name of the entry too) or, for names it does not know, they are
     written the same way.
     """
+    return list(
+        remembered("named", protocol, client, name, lambda: _named(client, name, protocol))
+    )
+
+
+def _named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     found: list[_Record] = [*client.conditions, *client.medications]
     wanted = client.resolve(name)
     return [
@@ -188,6 +208,12 @@ def called(typed: str, name: str) -> str:
 
 def unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
     """Names in the client's records that neither the vocabulary nor the protocol knows."""
+    return remembered(
+        "unrecognised", protocol, client, None, lambda: _unrecognised(protocol, client)
+    )
+
+
+def _unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
     return client.unrecognised(
         records=[w.exposure for w in protocol.washouts]
         + [c.condition for c in protocol.contraindications]
@@ -379,6 +405,10 @@ def _spacing_test(before: Duration, after: Duration, when: dt.date) -> Callable[
 
 def rules(protocol: Protocol, client: Client) -> list[_Rule]:
     """Every rule the client's records bring into play, most serious first."""
+    return list(remembered("rules", protocol, client, None, lambda: _all_rules(protocol, client)))
+
+
+def _all_rules(protocol: Protocol, client: Client) -> list[_Rule]:
     return (
         _contraindication_rules(protocol, client)
         + _washout_rules(protocol, client)
