@@ -245,7 +245,9 @@ def _ruled_protocols(draw: st.DrawFn, late: bool) -> cp.Protocol:
         late=policy,
         washouts=draw(
             _unique(
-                st.builds(cp.Washout, exposure=kebab, before=span, after=span, note=_notes),
+                st.builds(
+                    cp.Washout, exposure=kebab, before=span, after=span, note=_notes, label=_notes
+                ),
                 "exposure",
             )
         ),
@@ -275,7 +277,9 @@ def _ruled_protocols(draw: st.DrawFn, late: bool) -> cp.Protocol:
         ),
         aftercare=draw(
             _unique(
-                st.builds(cp.Aftercare, restriction=kebab, duration=span, note=_notes),
+                st.builds(
+                    cp.Aftercare, restriction=kebab, duration=span, note=_notes, label=_notes
+                ),
                 "restriction",
             )
         ),

@@ -122,6 +122,7 @@ def test_label_keys_are_read_written_and_optional() -> None:
     assert 'label = "Retinoid creams"' in text
     assert 'label = "No make-up"' in text
     assert cp.parse_protocol(text) == LABELLED
+    assert cp.from_json(cp.to_json(LABELLED), cp.Protocol) == LABELLED
     assert FACIAL.washouts[0].label is None
     assert FACIAL.washouts[0].shown == "topical-retinoid"
     assert LABELLED.washouts[0].shown == "Retinoid creams"
