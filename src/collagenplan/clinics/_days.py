@@ -626,24 +626,32 @@ def _intersect(
 
 
 def assign_appointments(
-    days: ClinicDays, sessions: Sequence[PlannedSession]
+    days: ClinicDays,
+    sessions: Sequence[PlannedSession],
+    keys: Sequence[str] | None = None,
 ) -> tuple[PlannedSession, ...]:
     """Give each ``planned`` session its appointment (start, chair minutes, practitioner).
 
     Sessions from the visit history (``done``, ``booked``) and sessions on a
-    day the clinic does not allow keep what they have.
+    day the clinic does not allow keep what they have. ``keys``, one per
+    session, fill in missing session keys in the same step (one new value
+    per session instead of two).
     """
     out = []
-    for session in sessions:
+    for i, session in enumerate(sessions):
+        changes: dict[str, Any] = {}
+        if keys is not None and session.key is None:
+            changes["key"] = keys[i]
         booked = days.appointment(session.date) if session.status == "planned" else None
         if booked is not None:
-            session = attrs.evolve(
-                session,
+            changes.update(
                 start=booked.start,
                 minutes=booked.minutes,
                 practitioner=booked.practitioner,
                 resources=booked.resources,
             )
+        if changes:
+            session = attrs.evolve(session, **changes)
         out.append(session)
     return tuple(out)
 

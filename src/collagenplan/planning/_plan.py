@@ -24,6 +24,7 @@ from ..sessions import (
     PlannedSession,
     UnplacedSession,
     Window,
+    session_keys,
     window_after_saturating,
 )
 from . import _history, _keys
@@ -342,11 +343,14 @@ def plan(
             if v.severity == "warning"
         ]
     problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
-    planned = _keys.with_keys(planned)
     result = Plan(
         protocol_id=protocol.id,
         start=start,
-        sessions=assign_appointments(days, planned) if days is not None else tuple(planned),
+        sessions=(
+            assign_appointments(days, planned, keys=session_keys(planned))
+            if days is not None
+            else tuple(_keys.with_keys(planned))
+        ),
         violations=tuple(problems),
         horizon=horizon,
         requested_sessions=requested,
