@@ -12,8 +12,8 @@ exactly (see :meth:`_Visits.candidates`); the property tests in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -398,9 +398,34 @@ def _dates(days: Days) -> pd.Series[Any]:
     return pd.Series(days.astype("datetime64[D]").astype("datetime64[s]"))
 
 
+T = TypeVar("T")
+
+
 def _report(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(done, total)
+
+
+def _one_by_one(
+    data: _Visits,
+    answered: npt.NDArray[np.bool_],
+    answer: Callable[[Protocol, list[Visit]], T],
+    progress: Progress | None,
+) -> Iterator[tuple[int, T]]:
+    """``(group, answer)`` for every group the fast path left, from the per-client
+    function; a client it refuses stops the batch, naming the client."""
+    rest = np.flatnonzero(~answered)
+    total = int(rest.size)
+    for step, group in enumerate(rest):
+        g = int(group)
+        try:
+            result = answer(data.protocols[int(data.protocol_of[g])], data.visits(g))
+        except CollagenPlanError as exc:
+            raise data.failed(g, exc) from exc
+        yield g, result
+        if step % 1024 == 0:
+            _report(progress, step, total)
+    _report(progress, total, total)
 
 
 # ------------------------------------------------------------------ validate
@@ -457,24 +482,14 @@ def validate(
         ok[done] = True
         sessions[done] = fast.lengths[done]
         answered[done] = True
-    rest = np.flatnonzero(~answered)
-    total = int(rest.size)
-    for step, group in enumerate(rest):
-        g = int(group)
-        try:
-            report = validate_one(
-                data.protocols[int(data.protocol_of[g])], data.visits(g), complete=complete
-            )
-        except CollagenPlanError as exc:
-            raise data.failed(g, exc) from exc
+    for g, report in _one_by_one(
+        data, answered, lambda p, v: validate_one(p, v, complete=complete), progress
+    ):
         ok[g] = report.ok
         code[g] = _first_code(report)
         errors[g] = len(report.errors)
         warnings[g] = len(report.warnings)
         sessions[g] = len(report.sessions)
-        if step % 1024 == 0:
-            _report(progress, step, total)
-    _report(progress, total, total)
     out = data.keys.copy()
     out["ok"] = ok
     out["code"] = pd.Series(code, dtype=object)
@@ -562,16 +577,9 @@ def next_due(
             phase[picked] = ph.name
             session[picked] = fast.lengths[picked] + 1
             has_session[picked] = True
-    rest = np.flatnonzero(~answered)
-    total = int(rest.size)
-    for step, group in enumerate(rest):
-        g = int(group)
-        try:
-            due = next_due_one(
-                data.protocols[int(data.protocol_of[g])], data.visits(g), today=today
-            )
-        except CollagenPlanError as exc:
-            raise data.failed(g, exc) from exc
+    for g, due in _one_by_one(
+        data, answered, lambda p, v: next_due_one(p, v, today=today), progress
+    ):
         _store(due, g, status, phase, restart)
         covered[g] = due.covered
         codes[g] = " ".join(v.code for v in due.violations)
@@ -587,9 +595,6 @@ def next_due(
             (resumes, due.resumes),
         ):
             array[g] = _ordinal(value)
-        if step % 1024 == 0:
-            _report(progress, step, total)
-    _report(progress, total, total)
     out = data.keys.copy()
     out["status"] = pd.Series(status, dtype=object)
     out["session"] = pd.arrays.IntegerArray(session, ~has_session)

@@ -93,7 +93,6 @@ def plot_projection(projection: Projection, path: str | Path, *, title: str | No
     """
     require("matplotlib", "Projection.plot()")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
     target = Path(path)
@@ -173,6 +172,16 @@ def plot_projection(projection: Projection, path: str | Path, *, title: str | No
     ax.set_title(summary, loc="right", fontsize=9, color="#555555")
     ax.set_ylabel(_LABELS[measure])
     ax.set_xlim(weeks[0], weeks[-1])
+    _dress(ax)
+    figure.legend(loc="outside lower center", frameon=False, fontsize=9, ncols=4)
+    figure.savefig(target, dpi=150)
+    return target
+
+
+def _dress(ax: Any) -> None:
+    """What both charts share: zero-based y, concise week dates, light grid, no box."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
     ax.set_ylim(bottom=0)
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
@@ -180,9 +189,6 @@ def plot_projection(projection: Projection, path: str | Path, *, title: str | No
     ax.grid(axis="y", alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    figure.legend(loc="outside lower center", frameon=False, fontsize=9, ncols=4)
-    figure.savefig(target, dpi=150)
-    return target
 
 
 def plot_comparison(
@@ -197,7 +203,6 @@ def plot_comparison(
     """
     require("matplotlib", "the comparison plot")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
     target = Path(path)
@@ -231,13 +236,7 @@ def plot_comparison(
     ax.set_title(title or f"{first.scenario.name} vs {second.scenario.name}", loc="left",
                  fontsize=13, fontweight="bold")  # fmt: skip
     ax.set_ylabel(_LABELS[measure])
-    ax.set_ylim(bottom=0)
-    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    ax.grid(axis="y", alpha=0.3)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _dress(ax)
     figure.legend(loc="outside lower center", frameon=False, fontsize=9, ncols=3)
     figure.savefig(target, dpi=150)
     return target
