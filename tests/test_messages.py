@@ -215,3 +215,41 @@ def test_cli_screen_locale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "no es una exposición ni una afección conocida" in capsys.readouterr().out
     assert main([*args, "--locale", "fr"]) == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("param", "en", "es"),
+    [
+        (Param("d", "2026-12-04", "date"), "2026-12-04", "4 de diciembre de 2026"),
+        (Param("d", "2028-02-29", "date"), "2028-02-29", "29 de febrero de 2028"),
+        (Param("d", "1", "days"), "1 day", "1 día"),
+        (Param("d", "12", "days"), "12 days", "12 días"),
+        (Param("d", "0", "days"), "0 days", "0 días"),
+        (Param("d", "3", "number"), "3", "3"),
+    ],
+)
+def test_dates_and_counts_are_written_in_the_locale(param: Param, en: str, es: str) -> None:
+    """Dates stay ISO in English, take the locale's long form elsewhere; days keep plurals."""
+    from collagenplan.messages import _value
+
+    assert _value(param, "en") == en
+    assert _value(param, "es") == es
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("date", "2026-02-30"),
+        ("date", "soon"),
+        ("days", "two"),
+        ("number", "1.5"),
+        ("duration", "5x"),
+        ("list", "a"),
+        ("date", ("a",)),
+        ("colour", "red"),
+    ],
+)
+def test_parameters_of_the_wrong_form_are_refused(kind: str, value: Any) -> None:
+    """A parameter whose value does not fit its kind is an InputError naming the field."""
+    with pytest.raises(cp.InputError, match=r"^(value|kind): "):
+        Param("x", value, kind)

@@ -99,6 +99,9 @@ _MODULE_EXTRAS = {
     },
     "collagenplan.messages": {
         "LOCALES",
+        "PARAM_KINDS",
+        "date_words",
+        "day_words",
         "Message",
         "Param",
         "duration_words",

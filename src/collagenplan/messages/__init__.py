@@ -11,15 +11,16 @@ the English templates below are the message ids, marked with :func:`N_` and
 gives the exact commands and checks the catalogues are up to date). Durations are written as words
 ("5 days", "1 week", "6 months"), never in file notation.
 
-Dates are written ``YYYY-MM-DD`` in every locale for now.
-
-So far the screening reasons ``unrecognised``, ``pause`` and ``precaution``
-are built this way; the other reasons, violations, milestones
-and export texts still build English sentences (issue 13).
+Dates (parameters of kind ``date``) are written ``YYYY-MM-DD`` in English,
+as in every earlier release, and in the locale's long form with Babel in other
+locales ("4 de diciembre de 2026"; the ``i18n`` extra installs Babel). A count
+of days (kind ``days``) is written with the locale's plural ("1 day",
+"12 days"), never converted to weeks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gettext
 import string
@@ -30,9 +31,19 @@ from typing import Literal
 import attrs
 
 from ..durations import Duration
-from ..errors import InputError
+from ..errors import InputError, MissingExtraError
 
-__all__ = ["LOCALES", "Message", "Param", "duration_words", "render", "translation"]
+__all__ = [
+    "LOCALES",
+    "PARAM_KINDS",
+    "Message",
+    "Param",
+    "date_words",
+    "day_words",
+    "duration_words",
+    "render",
+    "translation",
+]
 
 DOMAIN = "collagenplan"
 """The gettext domain of collagenplan's catalogues."""
@@ -109,6 +120,14 @@ MESSAGES: Mapping[str, str] = {
 """Every message key and its English template (the gettext message id)."""
 
 
+ParamKind = Literal["text", "duration", "list", "date", "days", "number"]
+PARAM_KINDS: tuple[ParamKind, ...] = ("text", "duration", "list", "date", "days", "number")
+"""How a parameter is written: ``text`` as is; ``duration`` (file notation) in
+words; ``list`` joined with the locale's "and"; ``date`` (``YYYY-MM-DD``) in
+the locale's form; ``days`` (a whole number) as "n day(s)" with the locale's
+plural; ``number`` in digits."""
+
+
 @attrs.frozen
 class Param:
     """One parameter of a message: a name, and a value kept in its plain form."""
@@ -116,10 +135,37 @@ class Param:
     name: str
     """The placeholder it fills (``before``)."""
     value: str | tuple[str, ...]
-    """Text (a name, a key path), a duration in file notation (``"5d"``), or a
-    list of names."""
-    kind: Literal["text", "duration", "list"] = "text"
-    """How the value is written out: as is, as words, or as a list."""
+    """Text (a name, a key path), a duration in file notation (``"5d"``), a
+    date as ``YYYY-MM-DD``, a whole number in digits, or a list of names."""
+    kind: ParamKind = attrs.field(default="text")
+    """How the value is written out (see :data:`PARAM_KINDS`)."""
+
+    @kind.validator
+    def _known_kind(self, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in PARAM_KINDS:
+            raise InputError(
+                f"must be one of {', '.join(PARAM_KINDS)}, got {value!r}", path=attribute.name
+            )
+
+    def __attrs_post_init__(self) -> None:
+        value, kind = self.value, self.kind
+        if kind == "text" and isinstance(value, tuple):
+            return  # names written with commas
+        if kind == "list":
+            if not isinstance(value, tuple):
+                raise InputError(f"must be a tuple of names, got {value!r}", path="value")
+            return
+        if not isinstance(value, str):
+            raise InputError(f"must be a string for kind {kind!r}, got {value!r}", path="value")
+        try:
+            if kind == "duration":
+                Duration.parse(value)
+            elif kind == "date":
+                dt.date.fromisoformat(value)
+            elif kind in ("days", "number"):
+                int(value)
+        except ValueError:
+            raise InputError(f"is not a {kind} value: {value!r}", path="value") from None
 
 
 def _params(value: Iterable[Param]) -> tuple[Param, ...]:
@@ -186,9 +232,35 @@ def join_words(items: Sequence[str], locale: str = "en") -> str:
     return tr.gettext(N_("{first} and {last}")).format(first=", ".join(items[:-1]), last=items[-1])
 
 
+def day_words(days: int, locale: str = "en") -> str:
+    """A count of days with the locale's plural: ``"1 day"``, ``"12 days"``."""
+    return translation(locale).ngettext(*NN_("{n} day", "{n} days"), days).format(n=days)
+
+
+def date_words(day: dt.date, locale: str = "en") -> str:
+    """``day`` as ``YYYY-MM-DD`` in English, in the locale's long form elsewhere.
+
+    Raises:
+        MissingExtraError: a locale other than English needs Babel (the
+            ``i18n`` extra).
+    """
+    translation(locale)
+    if locale == "en":
+        return day.isoformat()
+    try:
+        from babel.dates import format_date
+    except ImportError:  # pragma: no cover - babel is installed with the dev extra
+        raise MissingExtraError("babel", f"dates in locale {locale!r}", extra="i18n") from None
+    return str(format_date(day, format="long", locale=locale))
+
+
 def _value(param: Param, locale: str) -> str:
     if param.kind == "duration" and isinstance(param.value, str):
         return duration_words(Duration.parse(param.value), locale)
+    if param.kind == "date" and isinstance(param.value, str):
+        return date_words(dt.date.fromisoformat(param.value), locale)
+    if param.kind == "days" and isinstance(param.value, str):
+        return day_words(int(param.value), locale)
     if isinstance(param.value, tuple):
         return (
             join_words(list(param.value), locale)
