@@ -3,7 +3,7 @@
 The catalogues are made with Babel's standard commands, from the repository root::
 
     pybabel extract --no-default-keywords -k N_ -k NN_:1,2 --no-location --sort-output \\
-        -o src/collagenplan/messages/locale/collagenplan.pot src/collagenplan/messages/__init__.py
+        -o src/collagenplan/messages/locale/collagenplan.pot src/collagenplan/messages
     pybabel update -D collagenplan -i src/collagenplan/messages/locale/collagenplan.pot \\
         -d src/collagenplan/messages/locale
     # translate the new entries in locale/<lang>/LC_MESSAGES/collagenplan.po, then
@@ -93,8 +93,9 @@ def test_catalogues_hold_exactly_the_marked_messages() -> None:
     """The .pot and each .po hold exactly the ids marked in the source: none missing or stale."""
     marked = {
         message if isinstance(message, str) else message[0]
+        for source in sorted(PACKAGE.glob("*.py"))
         for _, message, _, _ in extract_from_file(
-            "python", str(PACKAGE / "__init__.py"), keywords={"N_": None, "NN_": (1, 2)}
+            "python", str(source), keywords={"N_": None, "NN_": (1, 2)}
         )
     }
     assert set(MESSAGES.values()) <= marked

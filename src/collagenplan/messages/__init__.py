@@ -6,8 +6,8 @@ rendered on demand by :func:`render`, in English or in any locale of
 :data:`LOCALES`. Translations are standard gettext catalogues
 (``locale/<lang>/LC_MESSAGES/collagenplan.po``, compiled to ``.mo`` with
 Babel: ``pybabel compile -d src/collagenplan/messages/locale -D collagenplan``);
-the English templates below are the message ids, marked with :func:`N_` and
-:func:`NN_` so that ``pybabel extract`` finds them (``tests/test_messages.py``
+the English templates below are the message ids, marked with ``N_`` and
+``NN_`` so that ``pybabel extract`` finds them in this package (``tests/test_messages.py``
 gives the exact commands and checks the catalogues are up to date). Durations are written as words
 ("5 days", "1 week", "6 months"), never in file notation.
 
@@ -32,6 +32,9 @@ import attrs
 
 from ..durations import Duration
 from ..errors import InputError, MissingExtraError
+from ._mark import N_, NN_
+from ._texts import TEXT_MESSAGES
+from ._violations import VIOLATION_MESSAGES
 
 __all__ = [
     "LOCALES",
@@ -51,17 +54,7 @@ LOCALES = ("en", "es")
 """The locales shipped complete: English (the message ids) and Spanish."""
 
 
-def N_(text: str) -> str:
-    """Mark ``text`` as a message id for extraction; returns it unchanged."""
-    return text
-
-
-def NN_(one: str, many: str) -> tuple[str, str]:
-    """Mark a singular and plural message id for extraction; returns them unchanged."""
-    return one, many
-
-
-MESSAGES: Mapping[str, str] = {
+_SCREENING: Mapping[str, str] = {
     # An unrecognised name in a client's records (screening reason and plan warning).
     "unrecognised.records": N_(
         "'{name}' ({path}) is not a known exposure or condition (closest known names: "
@@ -117,6 +110,9 @@ MESSAGES: Mapping[str, str] = {
     ),
     "precaution.day": N_("{condition}: {action} on the day of each session ({rule})."),
 }
+"""The screening messages built first: unrecognised names, pauses, precautions."""
+
+MESSAGES: Mapping[str, str] = {**_SCREENING, **VIOLATION_MESSAGES, **TEXT_MESSAGES}
 """Every message key and its English template (the gettext message id)."""
 
 
