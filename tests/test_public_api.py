@@ -106,6 +106,7 @@ _MODULE_EXTRAS = {
         "Param",
         "duration_words",
         "render",
+        "span_words",
         "translation",
     },
     "collagenplan.clinics": {"SCHEMA_VERSION", "CLINIC_SCHEMA", "WEEKDAYS"},

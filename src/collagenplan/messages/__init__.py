@@ -45,6 +45,7 @@ __all__ = [
     "day_words",
     "duration_words",
     "render",
+    "span_words",
     "translation",
 ]
 
@@ -116,12 +117,22 @@ MESSAGES: Mapping[str, str] = {**_SCREENING, **VIOLATION_MESSAGES, **TEXT_MESSAG
 """Every message key and its English template (the gettext message id)."""
 
 
-ParamKind = Literal["text", "duration", "list", "date", "days", "number"]
-PARAM_KINDS: tuple[ParamKind, ...] = ("text", "duration", "list", "date", "days", "number")
+ParamKind = Literal["text", "duration", "list", "date", "days", "number", "span"]
+PARAM_KINDS: tuple[ParamKind, ...] = (
+    "text",
+    "duration",
+    "list",
+    "date",
+    "days",
+    "number",
+    "span",
+)
 """How a parameter is written: ``text`` as is; ``duration`` (file notation) in
 words; ``list`` joined with the locale's "and"; ``date`` (``YYYY-MM-DD``) in
 the locale's form; ``days`` (a whole number) as "n day(s)" with the locale's
-plural; ``number`` in digits."""
+plural; ``number`` in digits; ``span`` (file notation) in words in the units
+it was written in, as :meth:`~collagenplan.Duration.words` does ("10d" is "10
+days", not "1 week and 3 days")."""
 
 
 @attrs.frozen
@@ -154,7 +165,7 @@ class Param:
         if not isinstance(value, str):
             raise InputError(f"must be a string for kind {kind!r}, got {value!r}", path="value")
         try:
-            if kind == "duration":
+            if kind in ("duration", "span"):
                 Duration.parse(value)
             elif kind == "date":
                 dt.date.fromisoformat(value)
@@ -220,6 +231,35 @@ def duration_words(duration: Duration, locale: str = "en") -> str:
     return join_words(parts, locale)
 
 
+def span_words(duration: Duration, locale: str = "en") -> str:
+    """``duration`` in words in the units it is written in, as
+    :meth:`~collagenplan.Duration.words` does in English: ``"10 days"``,
+    ``"13 months"``, ``"2 weeks"``, ``"1 month 15 days"``."""
+    tr = translation(locale)
+    parts: list[str] = []
+    if duration.months:
+        years, months = divmod(duration.months, 12)
+        n, forms = (
+            (years, NN_("{n} year", "{n} years"))
+            if not months
+            else (duration.months, NN_("{n} month", "{n} months"))
+        )
+        parts.append(tr.ngettext(*forms, n).format(n=n))
+    if duration.days:
+        weeks, days = divmod(duration.days, 7)
+        n, forms = (
+            (weeks, NN_("{n} week", "{n} weeks"))
+            if not days
+            else (duration.days, NN_("{n} day", "{n} days"))
+        )
+        parts.append(tr.ngettext(*forms, n).format(n=n))
+    if duration.hours:
+        parts.append(
+            tr.ngettext(*NN_("{n} hour", "{n} hours"), duration.hours).format(n=duration.hours)
+        )
+    return " ".join(parts) or tr.ngettext(*NN_("{n} day", "{n} days"), 0).format(n=0)
+
+
 def join_words(items: Sequence[str], locale: str = "en") -> str:
     """``"a"``, ``"a and b"``, ``"a, b and c"`` in the locale's words."""
     tr = translation(locale)
@@ -253,6 +293,8 @@ def date_words(day: dt.date, locale: str = "en") -> str:
 def _value(param: Param, locale: str) -> str:
     if param.kind == "duration" and isinstance(param.value, str):
         return duration_words(Duration.parse(param.value), locale)
+    if param.kind == "span" and isinstance(param.value, str):
+        return span_words(Duration.parse(param.value), locale)
     if param.kind == "date" and isinstance(param.value, str):
         return date_words(dt.date.fromisoformat(param.value), locale)
     if param.kind == "days" and isinstance(param.value, str):

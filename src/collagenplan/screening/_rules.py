@@ -135,6 +135,9 @@ class _Rule:
     """For rules that defer a start: the first day the rule no longer applies."""
     note: str | None = None
     """The protocol rule's note, if it has one."""
+    said: tuple[Message, ...] = ()
+    """For a rule that can become a screening reason (a contraindication or a
+    washout): ``phrase``, ``why`` and when the start is free, as messages."""
 
     @property
     def severity(self) -> Literal["error", "warning"]:
@@ -246,6 +249,53 @@ def _when(record: _Record) -> str:
     return f" from {first} to {last}"
 
 
+def _record_said(
+    form: str, name: str, typed: str, first: dt.date | None, last: dt.date | None
+) -> Message:
+    """The record a reason is about, as a message ending in a colon:
+    ``isotretinoin (recorded as 'Roaccutane') from 2026-02-01 to 2026-08-01:``.
+
+    ``form`` is ``record`` (a condition or medication a contraindication
+    meets), ``taken`` (a medication a washout meets) or ``used-on`` (one day
+    of use of an exposure paused between sessions: ``first`` is that day).
+    """
+    params = [Param("name", name)]
+    if form == "used-on" and first is not None:
+        when = ""
+        params.append(Param("day", first.isoformat(), "date"))
+    elif first is None and last is None:
+        when = ""
+    elif last is None:
+        when = ".since"
+    elif first is None:
+        when = ".until"
+    else:
+        when = ".from-to"
+    if form != "used-on":
+        if first is not None:
+            params.append(Param("first", first.isoformat(), "date"))
+        if last is not None:
+            params.append(Param("last", last.isoformat(), "date"))
+    recorded = ""
+    if normalise(typed) != name:
+        recorded = ".recorded"
+        params.append(Param("typed", typed))
+    return Message(f"reason.{form}{when}{recorded}", params)
+
+
+def _asks_said(
+    what: str, rule: str, clears_on: dt.date | None, defers: bool, *params: Param
+) -> Message:
+    """What the rule asks and, for a rule that defers a start, from when the start is free."""
+    ends = ""
+    extra = [Param("rule", rule)]
+    if defers:
+        ends = ".open" if clears_on is None else ".until"
+        if clears_on is not None:
+            extra.append(Param("date", clears_on.isoformat(), "date"))
+    return Message(f"reason.{what}{ends}", [*params, *extra])
+
+
 _TIER_CODES = {"absolute": "contraindicated", "temporary": "deferred", "relative": "needs-review"}
 _TIER_WHY = {
     "absolute": "an absolute contraindication, no treatment while it applies",
@@ -260,17 +310,23 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
         if contra.tier == "relative" and client.is_cleared(contra.condition):
             continue
         for record in named(client, contra.condition, protocol):
-            _, last = _bounds(record)
+            first, last = _bounds(record)
+            clears_on = None if last is None else _next(last)
+            rule = f"contraindications[{i}]"
             rules.append(
                 _Rule(
                     code=_TIER_CODES[contra.tier],
                     subject=contra.condition,
-                    rule=f"contraindications[{i}]",
+                    rule=rule,
                     breaks=record.active_on,
                     phrase=f"{called(_typed(record), contra.condition)}{_when(record)}",
                     why=_TIER_WHY[contra.tier],
-                    clears_on=None if last is None else _next(last),
+                    clears_on=clears_on,
                     note=contra.note,
+                    said=(
+                        _record_said("record", contra.condition, _typed(record), first, last),
+                        _asks_said(contra.tier, rule, clears_on, contra.tier == "temporary"),
+                    ),
                 )
             )
     return rules
@@ -282,6 +338,14 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
         if not (washout.before or washout.after):
             continue
         pauses = pauses_between_sessions(protocol, washout)
+        durations = [
+            Param(name, str(value), "span")
+            for name, value in (("before", washout.before), ("after", washout.after))
+            if value
+        ]
+        asks = "washout." + (
+            "both" if washout.before and washout.after else "before" if washout.before else "after"
+        )
         need = " and ".join(
             part
             for part in (
@@ -296,13 +360,28 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             if not uses(client, med, washout.exposure, protocol):
                 continue
             name = called(med.exposure, washout.exposure)
-            spans: list[tuple[dt.date | None, dt.date | None, str]]
+            spans: list[tuple[dt.date | None, dt.date | None, str, Message]]
             if pauses:  # continuing use is paused around each session (milestones)
                 days = sorted({d for d in (med.start, med.end) if d is not None})
-                spans = [(d, d, f"{name} used on {d}") for d in days]
+                spans = [
+                    (
+                        d,
+                        d,
+                        f"{name} used on {d}",
+                        _record_said("used-on", washout.exposure, med.exposure, d, d),
+                    )
+                    for d in days
+                ]
             else:
-                spans = [(med.start, med.end, f"{name} taken{_when(med)}")]
-            for first, last, phrase in spans:
+                spans = [
+                    (
+                        med.start,
+                        med.end,
+                        f"{name} taken{_when(med)}",
+                        _record_said("taken", washout.exposure, med.exposure, med.start, med.end),
+                    )
+                ]
+            for first, last, phrase, record in spans:
                 clears = None
                 if last is not None:
                     clears = _plus(washout.before, last) if washout.before else _next(last)
@@ -316,6 +395,10 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                         why=f"the protocol asks for {need}",
                         clears_on=clears,
                         note=washout.note,
+                        said=(
+                            record,
+                            _asks_said(asks, f"washouts[{i}]", clears, True, *durations),
+                        ),
                     )
                 )
     return rules

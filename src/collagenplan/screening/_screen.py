@@ -66,7 +66,7 @@ class Reason:
     """The protocol rule, as a key path (``washouts[3]``); for
     ``unrecognised``, the client file's key path (``medications[0].exposure``)."""
     message: str = attrs.field(validator=is_str(InputError))
-    """A sentence a receptionist can read."""
+    """A sentence a receptionist can read, in English: ``text("en")``."""
     clears_on: dt.date | None = attrs.field(
         default=None, validator=is_optional(is_date(InputError))
     )
@@ -80,15 +80,15 @@ class Reason:
     messages: tuple[Message, ...] = attrs.field(
         default=(), converter=to_tuple, validator=is_tuple_of(InputError, Message, "a Message")
     )
-    """The message as data (keys and parameters), when the reason has been
-    built that way (``unrecognised``, ``pause`` and ``precaution`` so far); empty
-    otherwise."""
+    """The message as data (keys and parameters): every reason :func:`screen`
+    writes has them; a reason built by hand with only ``message`` has none."""
     note: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """With ``messages``: the protocol rule's note, which ends ``message``
     (clinic-written text, shown as written in every locale)."""
 
     def text(self, locale: str = "en") -> str:
-        """The message in ``locale``; English ``message`` when no ``messages`` are kept.
+        """The message in ``locale``: ``messages`` rendered, then ``note`` as
+        written; ``message`` as written when the reason has no ``messages``.
 
         Raises:
             InputError: ``locale`` is not one of the shipped locales.
@@ -159,19 +159,17 @@ def _earliest(on: dt.date, deferring: list[_Rule]) -> tuple[dt.date | None, list
 
 
 def _reason(rule: _Rule, on: dt.date) -> Reason:
-    ends = ""
-    if rule.defers:
-        ends = (
-            f"; no start before {rule.clears_on}"
-            if rule.clears_on is not None
-            else "; no start date until an end date is recorded"
-        )
+    """The reason a rule gives: the record and what the rule asks, as messages,
+    then the protocol rule's note as written."""
+    words = " ".join(m.render() for m in rule.said)
     return Reason(
         code=rule.code,
         subject=rule.subject,
         rule=rule.rule,
-        message=f"{rule.phrase}: {rule.why}{ends} ({rule.rule}).{rule.tail}",
+        message=f"{words}{rule.tail}",
         clears_on=rule.clears_on,
+        messages=rule.said,
+        note=rule.note,
     )
 
 
