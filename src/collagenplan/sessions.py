@@ -23,6 +23,7 @@ from ._checks import (
 from ._fields import _typename, to_tuple
 from .durations import Duration
 from .errors import DurationError, InputError
+from .messages import Message, translation
 from .protocols.model import Phase
 
 __all__ = [
@@ -132,13 +133,30 @@ class Milestone:
     end: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(InputError)))
     """Last day it applies, when it lasts (``None`` for a one-day task); not before ``start``."""
     note: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
-    """A sentence for the client or staff."""
+    """A sentence for the client or staff, in English: ``note_text("en")``."""
     rule: str | None = attrs.field(default=None, validator=is_optional(is_str(InputError)))
     """The protocol rule it comes from (``washouts[0]``)."""
+    messages: tuple[Message, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=is_tuple_of(InputError, Message, "a Message")
+    )
+    """The note as data (keys and parameters) when the planner wrote it; empty
+    when the note is the protocol's own (an aftercare rule's ``note``, shown as
+    written in every locale) or the milestone was built by hand."""
 
     def __attrs_post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
             raise InputError(f"must not be before start ({self.end} < {self.start})", path="end")
+
+    def note_text(self, locale: str = "en") -> str | None:
+        """The note in ``locale``: ``messages`` rendered, else ``note`` as written.
+
+        Raises:
+            InputError: ``locale`` is not one of the shipped locales.
+        """
+        if not self.messages:
+            translation(locale)  # an unknown locale is an error either way
+            return self.note
+        return " ".join(m.render(locale) for m in self.messages)
 
 
 def _is_window(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

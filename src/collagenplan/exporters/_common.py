@@ -19,8 +19,9 @@ import attrs
 
 from .._fields import _typename, relocated
 from .._text import SURROGATE, text_problem
-from ..durations import elapsed_after
+from ..durations import Duration, elapsed_after
 from ..errors import InputError
+from ..messages import Param, date_words, render, translation
 from ..protocols.model import Protocol
 from ..results import Plan, Violation
 from ..sessions import Milestone, PlannedSession, session_keys
@@ -34,9 +35,11 @@ __all__ = [
     "end_of",
     "export_sessions",
     "export_title",
+    "milestone_task",
     "milestone_text",
     "plan_identity",
     "plan_key",
+    "say",
     "stable_uuid",
     "subject_labels",
 ]
@@ -146,19 +149,59 @@ def subject_labels(protocol: Protocol | None) -> dict[str, str]:
     return labels
 
 
-def milestone_text(m: Milestone, labels: Mapping[str, str] | None = None) -> str:
-    """One line describing a milestone: dates, kind, subject and note.
+def say(key: str, locale: str, **values: str | int | dt.date | Duration) -> str:
+    """Message ``key`` rendered in ``locale``: strings are written as they are,
+    whole numbers in digits, dates and durations (in the units written) in
+    the locale's words."""
+    params = []
+    for name, value in values.items():
+        if isinstance(value, dt.date):
+            params.append(Param(name, value.isoformat(), "date"))
+        elif isinstance(value, Duration):
+            params.append(Param(name, str(value), "span"))
+        elif isinstance(value, int):
+            params.append(Param(name, str(value), "number"))
+        else:
+            params.append(Param(name, value))
+    return render(key, params, locale)
+
+
+_MILESTONE_KINDS = frozenset({"stop", "resume", "start", "end", "aftercare"})
+
+
+def milestone_task(
+    m: Milestone, labels: Mapping[str, str] | None = None, locale: str = "en"
+) -> str:
+    """What a milestone asks, in ``locale``: ``"stop Topical retinoid"``.
 
     The subject is shown by its label from ``labels`` (:func:`subject_labels`)
-    when it has one, else by its id.
+    when it has one, else by its id; a kind the planner does not write is
+    shown as it is.
     """
-    when = m.start.isoformat()
-    if m.end is not None and m.end != m.start:
-        when += f" to {m.end.isoformat()}"
     subject = (labels or {}).get(m.subject, m.subject)
-    text = f"{when}: {m.kind} {subject}"
-    if m.note:
-        text += f" ({m.note})"
+    if m.kind in _MILESTONE_KINDS:
+        return say(f"milestone.{m.kind}", locale, subject=subject)
+    return say("milestone.other", locale, kind=m.kind, subject=subject)
+
+
+def milestone_text(
+    m: Milestone, labels: Mapping[str, str] | None = None, locale: str = "en"
+) -> str:
+    """One line describing a milestone in ``locale``: dates, kind, subject and note.
+
+    ``"2027-03-12 to 2027-03-14: aftercare No make-up (No make-up until 2027-03-14.)"``;
+    the subject as in :func:`milestone_task`, the note as
+    :meth:`~collagenplan.Milestone.note_text` gives it (a protocol's own note
+    as written).
+    """
+    if m.end is not None and m.end != m.start:
+        when = say("milestone.range", locale, start=m.start, end=m.end)
+    else:
+        when = date_words(m.start, locale)
+    text = f"{when}: {milestone_task(m, labels, locale)}"
+    note = m.note_text(locale)
+    if note:
+        text += f" ({note})"
     return clean_text(text)
 
 
@@ -199,22 +242,38 @@ class ExportSession:
     id when a clinic is given, else the session's ``practitioner`` as it is."""
     labels: Mapping[str, str] = attrs.field(factory=dict)
     """The protocol's labels by milestone subject (:func:`subject_labels`)."""
+    locale: str = "en"
+    """The locale every text here is written in."""
 
     def reminder(self, milestone: Milestone) -> str:
         """One milestone of this session as a line of text, with its label."""
-        return milestone_text(milestone, self.labels)
+        return milestone_text(milestone, self.labels, self.locale)
 
     @property
     def heading(self) -> str:
-        """``"<title>: session <n> of <total>"``."""
-        return f"{self.title}: session {self.session.number} of {self.total}"
+        """``"<title>: session <n> of <total>"``, in the locale."""
+        return say(
+            "export.heading",
+            self.locale,
+            title=self.title,
+            number=self.session.number,
+            total=self.total,
+        )
 
 
-def _aftercare(protocol: Protocol | None) -> tuple[str, ...]:
+def _aftercare(protocol: Protocol | None, locale: str) -> tuple[str, ...]:
     if protocol is None:
         return ()
     return tuple(
-        f"{a.shown} for {a.duration.words()}" + (f": {clean_text(a.note)}" if a.note else "")
+        say(
+            "export.aftercare.noted",
+            locale,
+            restriction=a.shown,
+            duration=a.duration,
+            note=clean_text(a.note),
+        )
+        if a.note
+        else say("export.aftercare", locale, restriction=a.shown, duration=a.duration)
         for a in protocol.aftercare
     )
 
@@ -231,6 +290,7 @@ def export_sessions(
     *,
     names: Mapping[str, str] | None = None,
     removed: bool = False,
+    locale: str = "en",
 ) -> Iterator[ExportSession]:
     """The export view of each session of ``plan``, in order.
 
@@ -243,9 +303,11 @@ def export_sessions(
         names: practitioner display names by id (a clinic's practitioners).
         removed: also yield, after the sessions, a view of each session in
             ``plan.removed`` (with ``removed=True``).
+        locale: the locale of the texts (headings, reminders, aftercare).
 
     Raises:
-        InputError: ``default_minutes`` is not a whole number >= 1.
+        InputError: ``default_minutes`` is not a whole number >= 1, or
+            ``locale`` is not a shipped locale.
         DurationError: a session's end would fall after 9999-12-31 (the
             error's path names the session).
     """
@@ -256,9 +318,10 @@ def export_sessions(
         )
     if default_minutes < 1:
         raise InputError(f"must be at least 1, got {default_minutes}", path="default_minutes")
+    translation(locale)  # an unknown locale is refused before anything is written
     title = export_title(plan, protocol)
     chair = (protocol.session.chair_minutes if protocol is not None else None) or default_minutes
-    aftercare = _aftercare(protocol)
+    aftercare = _aftercare(protocol, locale)
     labels = subject_labels(protocol)
     total = len(plan.sessions)
     names = names or {}
@@ -285,10 +348,11 @@ def export_sessions(
             violations=()
             if gone
             else tuple(v for v in plan.violations if v.session == session.number),
-            reminders=tuple(milestone_text(m, labels) for m in session.milestones),
+            reminders=tuple(milestone_text(m, labels, locale) for m in session.milestones),
             aftercare=aftercare,
             key=key,
             removed=gone,
             practitioner=names.get(who, who) if who is not None else None,
             labels=labels,
+            locale=locale,
         )

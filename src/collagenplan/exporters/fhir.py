@@ -31,6 +31,7 @@ from ..clients import Client
 from ..clinics import Clinic
 from ..durations import Duration
 from ..errors import InputError, ProtocolError
+from ..messages import translation
 from ..protocols.model import Interval, Protocol
 from ..results import Plan
 from ..sessions import Milestone, PlannedSession
@@ -42,8 +43,10 @@ from ._common import (
     clean_text,
     export_sessions,
     export_title,
+    milestone_task,
     plan_identity,
     plan_key,
+    say,
     stable_uuid,
     subject_labels,
 )
@@ -134,7 +137,7 @@ def _appointment(
     practitioner: Json | None,
     zone: dt.tzinfo,
 ) -> Json:
-    session, start = view.session, view.start
+    session, start, locale = view.session, view.start, view.locale
     status = _APPOINTMENT_STATUS[session.status]
     if view.removed:
         status = "cancelled"
@@ -155,7 +158,7 @@ def _appointment(
         "description": clean_text(f"{view.heading} ({session.phase})"),
     }
     if view.removed:
-        res["cancelationReason"] = {"text": "removed from the plan when it was re-planned"}
+        res["cancelationReason"] = {"text": say("fhir.cancelation-reason", locale)}
     whole_day = start is None and status in ("booked", "fulfilled")
     if start is not None and view.end is not None:
         res["start"] = _instant(start)
@@ -172,21 +175,26 @@ def _appointment(
     # Appointment.requestedPeriod: the window the session may fall in.
     w = session.window
     res["requestedPeriod"] = [_period(w.earliest, w.latest)]
-    when = (
-        "booked for"
-        if session.status == "booked"
-        else ("done on" if session.status == "done" else "planned for")
-    )
-    comment = f"Session {when} {session.date.isoformat()}"
-    if view.removed:
-        comment = f"Cancelled: session {when} {session.date.isoformat()}"
+    date = session.date
+    cancelled = "cancelled." if view.removed else ""
+    comment = say(f"fhir.comment.{cancelled}{session.status}", locale, date=date)
     if whole_day:
-        comment += " (no appointment time recorded; start and end give the whole day)."
+        comment = say("fhir.comment.whole-day", locale, session=comment)
+    elif start is None:
+        comment = say("fhir.comment.untimed", locale, session=comment)
     else:
-        comment += "." if start is not None else " (no appointment time yet)."
-    comment += f" Window {w.earliest.isoformat()} to "
-    comment += f"{view.latest}, target {w.target.isoformat()}."
-    comment += "".join(f" Problem ({v.code}): {clean_text(v.message)}" for v in view.violations)
+        comment += "."
+    if w.latest is None:
+        window = say("fhir.comment.window.open", locale, earliest=w.earliest, target=w.target)
+    else:
+        window = say(
+            "fhir.comment.window", locale, earliest=w.earliest, latest=w.latest, target=w.target
+        )
+    comment += f" {window}"
+    comment += "".join(
+        " " + say("export.problem", locale, code=v.code, message=clean_text(v.message))
+        for v in view.violations
+    )
     res["comment"] = comment
     instructions = _instructions(view)
     if instructions and not view.removed:
@@ -214,21 +222,30 @@ def _appointment(
 
 
 def _instructions(view: ExportSession) -> str | None:
-    lines = [*view.reminders, *(f"Aftercare: {line}" for line in view.aftercare)]
+    lines = [
+        *view.reminders,
+        *(say("fhir.aftercare", view.locale, line=line) for line in view.aftercare),
+    ]
     return "\n".join(lines) or None
 
 
-def _milestone_activity(m: Milestone, session: PlannedSession, labels: Mapping[str, str]) -> Json:
+def _milestone_activity(
+    m: Milestone, session: PlannedSession, labels: Mapping[str, str], locale: str
+) -> Json:
     # CarePlan.activity.detail (cpl-3: a detail and no reference).
     status = "completed" if session.status == "done" else "not-started"
+    task = milestone_task(m, labels, locale)
+    note = m.note_text(locale)
     detail: Json = {
         "kind": "Task",
+        # A code (kind and subject id), not prose: the same in every locale.
         "code": {"text": f"{m.kind} {m.subject}"},
         "status": status,
         "scheduledPeriod": _period(m.start, m.end if m.end is not None else m.start),
         "description": clean_text(
-            f"Session {session.number}: {m.kind} {labels.get(m.subject, m.subject)}"
-            + (f". {m.note}" if m.note else "")
+            say("fhir.task.noted", locale, number=session.number, task=task, note=note)
+            if note
+            else say("fhir.task", locale, number=session.number, task=task)
         ),
     }
     return {"detail": detail}
@@ -286,6 +303,7 @@ def to_fhir(
     default_minutes: int = DEFAULT_MINUTES,
     clinic: Clinic | None = None,
     client: Client | None = None,
+    locale: str = "en",
 ) -> Json:
     """Write ``plan`` as a FHIR R4 Bundle: a CarePlan and one Appointment per session.
 
@@ -329,6 +347,12 @@ def to_fhir(
             frames whole-day appointments.
         client: the client: its ``id`` becomes the Patient's identifier (system
             :data:`CLIENT_SYSTEM`) and fixes the Patient's resource id.
+        locale: the language of the text the library writes (narratives,
+            descriptions, comments, instructions), one of
+            :data:`~collagenplan.messages.LOCALES`; dates in it take the
+            locale's form (ISO in English). Names and notes from the
+            protocol, the clinic and the caller are written as they are;
+            codes, identifiers and element values are never translated.
 
     Returns:
         The Bundle as a ``dict`` ready for ``json.dumps``.
@@ -353,7 +377,9 @@ def to_fhir(
     key = plan_key(plan, plan_id, client_name)
     identity = plan_identity(plan, plan_id) or key
     names = {p.id: p.name for p in clinic.practitioners if p.name} if clinic else {}
-    views = list(export_sessions(plan, protocol, default_minutes, names=names, removed=True))
+    views = list(
+        export_sessions(plan, protocol, default_minutes, names=names, removed=True, locale=locale)
+    )
     title = export_title(plan, protocol)
     labels = subject_labels(protocol)
     zone = _zone_of(clinic)
@@ -376,7 +402,7 @@ def to_fhir(
             resource["identifier"] = [{"system": CLIENT_SYSTEM, "value": client_id}]
         if display:
             resource["name"] = [{"text": display}]
-        resource["text"] = _narrative(display or client_id or "Client of a treatment plan.")
+        resource["text"] = _narrative(display or client_id or say("fhir.patient", locale))
         entries.append((resource, patient_id))
         subject = _ref(patient_id, display)
 
@@ -397,10 +423,14 @@ def to_fhir(
             continue
         # CarePlan.activity.reference: Reference(Appointment | ...).
         activities.append({"reference": _ref(uid, appointment["description"])})
-        activities += [_milestone_activity(m, session, labels) for m in session.milestones]
+        activities += [_milestone_activity(m, session, labels, locale) for m in session.milestones]
 
-    description = (
-        f"{len(plan.sessions)} sessions of {plan.protocol_id} from {plan.start.isoformat()}."
+    description = say(
+        "fhir.careplan",
+        locale,
+        count=len(plan.sessions),
+        protocol=plan.protocol_id,
+        start=plan.start,
     )
     careplan: Json = {
         "resourceType": "CarePlan",
@@ -424,8 +454,13 @@ def to_fhir(
     careplan["text"] = _narrative(
         f"{title}: {description}",
         *(
-            f"Session {v.session.number} ({v.session.phase}): {v.session.date.isoformat()}, "
-            f"{v.session.status}."
+            say(
+                f"fhir.careplan.{v.session.status}",
+                locale,
+                number=v.session.number,
+                phase=v.session.phase,
+                date=v.session.date,
+            )
             for v in views
             if not v.removed
         ),
@@ -538,6 +573,7 @@ def protocol_to_fhir(
     *,
     url: str | None = None,
     status: Literal["draft", "active", "retired", "unknown"] = "active",
+    locale: str = "en",
 ) -> Json:
     """Write ``protocol`` as a FHIR R4 PlanDefinition (type ``clinical-protocol``).
 
@@ -560,6 +596,9 @@ def protocol_to_fhir(
             ``urn:collagenplan:protocol:<id>``, a URN, so that no web
             address is made up for the clinic.
         status: ``PlanDefinition.status``.
+        locale: the language of the titles and descriptions the library
+            writes, one of :data:`~collagenplan.messages.LOCALES`; the
+            protocol's names, labels and notes are written as they are.
 
     Returns:
         The PlanDefinition as a ``dict``.
@@ -572,6 +611,7 @@ def protocol_to_fhir(
         raise InputError(f"must be a Protocol, got {type(protocol).__name__}", path="protocol")
     if status not in ("draft", "active", "retired", "unknown"):
         raise InputError(f"is not a PlanDefinition status: {status!r}", path="status")
+    translation(locale)  # an unknown locale is an error before anything is written
     ident = protocol.id
     if not _FHIR_ID.fullmatch(ident):  # FHIR ids are at most 64 characters
         ident = stable_uuid("protocol", protocol.id)
@@ -582,21 +622,32 @@ def protocol_to_fhir(
         s = phase.sessions
         count = None if phase.repeat else (s.min, s.max)
         iv = phase.interval
-        how_many = (
-            "repeating"
-            if phase.repeat
-            else (f"{s.min}" if s.min == s.max else f"{s.min}-{s.max} (default {s.default})")
-        )
-        description = (
-            f"{how_many} sessions, every {iv.target.words()} ({iv.min.words()} to "
-            f"{iv.max.words()} from the one before)"
-        )
+        gaps: dict[str, str | int | Duration] = {
+            "every": iv.target,
+            "shortest": iv.min,
+            "longest": iv.max,
+        }
+        grace = ""
         if phase.grace:
-            description += f"; up to {phase.grace.words()} early is accepted with a warning"
+            grace = ".grace"
+            gaps["grace"] = phase.grace
+        if phase.repeat:
+            description = say(f"fhir.phase.repeating{grace}", locale, **gaps)
+        elif s.min == s.max:
+            description = say(f"fhir.phase.count{grace}", locale, count=s.min, **gaps)
+        else:
+            description = say(
+                f"fhir.phase.range{grace}",
+                locale,
+                low=s.min,
+                high=s.max,
+                default=s.default,
+                **gaps,
+            )
         action: Json = {
             "id": _action_id(f"phase-{phase.name}"),
-            "title": f"{phase.name} phase",
-            "description": description + ".",
+            "title": say("fhir.phase.title", locale, phase=phase.name),
+            "description": description,
             "timingTiming": _timing(count, iv, path),
         }
         if phase_ids:
@@ -629,9 +680,9 @@ def protocol_to_fhir(
             actions.append(
                 {
                     "id": _action_id(f"stop-{w.exposure}"),
-                    "title": f"Stop {shown}",
+                    "title": say("fhir.stop.title", locale, exposure=shown),
                     "description": (
-                        f"Stop {shown} at least {w.before.words()} before each session.{note}"
+                        say("fhir.stop", locale, exposure=shown, before=w.before) + note
                     ),
                     "relatedAction": related("before-start", w.before, f"washouts[{i}].before"),
                 }
@@ -640,9 +691,10 @@ def protocol_to_fhir(
             actions.append(
                 {
                     "id": _action_id(f"resume-{w.exposure}"),
-                    "title": f"Resume {shown}",
-                    "description": f"Resume {shown} no sooner than {w.after.words()} after "
-                    f"each session.{note}",
+                    "title": say("fhir.resume.title", locale, exposure=shown),
+                    "description": (
+                        say("fhir.resume", locale, exposure=shown, after=w.after) + note
+                    ),
                     "relatedAction": related("after-end", w.after, f"washouts[{i}].after"),
                 }
             )
@@ -650,8 +702,14 @@ def protocol_to_fhir(
         action = {
             "id": _action_id(f"{p.action}-for-{p.condition}"),
             "title": p.action,
-            "description": f"For clients with {p.condition}: {p.action} from "
-            f"{p.before.words()} before to {p.after.words()} after each session."
+            "description": say(
+                "fhir.precaution",
+                locale,
+                condition=p.condition,
+                action=p.action,
+                before=p.before,
+                after=p.after,
+            )
             + (f" {clean_text(p.note)}" if p.note else ""),
             "reason": [{"text": p.condition}],
             "relatedAction": related("before-start", p.before, f"precautions[{i}].before"),
@@ -669,8 +727,13 @@ def protocol_to_fhir(
             {
                 "id": _action_id(f"aftercare-{a.restriction}"),
                 "title": clean_text(a.shown),
-                "description": f"{clean_text(a.shown)} for {a.duration.words()} after each "
-                "session." + (f" {clean_text(a.note)}" if a.note else ""),
+                "description": say(
+                    "fhir.aftercare.action",
+                    locale,
+                    restriction=clean_text(a.shown),
+                    duration=a.duration,
+                )
+                + (f" {clean_text(a.note)}" if a.note else ""),
                 "timingDuration": _quantity(a.duration, f"aftercare[{i}].duration"),
                 "relatedAction": related("after-end", None, f"aftercare[{i}]"),
             }
@@ -680,20 +743,17 @@ def protocol_to_fhir(
     if protocol.notes:
         text.append(clean_text(protocol.notes))
     if protocol.contraindications:
-        text.append(
-            "Contraindications: "
-            + "; ".join(f"{c.condition} ({c.tier})" for c in protocol.contraindications)
-            + "."
+        items = "; ".join(
+            say(f"fhir.contraindication.{c.tier}", locale, condition=c.condition)
+            for c in protocol.contraindications
         )
+        text.append(say("fhir.contraindications", locale, items=items))
     if protocol.spacing:
-        text.append(
-            "Spacing from other procedures: "
-            + "; ".join(
-                f"{s.procedure} (at least {s.before.words()} before, {s.after.words()} after)"
-                for s in protocol.spacing
-            )
-            + "."
+        items = "; ".join(
+            say("fhir.spacing.item", locale, procedure=s.procedure, before=s.before, after=s.after)
+            for s in protocol.spacing
         )
+        text.append(say("fhir.spacing", locale, items=items))
     definition: Json = {
         "resourceType": "PlanDefinition",
         "id": ident,

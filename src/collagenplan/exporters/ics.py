@@ -71,6 +71,7 @@ from ._common import (
     export_sessions,
     export_title,
     plan_key,
+    say,
 )
 from ._vtimezone import vtimezone
 
@@ -123,27 +124,41 @@ def _check_aware(moment: object, name: str) -> dt.datetime:
 
 
 def _description(view: ExportSession, client_name: str | None) -> str:
-    session = view.session
+    session, locale = view.session, view.locale
     w = session.window
     lines = []
     if view.removed:
-        lines.append("This session was removed from the plan when it was re-planned.")
-    lines += [
-        f"Session {session.number} of {view.total} ({session.phase}), {view.title}.",
-        f"Window: earliest {w.earliest.isoformat()}, target {w.target.isoformat()}, "
-        f"latest {view.latest}.",
-    ]
+        lines.append(say("ics.removed", locale))
+    lines.append(
+        say(
+            "ics.session",
+            locale,
+            number=session.number,
+            total=view.total,
+            phase=session.phase,
+            title=view.title,
+        )
+    )
+    if w.latest is None:
+        lines.append(say("ics.window.open", locale, earliest=w.earliest, target=w.target))
+    else:
+        lines.append(
+            say("ics.window", locale, earliest=w.earliest, target=w.target, latest=w.latest)
+        )
     if client_name:
-        lines.append(f"Client: {clean_text(client_name)}")
+        lines.append(say("ics.client", locale, name=clean_text(client_name)))
     if view.practitioner:
-        lines.append(f"Practitioner: {clean_text(view.practitioner)}")
+        lines.append(say("ics.practitioner", locale, name=clean_text(view.practitioner)))
     if view.reminders and not view.removed:
-        lines.append("Reminders:")
+        lines.append(say("ics.reminders", locale))
         lines += [f"- {line}" for line in view.reminders]
     if view.aftercare and not view.removed:
-        lines.append("Aftercare:")
+        lines.append(say("ics.aftercare", locale))
         lines += [f"- {line}" for line in view.aftercare]
-    lines += [f"Problem ({v.code}): {clean_text(v.message)}" for v in view.violations]
+    lines += [
+        say("export.problem", locale, code=v.code, message=clean_text(v.message))
+        for v in view.violations
+    ]
     return "\n".join(lines)
 
 
@@ -188,8 +203,14 @@ def _alarms(
     after: list[str] = []
     if (kinds is None or "appointment" in kinds) and day > dt.date.min:
         # (no day before the first day of the calendar)
-        when = "" if start is None else f" at {start.strftime('%H:%M')}"
-        by_day[day - dt.timedelta(days=1)] = [f"Tomorrow{when}: {view.heading}"]
+        tomorrow = (
+            say("ics.tomorrow", view.locale, heading=view.heading)
+            if start is None
+            else say(
+                "ics.tomorrow.at", view.locale, time=start.strftime("%H:%M"), heading=view.heading
+            )
+        )
+        by_day[day - dt.timedelta(days=1)] = [tomorrow]
     for m in session.milestones:
         if kinds is not None and m.kind not in kinds:
             continue
@@ -217,7 +238,10 @@ def _alarms(
         out.append((trigger, "\n".join(lines)))
     if after:
         out.append(
-            (dt.timedelta(minutes=view.minutes), "\n".join(["After your session:", *after]))
+            (
+                dt.timedelta(minutes=view.minutes),
+                "\n".join([say("ics.after-session", view.locale), *after]),
+            )
         )
     return [_alarm(text, trigger) for trigger, text in sorted(out, key=lambda item: item[0])]
 
@@ -277,6 +301,7 @@ def to_ics(
     method: Literal["PUBLISH", "CANCEL"] | None = None,
     organizer: str | None = None,
     attendees: Sequence[str] = (),
+    locale: str = "en",
 ) -> bytes:
     """Write ``plan`` as an iCalendar file (RFC 5545), one event per session.
 
@@ -315,6 +340,12 @@ def to_ics(
             ``organizer``.
         organizer: the organizer's calendar address (``mailto:desk@clinic.example``).
         attendees: attendees' calendar addresses, written on every event.
+        locale: the language of the text the library writes (SUMMARY,
+            DESCRIPTION, alarm texts), one of
+            :data:`~collagenplan.messages.LOCALES`; dates in it take the
+            locale's form (ISO ``YYYY-MM-DD`` in English). Names and notes
+            from the protocol, the clinic and the caller are written as they
+            are; identifiers, codes and property values are never translated.
 
     Returns:
         The calendar as bytes (UTF-8, CRLF line ends, folded at 75 octets).
@@ -364,7 +395,9 @@ def to_ics(
     names = {p.id: p.name for p in clinic.practitioners if p.name} if clinic else {}
     views = [
         view
-        for view in export_sessions(plan, protocol, default_minutes, names=names, removed=True)
+        for view in export_sessions(
+            plan, protocol, default_minutes, names=names, removed=True, locale=locale
+        )
         if method != "CANCEL" or view.removed
     ]
     title = export_title(plan, protocol)
@@ -399,7 +432,7 @@ def to_ics(
         if client_name:
             summary += f" ({client_name})"
         if view.removed:
-            summary = f"Cancelled: {summary}"
+            summary = say("ics.cancelled", locale, summary=summary)
         event.add("summary", _one_line(summary))
         if start is None:
             # RFC 5545 section 3.6.1: an all-day event is a DATE DTSTART with

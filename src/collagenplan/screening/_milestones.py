@@ -7,6 +7,7 @@ import datetime as dt
 
 from ..clients import Client
 from ..errors import PlanningError
+from ..messages import Message, Param
 from ..protocols.model import Protocol
 from ..results import Violation
 from ..sessions import Milestone
@@ -113,50 +114,84 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
         )
         if in_use:
             rule = f"washouts[{i}]"
+            exposure = Param("exposure", washout.shown)
             out += [
-                Milestone(
-                    kind="stop",
-                    subject=washout.exposure,
-                    start=stop,
-                    note=f"Last use of {washout.shown} before the session on {day}.",
-                    rule=rule,
+                _milestone(
+                    "stop",
+                    washout.exposure,
+                    stop,
+                    rule,
+                    Message("milestone.note.stop", [exposure, _date("day", day)]),
                 ),
-                Milestone(
-                    kind="resume",
-                    subject=washout.exposure,
-                    start=resume,
-                    note=f"{washout.shown} may be used again from this day.",
-                    rule=rule,
+                _milestone(
+                    "resume",
+                    washout.exposure,
+                    resume,
+                    rule,
+                    Message("milestone.note.resume", [exposure]),
                 ),
             ]
     for i, reason in precautions(protocol, client, day):
         precaution = protocol.precautions[i]
+        action = Param("action", precaution.action)
         out += [
-            Milestone(
-                kind="start",
-                subject=precaution.action,
-                start=_minus(precaution.before, day),
-                note=f"Start {precaution.action} for {precaution.condition}.",
-                rule=reason.rule,
+            _milestone(
+                "start",
+                precaution.action,
+                _minus(precaution.before, day),
+                reason.rule,
+                Message(
+                    "milestone.note.start", [action, Param("condition", precaution.condition)]
+                ),
             ),
-            Milestone(
-                kind="end",
-                subject=precaution.action,
-                start=_plus(precaution.after, day),
-                note=f"Last day of {precaution.action}.",
-                rule=reason.rule,
+            _milestone(
+                "end",
+                precaution.action,
+                _plus(precaution.after, day),
+                reason.rule,
+                Message("milestone.note.end", [action]),
             ),
         ]
     for i, care in enumerate(protocol.aftercare):
         end = _plus(care.duration, day)
-        out.append(
-            Milestone(
-                kind="aftercare",
-                subject=care.restriction,
-                start=day,
-                end=end,
-                note=care.note or f"{care.shown} until {end}.",
-                rule=f"aftercare[{i}]",
+        if care.note:  # the protocol's own words, shown as written
+            out.append(
+                Milestone(
+                    kind="aftercare",
+                    subject=care.restriction,
+                    start=day,
+                    end=end,
+                    note=care.note,
+                    rule=f"aftercare[{i}]",
+                )
             )
+            continue
+        until = Message(
+            "milestone.note.aftercare", [Param("restriction", care.shown), _date("end", end)]
         )
+        out.append(_milestone("aftercare", care.restriction, day, f"aftercare[{i}]", until, end))
     return tuple(sorted(out, key=lambda m: m.start))
+
+
+def _date(name: str, day: dt.date) -> Param:
+    return Param(name, day.isoformat(), "date")
+
+
+def _milestone(
+    kind: str,
+    subject: str,
+    start: dt.date,
+    rule: str,
+    note: Message,
+    end: dt.date | None = None,
+) -> Milestone:
+    """A milestone whose note the planner writes: kept as a message, and in English."""
+    return Milestone(
+        kind=kind,
+        subject=subject,
+        start=start,
+        end=end,
+        note=note.render(),
+        rule=rule,
+        messages=(note,),
+    )
