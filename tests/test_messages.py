@@ -52,8 +52,57 @@ SAMPLE = {
     "rule": "washouts[0]",
     "before": "5d",
     "after": "1w",
+    # screening reasons, milestones and export texts (messages/_texts.py)
+    "typed": "Retin-A",
+    "field": "cleared",
+    "first": "2026-02-01",
+    "last": "2026-08-01",
+    "day": "2026-12-04",
+    "date": "2027-02-01",
+    "start": "2026-12-04",
+    "end": "2026-12-06",
+    "earliest": "2026-12-01",
+    "target": "2026-12-04",
+    "latest": "2026-12-10",
+    "every": "4w",
+    "shortest": "3w",
+    "longest": "6w",
+    "grace": "3d",
+    "duration": "24h",
+    "count": "3",
+    "number": "2",
+    "total": "4",
+    "low": "3",
+    "high": "6",
+    "default": "4",
+    "code": "zz-1",
+    "kind": "zz-kind",
+    "subject": "no-makeup",
+    "restriction": "no-makeup",
+    "procedure": "neurotoxin",
+    "protocol": "zz-protocol",
+    "phase": "zz-phase",
+    "title": "Zz Title",
+    "heading": "Zz heading",
+    "summary": "Zz summary",
+    "session": "Zz session",
+    "task": "zz task",
+    "line": "zz line",
+    "items": "zz items",
+    "message": "zz message",
+    "note": "zz note",
+    "time": "09:30",
 }
-KINDS = {"before": "duration", "after": "duration", "suggestions": "list"}
+KINDS = {
+    "before": "duration",
+    "after": "duration",
+    "suggestions": "list",
+    **dict.fromkeys(
+        ("first", "last", "day", "date", "start", "end", "earliest", "target", "latest"), "date"
+    ),
+    **dict.fromkeys(("every", "shortest", "longest", "grace", "duration"), "span"),
+    **dict.fromkeys(("count", "number", "total", "low", "high", "default"), "number"),
+}
 
 
 def _params(key: str) -> list[Param]:

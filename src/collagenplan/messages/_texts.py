@@ -46,7 +46,8 @@ _RECORDS = {
 _ASKS = {
     # What the rule asks, and from when a start is free ({rule}: the protocol key path).
     "reason.absolute": N_("an absolute contraindication, no treatment while it applies ({rule})."),
-    "reason.relative": N_("a clinician must review it (then list it under 'cleared') ({rule})."),
+    # {field}: the client file's key a cleared condition is listed under ("cleared").
+    "reason.relative": N_("a clinician must review it (then list it under '{field}') ({rule})."),
     "reason.temporary.until": N_(
         "treatment waits until it has resolved; no start before {date} ({rule})."
     ),

@@ -296,6 +296,11 @@ def _asks_said(
     return Message(f"reason.{what}{ends}", [*params, *extra])
 
 
+_FIELD = {  # the client file's key a relative contraindication is cleared under
+    "absolute": (),
+    "temporary": (),
+    "relative": (Param("field", "cleared"),),
+}
 _TIER_CODES = {"absolute": "contraindicated", "temporary": "deferred", "relative": "needs-review"}
 _TIER_WHY = {
     "absolute": "an absolute contraindication, no treatment while it applies",
@@ -325,7 +330,13 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     note=contra.note,
                     said=(
                         _record_said("record", contra.condition, _typed(record), first, last),
-                        _asks_said(contra.tier, rule, clears_on, contra.tier == "temporary"),
+                        _asks_said(
+                            contra.tier,
+                            rule,
+                            clears_on,
+                            contra.tier == "temporary",
+                            *_FIELD[contra.tier],
+                        ),
                     ),
                 )
             )
