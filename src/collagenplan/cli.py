@@ -146,6 +146,7 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
     from .exporters import to_csv, to_fhir, to_ics  # icalendar: loaded on demand
 
     fmt = args.format
+    locale = getattr(args, "locale", "en")  # issue 13: the language of exported text
     # issue 12 (identity): the export options of the Python API.
     clinic = _clinic(args)
     client = _client(args.client, args)
@@ -187,6 +188,7 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
             alarms=args.alarms,
             method=args.method,
             organizer=args.organizer,
+            locale=locale,
             **invitation,
         ).decode("utf-8")
     elif fmt == "fhir":
@@ -197,6 +199,7 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
             patient=args.patient,
             clinic=clinic,
             client=client,
+            locale=locale,
         )
         out = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
@@ -334,6 +337,13 @@ def _add_identity_options(p: argparse.ArgumentParser, *, plan_id: bool = True) -
         metavar="DOMAIN",
         help="iCalendar: the part of each UID after '@' (default: collagenplan); "
         "choose it once, since changing it changes every UID",
+    )
+    p.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default="en",
+        help="iCalendar and FHIR: the language of the text written (summaries, descriptions, "
+        "reminders, narratives); names and notes from files stay as written (default: en)",
     )
     p.add_argument(
         "--encoding",
