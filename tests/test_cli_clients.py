@@ -167,6 +167,15 @@ def test_plan_with_client_json(capsys: pytest.CaptureFixture[str]) -> None:
         "end": None,
         "note": "Start antiviral-prophylaxis for cold-sore-history.",
         "rule": "precautions[0]",
+        "messages": [
+            {
+                "key": "milestone.note.start",
+                "params": [
+                    {"name": "action", "value": "antiviral-prophylaxis", "kind": "text"},
+                    {"name": "condition", "value": "cold-sore-history", "kind": "text"},
+                ],
+            }
+        ],
     } in session["milestones"]
 
 
