@@ -753,7 +753,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--locale",
         choices=LOCALES,
         default="en",
-        help="the language of the sentences under the table (those built as messages so far)",
+        help="the language of the sentences under the table",
     )
     p.set_defaults(run=_cmd_screen)
 
