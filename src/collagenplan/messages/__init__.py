@@ -46,6 +46,7 @@ __all__ = [
     "duration_words",
     "render",
     "translation",
+    "unit_words",
 ]
 
 DOMAIN = "collagenplan"
@@ -116,12 +117,29 @@ MESSAGES: Mapping[str, str] = {**_SCREENING, **VIOLATION_MESSAGES, **TEXT_MESSAG
 """Every message key and its English template (the gettext message id)."""
 
 
-ParamKind = Literal["text", "duration", "list", "date", "days", "number"]
-PARAM_KINDS: tuple[ParamKind, ...] = ("text", "duration", "list", "date", "days", "number")
+ParamKind = Literal[
+    "text", "duration", "units", "list", "date", "days", "number", "message", "sentences"
+]
+PARAM_KINDS: tuple[ParamKind, ...] = (
+    "text",
+    "duration",
+    "units",
+    "list",
+    "date",
+    "days",
+    "number",
+    "message",
+    "sentences",
+)
 """How a parameter is written: ``text`` as is; ``duration`` (file notation) in
-words; ``list`` joined with the locale's "and"; ``date`` (``YYYY-MM-DD``) in
+words; ``units`` (file notation) in words in the units it is written in, as
+:meth:`~collagenplan.Duration.words` does ("10 days", "13 months"); ``list`` joined with the locale's "and"; ``date`` (``YYYY-MM-DD``) in
 the locale's form; ``days`` (a whole number) as "n day(s)" with the locale's
-plural; ``number`` in digits."""
+plural; ``number`` in digits; ``message`` a part of the sentence that is a
+message of its own (its key, or a tuple of keys joined with "; "), rendered in
+the same locale from the parameters named ``<name>.<placeholder>`` (for a
+tuple, ``<name>.<index>.<placeholder>``); ``sentences`` the same, joined with
+a space."""
 
 
 @attrs.frozen
@@ -147,6 +165,12 @@ class Param:
         value, kind = self.value, self.kind
         if kind == "text" and isinstance(value, tuple):
             return  # names written with commas
+        if kind in ("message", "sentences"):
+            keys = value if isinstance(value, tuple) else (value,)
+            unknown = [k for k in keys if k not in MESSAGES]
+            if unknown:
+                raise InputError(f"unknown message key {unknown[0]!r}", path="value")
+            return
         if kind == "list":
             if not isinstance(value, tuple):
                 raise InputError(f"must be a tuple of names, got {value!r}", path="value")
@@ -154,7 +178,7 @@ class Param:
         if not isinstance(value, str):
             raise InputError(f"must be a string for kind {kind!r}, got {value!r}", path="value")
         try:
-            if kind == "duration":
+            if kind in ("duration", "units"):
                 Duration.parse(value)
             elif kind == "date":
                 dt.date.fromisoformat(value)
@@ -220,6 +244,25 @@ def duration_words(duration: Duration, locale: str = "en") -> str:
     return join_words(parts, locale)
 
 
+def unit_words(duration: Duration, locale: str = "en") -> str:
+    """``duration`` in words in the units of its text form, as
+    :meth:`~collagenplan.Duration.words`: ``"10 days"``, ``"13 months"``."""
+    tr = translation(locale)
+    parts: list[str] = []
+    years, months = divmod(duration.months, 12)
+    weeks, days = divmod(duration.days, 7)
+    for n, (one, many) in (
+        (years if not months else 0, NN_("{n} year", "{n} years")),
+        (duration.months if months else 0, NN_("{n} month", "{n} months")),
+        (weeks if not days else 0, NN_("{n} week", "{n} weeks")),
+        (duration.days if days else 0, NN_("{n} day", "{n} days")),
+        (duration.hours, NN_("{n} hour", "{n} hours")),
+    ):
+        if n:
+            parts.append(tr.ngettext(one, many, n).format(n=n))
+    return " ".join(parts) or tr.ngettext(*NN_("{n} day", "{n} days"), 0).format(n=0)
+
+
 def join_words(items: Sequence[str], locale: str = "en") -> str:
     """``"a"``, ``"a and b"``, ``"a, b and c"`` in the locale's words."""
     tr = translation(locale)
@@ -250,9 +293,26 @@ def date_words(day: dt.date, locale: str = "en") -> str:
     return str(format_date(day, format="long", locale=locale))
 
 
-def _value(param: Param, locale: str) -> str:
+def _parts(param: Param, params: Sequence[Param], locale: str) -> str:
+    """A ``message`` or ``sentences`` parameter: its messages rendered and joined."""
+    value = param.value
+    keys = [(value, f"{param.name}.")] if isinstance(value, str) else []
+    keys += [(k, f"{param.name}.{i}.") for i, k in enumerate(value) if isinstance(value, tuple)]
+    texts = [
+        render(key, [attrs.evolve(p, name=p.name[len(prefix) :]) for p in params
+                     if p.name.startswith(prefix)], locale)
+        for key, prefix in keys
+    ]
+    return ("; " if param.kind == "message" else " ").join(texts)
+
+
+def _value(param: Param, locale: str, params: Sequence[Param] = ()) -> str:
+    if param.kind in ("message", "sentences"):
+        return _parts(param, params, locale)
     if param.kind == "duration" and isinstance(param.value, str):
         return duration_words(Duration.parse(param.value), locale)
+    if param.kind == "units" and isinstance(param.value, str):
+        return unit_words(Duration.parse(param.value), locale)
     if param.kind == "date" and isinstance(param.value, str):
         return date_words(dt.date.fromisoformat(param.value), locale)
     if param.kind == "days" and isinstance(param.value, str):
@@ -276,7 +336,7 @@ def render(key: str, params: Sequence[Param], locale: str = "en") -> str:
     if key not in MESSAGES:
         raise InputError(f"unknown message key {key!r}", path="key")
     template = translation(locale).gettext(MESSAGES[key])
-    values = {p.name: _value(p, locale) for p in params}
+    values = {p.name: _value(p, locale, params) for p in params if "." not in p.name}
     missing = sorted(placeholders(MESSAGES[key]) - set(values))
     if missing:
         raise InputError(f"message {key!r} needs {', '.join(missing)}", path="params")
