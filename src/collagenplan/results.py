@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+import typing
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -273,6 +274,7 @@ class Violation:
 def nested(name: str, parts: Sequence[Message | str], kind: str = "message") -> list[Param]:
     """The parameters of a ``message`` (or ``sentences``) parameter ``name`` made of
     ``parts``: each a :class:`Message`, or text kept as written."""
+    parts = parts or [""]
     messages = [p if isinstance(p, Message) else Message("as-written", [Param("text", p)])
                 for p in parts]
     if len(messages) == 1:
@@ -282,6 +284,26 @@ def nested(name: str, parts: Sequence[Message | str], kind: str = "message") -> 
     out = [Param(name, tuple(m.key for m in messages), kind)]  # type: ignore[arg-type]
     for i, m in enumerate(messages):
         out += [attrs.evolve(p, name=f"{name}.{i}.{p.name}") for p in m.params]
+    return out
+
+
+class _Said(typing.Protocol):
+    message: str
+    messages: tuple[Message, ...]
+    note: str | None
+
+
+def reason_parts(reasons: Iterable[_Said]) -> list[Message | str]:
+    """The sentences of screening reasons as message parts: each reason's messages and
+    note when it keeps them as data, else its message as written."""
+    out: list[Message | str] = []
+    for reason in reasons:
+        if not reason.messages:
+            out.append(reason.message)
+            continue
+        out += reason.messages
+        if reason.note:
+            out.append(reason.note)
     return out
 
 

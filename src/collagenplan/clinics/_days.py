@@ -20,8 +20,9 @@ import attrs
 from .._checks import is_optional, is_str
 from .._fields import _typename
 from ..errors import ClinicError
+from ..messages import Message, Param
 from ..protocols.model import Protocol as TreatmentProtocol
-from ..results import Violation
+from ..results import Violation, nested
 from ..sessions import PlannedSession
 from ._diary import Booking, Diary, bookings_needed
 
@@ -115,6 +116,8 @@ class Closed:
     """The violation code of a window full of such days: ``clinic-closed``, or
     ``diary-full`` when the day is open but the diary has no free slot there
     (``rule`` ``"diary"``) or the hook's search budget for the session is spent."""
+    message: Message | None = attrs.field(default=None, eq=False)
+    """``reason`` as data, for messages in any locale (``None``: kept as written)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -225,6 +228,9 @@ def clinic_closed(clinic: Clinic, day: dt.date, closed: _Periods | None = None) 
         return Closed(
             reason="the clinic is closed" + (f" ({reason})" if reason else ""),
             rule=f"clinic.closures[{index}]",
+            message=Message("closed.note", [Param("note", reason)])
+            if reason
+            else Message("closed"),
         )
     if clinic.holidays is not None:
         holiday = clinic.holidays.name(day)
@@ -232,11 +238,16 @@ def clinic_closed(clinic: Clinic, day: dt.date, closed: _Periods | None = None) 
             return Closed(
                 reason=f"the clinic is closed for a public holiday ({holiday})",
                 rule="clinic.holidays",
+                message=Message("closed.holiday", [Param("holiday", holiday)]),
             )
     if not any(h.applies(day) for h in clinic.hours):
         return Closed(
             reason=f"the clinic is not open that {_DAY_NAMES[day.weekday()]}",
             rule="clinic.hours",
+            message=Message(
+                "closed.weekday",
+                [Param("weekday", f"weekday.{day.weekday()}", "message")],
+            ),
         )
     return None
 
@@ -668,9 +679,12 @@ def clinic_violations(
                 Violation(
                     code="clinic-closed",
                     severity="error",
-                    message=(
-                        f"Session {number} on {day.isoformat()} cannot be booked at "
-                        f"{days.clinic.name}: {closed.reason}."
+                    key="clinic-closed",
+                    params=(
+                        Param("session", str(number), "number"),
+                        Param("date", day.isoformat(), "date"),
+                        Param("clinic", days.clinic.name),
+                        *nested("reason", [closed.message or closed.reason]),
                     ),
                     session=number,
                     date=day,
