@@ -275,8 +275,9 @@ def nested(name: str, parts: Sequence[Message | str], kind: str = "message") -> 
     """The parameters of a ``message`` (or ``sentences``) parameter ``name`` made of
     ``parts``: each a :class:`Message`, or text kept as written."""
     parts = parts or [""]
-    messages = [p if isinstance(p, Message) else Message("as-written", [Param("text", p)])
-                for p in parts]
+    messages = [
+        p if isinstance(p, Message) else Message("as-written", [Param("text", p)]) for p in parts
+    ]
     if len(messages) == 1:
         only = messages[0]
         out = [Param(name, only.key, kind)]  # type: ignore[arg-type]

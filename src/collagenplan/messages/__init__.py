@@ -299,8 +299,15 @@ def _parts(param: Param, params: Sequence[Param], locale: str) -> str:
     keys = [(value, f"{param.name}.")] if isinstance(value, str) else []
     keys += [(k, f"{param.name}.{i}.") for i, k in enumerate(value) if isinstance(value, tuple)]
     texts = [
-        render(key, [attrs.evolve(p, name=p.name[len(prefix) :]) for p in params
-                     if p.name.startswith(prefix)], locale)
+        render(
+            key,
+            [
+                attrs.evolve(p, name=p.name[len(prefix) :])
+                for p in params
+                if p.name.startswith(prefix)
+            ],
+            locale,
+        )
         for key, prefix in keys
     ]
     return ("; " if param.kind == "message" else " ").join(texts)

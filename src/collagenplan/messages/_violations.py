@@ -80,12 +80,8 @@ VIOLATION_MESSAGES: Mapping[str, str] = {
         "the booking system's search budget ran out before a free day was found, so it and "
         "the sessions after it are listed in the plan's unplaced sessions"
     ),
-    "lead-in.stop": N_(
-        "the lead-in task 'stop {subject}' would fall on {day}, before {start}"
-    ),
-    "lead-in.start": N_(
-        "the lead-in task 'start {subject}' would fall on {day}, before {start}"
-    ),
+    "lead-in.stop": N_("the lead-in task 'stop {subject}' would fall on {day}, before {start}"),
+    "lead-in.start": N_("the lead-in task 'start {subject}' would fall on {day}, before {start}"),
     # Re-planning and living calendars.
     "on-hold.plan": N_(
         "The series is on hold from {start} until {resume}: {why} Session {session} is "
@@ -130,8 +126,7 @@ VIOLATION_MESSAGES: Mapping[str, str] = {
     "weekday.5": N_("Saturday"),
     "weekday.6": N_("Sunday"),
     "clash.practitioner": N_(
-        "Session {session} at {date} {start}-{end}: {practitioner} is already booked for "
-        "{other}."
+        "Session {session} at {date} {start}-{end}: {practitioner} is already booked for {other}."
     ),
     "clash.resource": N_(
         "Session {session} at {date} {start}-{end}: {resources} is already booked for {other}."
@@ -165,6 +160,8 @@ VIOLATION_MESSAGES: Mapping[str, str] = {
         "{later_protocol} session {later_session} on {date} is {gap} days after {protocol} "
         "session {session}; {why}, so it needs at least {distance} (from {earliest})."
     ),
+    "together.why.rule": N_("spacing rule"),
+    "together.why.areas": N_("both treat {areas}"),
     "together.clash.practitioner": N_(
         "{later_protocol} session {later_session} at {date} {start}-{end} overlaps {protocol} "
         "session {session} at {other_start}-{other_end}: {practitioner} cannot do both."

@@ -24,7 +24,7 @@ from ..durations import Duration, add_days
 from ..errors import DurationError, InputError
 from ..messages import Message, Param
 from ..protocols.model import Protocol, Washout
-from ..results import Violation
+from ..results import Violation, nested
 from ..sessions import PlannedSession, _saturating_add
 from ..vocabulary import normalise
 from ._memo import remembered
@@ -135,6 +135,16 @@ class _Rule:
     """For rules that defer a start: the first day the rule no longer applies."""
     note: str | None = None
     """The protocol rule's note, if it has one."""
+    phrase_words: Message | None = attrs.field(default=None, eq=False)
+    """``phrase`` as data."""
+    why_words: Message | None = attrs.field(default=None, eq=False)
+    """``why`` as data."""
+
+    def _parts(self) -> list[Param]:
+        return [
+            *nested("phrase", [self.phrase_words or self.phrase]),
+            *nested("why", [self.why_words or self.why]),
+        ]
 
     @property
     def severity(self) -> Literal["error", "warning"]:
@@ -151,15 +161,24 @@ class _Rule:
     def blocker(self, day: dt.date) -> Blocker | None:
         if not self.breaks(day):
             return None
-        return Blocker(self.code, f"{self.phrase}: {self.why}", self.rule)
+        return Blocker(
+            self.code,
+            f"{self.phrase}: {self.why}",
+            self.rule,
+            Message("rule.blocker", self._parts()),
+        )
 
     def violation(self, number: int, day: dt.date) -> Violation:
         return Violation(
             code=self.code,
             severity=self.severity,
-            message=(
-                f"Session {number} on {day.isoformat()}: {self.phrase}; {self.why} "
-                f"({self.rule}).{self.tail}"
+            key="rule.session.note" if self.note else "rule.session",
+            params=(
+                Param("session", str(number), "number"),
+                Param("date", day.isoformat(), "date"),
+                *self._parts(),
+                Param("rule", self.rule),
+                *([Param("note", self.note)] if self.note else []),
             ),
             session=number,
             date=day,
@@ -235,6 +254,30 @@ def unknown_message(unknown: UnknownName) -> Message:
     )
 
 
+def called_words(typed: str, name: str) -> Message:
+    """:func:`called` as data."""
+    if normalise(typed) == name:
+        return Message("called", [Param("name", name)])
+    return Message("called.recorded", [Param("name", name), Param("typed", repr(typed))])
+
+
+def _record_words(key: str, name: Message, record: _Record) -> Message:
+    """``name`` and :func:`_when` as data, from the ``key`` (``record``, ``record.taken``)."""
+    first, last = _bounds(record)
+    params = nested("name", [name])
+    if first is None and last is None:
+        return Message(key, params)
+    if last is None:
+        return Message(f"{key}.since", [*params, _day("first", first)])
+    if first is None:
+        return Message(f"{key}.until", [*params, _day("last", last)])
+    return Message(f"{key}.from", [*params, _day("first", first), _day("last", last)])
+
+
+def _day(name: str, day: dt.date | None) -> Param:
+    return Param(name, str(day), "date")
+
+
 def _when(record: _Record) -> str:
     first, last = _bounds(record)
     if first is None and last is None:
@@ -271,6 +314,10 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     why=_TIER_WHY[contra.tier],
                     clears_on=None if last is None else _next(last),
                     note=contra.note,
+                    phrase_words=_record_words(
+                        "record", called_words(_typed(record), contra.condition), record
+                    ),
+                    why_words=Message(f"why.{contra.tier}"),
                 )
             )
     return rules
@@ -292,17 +339,34 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             )
             if part
         )
+        why_words = _both("why.washout", washout.before, washout.after)
         for med in client.medications:
             if not uses(client, med, washout.exposure, protocol):
                 continue
             name = called(med.exposure, washout.exposure)
-            spans: list[tuple[dt.date | None, dt.date | None, str]]
+            words = called_words(med.exposure, washout.exposure)
+            spans: list[tuple[dt.date | None, dt.date | None, str, Message]]
             if pauses:  # continuing use is paused around each session (milestones)
                 days = sorted({d for d in (med.start, med.end) if d is not None})
-                spans = [(d, d, f"{name} used on {d}") for d in days]
+                spans = [
+                    (
+                        d,
+                        d,
+                        f"{name} used on {d}",
+                        Message("record.used", [*nested("name", [words]), _day("day", d)]),
+                    )
+                    for d in days
+                ]
             else:
-                spans = [(med.start, med.end, f"{name} taken{_when(med)}")]
-            for first, last, phrase in spans:
+                spans = [
+                    (
+                        med.start,
+                        med.end,
+                        f"{name} taken{_when(med)}",
+                        _record_words("record.taken", words, med),
+                    )
+                ]
+            for first, last, phrase, phrase_words in spans:
                 clears = None
                 if last is not None:
                     clears = _plus(washout.before, last) if washout.before else _next(last)
@@ -316,9 +380,19 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                         why=f"the protocol asks for {need}",
                         clears_on=clears,
                         note=washout.note,
+                        phrase_words=phrase_words,
+                        why_words=why_words,
                     )
                 )
     return rules
+
+
+def _both(key: str, before: Duration, after: Duration) -> Message:
+    """``key.both``, ``key.before`` or ``key.after`` with the durations given."""
+    params = [Param(n, str(d), "units") for n, d in (("before", before), ("after", after)) if d]
+    return Message(
+        f"{key}.{'both' if before and after else 'before' if before else 'after'}", params
+    )
 
 
 def uses(client: Client, med: Medication, exposure: str, protocol: Protocol) -> bool:
@@ -347,6 +421,19 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             return f"on {event.date}"
         return f"from {event.date} to {event.end}"
 
+    def words(event: ClientEvent, i: int) -> Message:
+        params = [Param("event", repr(event.name)), Param("index", str(i), "number")]
+        if event.end is None or event.end == event.date:
+            return Message("record.event", [*params, _day("day", event.date)])
+        return Message(
+            "record.event.from", [*params, _day("first", event.date), _day("last", event.end)]
+        )
+
+    why_words = Message(
+        "why.event",
+        [Param("downtime", str(spec.downtime), "units"), Param("buffer", str(buffer), "units")],
+    )
+
     return [
         _Rule(
             code="event-blackout",
@@ -359,6 +446,8 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                 f"({spec.downtime.words()} + {buffer.words()}) "
                 "clear before an event"
             ),
+            phrase_words=words(event, i),
+            why_words=why_words,
         )
         for i, event in enumerate(client.events)
     ]
@@ -375,6 +464,7 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             )
             if part
         )
+        why_words = _both("why.spacing", spacing.before, spacing.after)
         for k, proc in enumerate(client.procedures):
             if not (spacing.before or spacing.after):
                 continue
@@ -394,6 +484,15 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     ),
                     why=f"a session must fall {need}",
                     note=spacing.note,
+                    phrase_words=Message(
+                        "record.procedure",
+                        [
+                            *nested("name", [called_words(proc.kind, spacing.procedure)]),
+                            _day("day", proc.date),
+                            Param("index", str(k), "number"),
+                        ],
+                    ),
+                    why_words=why_words,
                 )
             )
     return rules
@@ -462,7 +561,8 @@ def client_violations(
         Violation(
             code="unrecognised",
             severity="warning",
-            message=unknown_message(unknown).render(),
+            key=unknown_message(unknown).key,
+            params=unknown_message(unknown).params,
             rule=unknown.path,
         )
         for unknown in unrecognised(protocol, client)
