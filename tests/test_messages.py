@@ -58,7 +58,7 @@ KINDS = {"before": "duration", "after": "duration", "suggestions": "list"}
 
 def _params(key: str) -> list[Param]:
     return [
-        Param(name, SAMPLE[name], KINDS.get(name, "text"))  # type: ignore[arg-type]
+        Param(name, SAMPLE.get(name, "xyz"), KINDS.get(name, "text"))  # type: ignore[arg-type]
         for name in sorted(placeholders(MESSAGES[key]))
     ]
 

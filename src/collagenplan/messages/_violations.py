@@ -205,13 +205,13 @@ VIOLATION_MESSAGES: Mapping[str, str] = {
     "record.taken.since": N_("{name} taken since {first}"),
     "record.taken.until": N_("{name} taken until {last}"),
     "record.taken.from": N_("{name} taken from {first} to {last}"),
-    "record.event": N_("the client's event {event} on {day} (events[{index}])"),
-    "record.event.from": N_("the client's event {event} from {first} to {last} (events[{index}])"),
-    "record.procedure": N_("{name} on {day} (procedures[{index}])"),
+    "record.event": N_("the client's event {event} on {day} ({path})"),
+    "record.event.from": N_("the client's event {event} from {first} to {last} ({path})"),
+    "record.procedure": N_("{name} on {day} ({path})"),
     # What the rule asks (``why``).
     "why.absolute": N_("an absolute contraindication, no treatment while it applies"),
     "why.temporary": N_("treatment waits until it has resolved"),
-    "why.relative": N_("a clinician must review it (then list it under 'cleared')"),
+    "why.relative": N_("a clinician must review it (then list it under '{key}')"),
     "why.washout.both": N_(
         "the protocol asks for the last use at least {before} before a session and no use "
         "until {after} after it"

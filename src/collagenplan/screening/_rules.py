@@ -317,7 +317,10 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     phrase_words=_record_words(
                         "record", called_words(_typed(record), contra.condition), record
                     ),
-                    why_words=Message(f"why.{contra.tier}"),
+                    why_words=Message(
+                        f"why.{contra.tier}",
+                        [Param("key", "cleared")] if contra.tier == "relative" else [],
+                    ),
                 )
             )
     return rules
@@ -422,7 +425,7 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
         return f"from {event.date} to {event.end}"
 
     def words(event: ClientEvent, i: int) -> Message:
-        params = [Param("event", repr(event.name)), Param("index", str(i), "number")]
+        params = [Param("event", repr(event.name)), Param("path", f"events[{i}]")]
         if event.end is None or event.end == event.date:
             return Message("record.event", [*params, _day("day", event.date)])
         return Message(
@@ -489,7 +492,7 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                         [
                             *nested("name", [called_words(proc.kind, spacing.procedure)]),
                             _day("day", proc.date),
-                            Param("index", str(k), "number"),
+                            Param("path", f"procedures[{k}]"),
                         ],
                     ),
                     why_words=why_words,
