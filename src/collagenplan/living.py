@@ -38,8 +38,8 @@ from .clients import Client
 from .clinics import Clinic
 from .clinics._diary import Diary, booking_of
 from .documents import register
-from .messages import Param
 from .errors import InputError
+from .messages import Param
 from .planning import plan
 from .planning._history import counts_by_phase, next_phase, read_history
 from .planning._keys import carry_keys, succeed

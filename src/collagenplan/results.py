@@ -289,9 +289,12 @@ def nested(name: str, parts: Sequence[Message | str], kind: str = "message") -> 
 
 
 class _Said(typing.Protocol):
-    message: str
-    messages: tuple[Message, ...]
-    note: str | None
+    @property
+    def message(self) -> str: ...
+    @property
+    def messages(self) -> tuple[Message, ...]: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 def reason_parts(reasons: Iterable[_Said]) -> list[Message | str]:
@@ -314,7 +317,7 @@ def day_param(name: str, day: dt.date | None) -> Param:
 
 
 def window_params(name: str, window: Window) -> list[Param]:
-    """A ``message`` parameter writing ``window`` as its three dates (``str(window)`` in English)."""
+    """A ``message`` parameter: ``window`` as its three dates (``str(window)`` in English)."""
     dates = [day_param("earliest", window.earliest), day_param("target", window.target)]
     if window.latest is None:
         return nested(name, [Message("window.open", dates)])

@@ -12,6 +12,7 @@ parameters, shown as written in every locale.
 from __future__ import annotations
 
 from collections.abc import Mapping
+
 from ._mark import N_
 
 __all__ = ["VIOLATION_MESSAGES"]
@@ -19,6 +20,9 @@ __all__ = ["VIOLATION_MESSAGES"]
 VIOLATION_MESSAGES: Mapping[str, str] = {
     # Text kept as written (a part not yet built as a message, a clinic's own words).
     "as-written": N_("{text}"),
+    # One violation on a line of the command line's text output (``str(violation)``).
+    "violation.line": N_("{severity} [{code}] session {session}: {text}"),
+    "violation.line.none": N_("{severity} [{code}] {text}"),
     # Reading a calendar (validate, plan from a history).
     "duplicate-visit": N_(
         "The visit on {date} is recorded {count} times ({where}); it counts once, as {status}."

@@ -28,8 +28,8 @@ from .._blockers import DateCheck
 from .._judging import phase_index as _phase_index
 from .._reading import read
 from ..errors import InputError, ProtocolError
-from ..protocols.model import Phase, Protocol
 from ..messages import Param
+from ..protocols.model import Phase, Protocol
 from ..results import Violation, day_param
 from ..sessions import PlannedSession, Visit, Window, window_after
 from ._place import choose_date

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 
 from .._blockers import Blocker, DateCheck
 from ..durations import add_days
-from ..protocols.model import Phase
 from ..messages import Message, Param
+from ..protocols.model import Phase
 from ..results import Violation, nested, window_params
 from ..sessions import Window
 

@@ -17,8 +17,8 @@ from ..clinics import Clinic, ClinicDays, assign_appointments, shared_days
 from ..clinics._days import HOOK_CALLS_PER_SESSION
 from ..clinics._diary import Diary
 from ..errors import DurationError, InputError, PlanningError
-from ..protocols.model import Phase, Protocol
 from ..messages import Message, Param
+from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation, nested, reason_parts
 from ..sessions import (
     Move,
