@@ -136,10 +136,11 @@ words; ``units`` (file notation) in words in the units it is written in, as
 :meth:`~collagenplan.Duration.words` does ("10 days", "13 months"); ``list``
 joined with the locale's "and"; ``date`` (``YYYY-MM-DD``) in the locale's form;
 ``days`` (a whole number) as "n day(s)" with the locale's plural; ``number``
-in digits; ``message`` a part of the sentence that is a message of its own (its key, or a tuple of keys joined with "; "), rendered in
-the same locale from the parameters named ``<name>.<placeholder>`` (for a
-tuple, ``<name>.<index>.<placeholder>``); ``sentences`` the same, joined with
-a space."""
+in digits; ``message`` a part of the sentence that is a message of its own
+(its key, or a tuple of keys joined with "; "), rendered in the same locale
+from the parameters named ``<name>.<placeholder>`` (for a tuple,
+``<name>.<index>.<placeholder>``); ``sentences`` the same, joined with a
+space."""
 
 
 @attrs.frozen
