@@ -27,7 +27,7 @@ from ._checks import (
     one_of,
 )
 from ._fields import _typename, to_tuple
-from ._reader import KEY
+from ._reader import KEY, READ, WRITE
 from .errors import InputError
 from .messages import MESSAGES, Message, Param, placeholders, render, translation
 from .sessions import Move, PlannedSession, UnplacedSession, Window, session_keys
@@ -186,7 +186,7 @@ def _message_key(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
         raise InputError(f"unknown message key {value!r}", path=attribute.name)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Violation:
     """One problem with a calendar, explained.
 
@@ -198,9 +198,10 @@ class Violation:
     Every violation the library builds also keeps its message as data: a
     message ``key`` and its ``params`` (names, dates, durations), so
     :meth:`text` renders it in any shipped locale. ``message`` is then the
-    English rendering, filled in when it is not given. A violation built with
-    free text and no key still works: :meth:`text` returns the message as
-    written.
+    English rendering, made when it is first read (a message given along with
+    a key, as a document holds, is not kept: the key says it). A violation
+    built with free text and no key still works: :meth:`text` returns the
+    message as written.
 
     Raises:
         InputError: a field breaks its rule (an unknown code, a severity that
@@ -214,9 +215,14 @@ class Violation:
     """Stable kebab-case code, a key of :data:`CODES`."""
     severity: Severity = attrs.field(validator=_registered_severity)
     """``error`` makes the calendar invalid; ``warning`` does not; ``CODES[code].severity``."""
-    message: str = attrs.field(default="", validator=is_str(InputError, empty=True))
-    """Plain-English explanation: ``text("en")`` when the violation has a ``key``
-    (rendered from it when not given; a document's text is kept as written)."""
+    _message: str = attrs.field(
+        default="",
+        alias="message",
+        repr=False,
+        validator=is_str(InputError, empty=True),
+        metadata={WRITE: "message"},
+    )
+    """The free-text message; empty when ``key`` says it (see :attr:`message`)."""
     session: int | None = attrs.field(default=None, validator=is_optional(_session_number))
     """1-based number of the session concerned, if one is."""
     date: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(InputError)))
@@ -235,12 +241,17 @@ class Violation:
     )
     """The values the key's template fills (dates, durations, names); a note a
     clinic or protocol wrote is a ``text`` parameter, shown as written."""
+    _english: str | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, metadata={READ: False}
+    )
+    """The English rendering, once made (lazily: validation builds many violations
+    that nobody reads)."""
 
     def __attrs_post_init__(self) -> None:
         if self.key is None:
             if self.params:
                 raise InputError("must be empty when there is no key", path="params")
-            if not self.message.strip():
+            if not self._message.strip():
                 raise InputError("must not be empty", path="message")
             return
         names = {p.name for p in self.params if "." not in p.name}
@@ -249,8 +260,27 @@ class Violation:
             raise InputError(
                 f"misses {', '.join(missing)} for message {self.key!r}", path="params"
             )
-        if not self.message:
-            object.__setattr__(self, "message", render(self.key, self.params))
+        if self._message:
+            object.__setattr__(self, "_message", "")
+
+    @property
+    def message(self) -> str:
+        """Plain-English explanation: ``text("en")``."""
+        if self.key is None:
+            return self._message
+        english = self._english
+        if english is None:
+            english = render(self.key, self.params)
+            object.__setattr__(self, "_english", english)
+        return english
+
+    def __repr__(self) -> str:
+        fields = [
+            f"{a.alias}={getattr(self, a.metadata.get(WRITE, a.name))!r}"
+            for a in attrs.fields(Violation)
+            if a.init
+        ]
+        return f"Violation({', '.join(fields)})"
 
     def text(self, locale: str = "en") -> str:
         """The message in ``locale`` (one of :data:`collagenplan.messages.LOCALES`).

@@ -180,13 +180,17 @@ class Param:
             raise InputError(f"must be a string for kind {kind!r}, got {value!r}", path="value")
         try:
             if kind in ("duration", "units"):
-                Duration.parse(value)
+                _duration(value)
             elif kind == "date":
                 dt.date.fromisoformat(value)
             elif kind in ("days", "number"):
                 int(value)
         except ValueError:
             raise InputError(f"is not a {kind} value: {value!r}", path="value") from None
+
+
+_duration = functools.lru_cache(maxsize=1024)(Duration.parse)
+"""``Duration.parse``, remembered: violations name the same few protocol durations."""
 
 
 def _params(value: Iterable[Param]) -> tuple[Param, ...]:
@@ -318,9 +322,9 @@ def _value(param: Param, locale: str, params: Sequence[Param] = ()) -> str:
     if param.kind in ("message", "sentences"):
         return _parts(param, params, locale)
     if param.kind == "duration" and isinstance(param.value, str):
-        return duration_words(Duration.parse(param.value), locale)
+        return duration_words(_duration(param.value), locale)
     if param.kind == "units" and isinstance(param.value, str):
-        return unit_words(Duration.parse(param.value), locale)
+        return unit_words(_duration(param.value), locale)
     if param.kind == "date" and isinstance(param.value, str):
         return date_words(dt.date.fromisoformat(param.value), locale)
     if param.kind == "days" and isinstance(param.value, str):
