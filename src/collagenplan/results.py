@@ -311,10 +311,10 @@ def nested(name: str, parts: Sequence[Message | str], kind: str = "message") -> 
     if len(messages) == 1:
         only = messages[0]
         out = [Param(name, only.key, kind)]  # type: ignore[arg-type]
-        return out + [attrs.evolve(p, name=f"{name}.{p.name}") for p in only.params]
+        return out + [Param(f"{name}.{p.name}", p.value, p.kind) for p in only.params]
     out = [Param(name, tuple(m.key for m in messages), kind)]  # type: ignore[arg-type]
     for i, m in enumerate(messages):
-        out += [attrs.evolve(p, name=f"{name}.{i}.{p.name}") for p in m.params]
+        out += [Param(f"{name}.{i}.{p.name}", p.value, p.kind) for p in m.params]
     return out
 
 

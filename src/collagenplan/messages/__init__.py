@@ -307,7 +307,7 @@ def _parts(param: Param, params: Sequence[Param], locale: str) -> str:
         render(
             key,
             [
-                attrs.evolve(p, name=p.name[len(prefix) :])
+                Param(p.name[len(prefix) :], p.value, p.kind)
                 for p in params
                 if p.name.startswith(prefix)
             ],

@@ -140,11 +140,18 @@ class _Rule:
     why_words: Message | None = attrs.field(default=None, eq=False)
     """``why`` as data."""
 
-    def _parts(self) -> list[Param]:
-        return [
-            *nested("phrase", [self.phrase_words or self.phrase]),
-            *nested("why", [self.why_words or self.why]),
-        ]
+    _words: tuple[Param, ...] | None = attrs.field(init=False, default=None, eq=False)
+    """The ``phrase`` and ``why`` parameters, once built (a rule meets many sessions)."""
+
+    def _parts(self) -> tuple[Param, ...]:
+        found = self._words
+        if found is None:
+            found = (
+                *nested("phrase", [self.phrase_words or self.phrase]),
+                *nested("why", [self.why_words or self.why]),
+            )
+            object.__setattr__(self, "_words", found)
+        return found
 
     @property
     def severity(self) -> Literal["error", "warning"]:
