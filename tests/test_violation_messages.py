@@ -172,10 +172,6 @@ def test_no_english_is_left_in_spanish_violations(key: str) -> None:
     assert english & (_words(render(key, params, "es")) - values) == set()
 
 
-def _violations_of(result: cp.Plan | cp.Report) -> tuple[cp.Violation, ...]:
-    return result.violations
-
-
 def _check(violation: cp.Violation) -> None:
     assert violation.key is not None, violation
     assert violation.text("en") == violation.message
@@ -413,3 +409,12 @@ def test_cli_plan_and_next_due_locale(tmp_path: Path, capsys: pytest.CaptureFixt
         "en su ventana 29 de diciembre de 2026 .. 5 de enero de 2027 .. 12 de enero de 2027 "
         "(la clínica está cerrada); se coloca el 1 de febrero de 2027" in out
     )
+
+
+def test_parts_of_a_message_are_checked_too() -> None:
+    """A part (a message-kind parameter) missing its own placeholders is refused at once."""
+    params = [Param("session", "2", "number"), Param("date", "2027-01-05", "date")]
+    params += [Param("clinic", "Sol"), Param("reason", "closed.note", "message")]
+    with pytest.raises(cp.InputError, match=r"misses reason\.note") as info:
+        cp.Violation(code="clinic-closed", severity="error", key="clinic-closed", params=params)
+    assert info.value.path == "params"

@@ -254,8 +254,7 @@ class Violation:
             if not self._message.strip():
                 raise InputError("must not be empty", path="message")
             return
-        names = {p.name for p in self.params if "." not in p.name}
-        missing = sorted(_placeholders(self.key) - names)
+        missing = _missing(self.key, self.params)
         if missing:
             raise InputError(
                 f"misses {', '.join(missing)} for message {self.key!r}", path="params"
@@ -301,7 +300,11 @@ class Violation:
         return f"{self.severity} [{self.code}] {where}{self.message}"
 
 
-def nested(name: str, parts: Sequence[Message | str], kind: str = "message") -> list[Param]:
+def nested(
+    name: str,
+    parts: Sequence[Message | str],
+    kind: Literal["message", "sentences"] = "message",
+) -> list[Param]:
     """The parameters of a ``message`` (or ``sentences``) parameter ``name`` made of
     ``parts``: each a :class:`Message`, or text kept as written."""
     parts = parts or [""]
@@ -310,9 +313,9 @@ def nested(name: str, parts: Sequence[Message | str], kind: str = "message") -> 
     ]
     if len(messages) == 1:
         only = messages[0]
-        out = [Param(name, only.key, kind)]  # type: ignore[arg-type]
+        out = [Param(name, only.key, kind)]
         return out + [Param(f"{name}.{p.name}", p.value, p.kind) for p in only.params]
-    out = [Param(name, tuple(m.key for m in messages), kind)]  # type: ignore[arg-type]
+    out = [Param(name, tuple(m.key for m in messages), kind)]
     for i, m in enumerate(messages):
         out += [Param(f"{name}.{i}.{p.name}", p.value, p.kind) for p in m.params]
     return out
@@ -362,6 +365,26 @@ def _placeholders(key: str) -> frozenset[str]:
     if found is None:
         found = _PLACEHOLDERS[key] = frozenset(placeholders(MESSAGES[key]))
     return found
+
+
+def _missing(key: str, params: Sequence[Param], prefix: str = "") -> list[str]:
+    """The placeholders of ``key`` (and of the messages its parts name) no parameter fills,
+    as parameter names (``reason.note``)."""
+    mine = {
+        p.name[len(prefix) :]: p
+        for p in params
+        if p.name.startswith(prefix) and "." not in p.name[len(prefix) :]
+    }
+    out = sorted(prefix + name for name in _placeholders(key) - set(mine))
+    for name, p in mine.items():
+        if p.kind not in ("message", "sentences"):
+            continue
+        if isinstance(p.value, str):
+            out += _missing(p.value, params, f"{prefix}{name}.")
+        else:
+            for i, sub in enumerate(p.value):
+                out += _missing(sub, params, f"{prefix}{name}.{i}.")
+    return out
 
 
 def _numbered_sessions(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
