@@ -370,14 +370,16 @@ def _placeholders(key: str) -> frozenset[str]:
 def _missing(key: str, params: Sequence[Param], prefix: str = "") -> list[str]:
     """The placeholders of ``key`` (and of the messages its parts name) no parameter fills,
     as parameter names (``reason.note``)."""
+    size = len(prefix)
     mine = {
-        p.name[len(prefix) :]: p
+        p.name[size:]: p
         for p in params
-        if p.name.startswith(prefix) and "." not in p.name[len(prefix) :]
+        if "." not in p.name[size:] and (not size or p.name.startswith(prefix))
     }
-    out = sorted(prefix + name for name in _placeholders(key) - set(mine))
+    wanted = _placeholders(key)
+    out = [] if wanted.issubset(mine) else sorted(prefix + n for n in wanted - set(mine))
     for name, p in mine.items():
-        if p.kind not in ("message", "sentences"):
+        if p.kind != "message" and p.kind != "sentences":
             continue
         if isinstance(p.value, str):
             out += _missing(p.value, params, f"{prefix}{name}.")

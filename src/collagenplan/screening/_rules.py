@@ -13,13 +13,14 @@ How each kind of record meets its rule is set out in the package docstring
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Literal
 
 import attrs
 
 from .._blockers import Blocker, DateCheck
-from ..clients import Client, ClientEvent, Condition, Medication, UnknownName
+from ..clients import Client, ClientEvent, Condition, Medication, Procedure, UnknownName
 from ..durations import Duration, add_days
 from ..errors import DurationError, InputError
 from ..messages import Message, Param
@@ -135,10 +136,10 @@ class _Rule:
     """For rules that defer a start: the first day the rule no longer applies."""
     note: str | None = None
     """The protocol rule's note, if it has one."""
-    phrase_words: Message | None = attrs.field(default=None, eq=False)
-    """``phrase`` as data."""
-    why_words: Message | None = attrs.field(default=None, eq=False)
-    """``why`` as data."""
+    phrase_words: Callable[[], Message] | None = attrs.field(default=None, eq=False)
+    """Makes ``phrase`` as data (when a message needs it: most rules never do)."""
+    why_words: Callable[[], Message] | None = attrs.field(default=None, eq=False)
+    """Makes ``why`` as data."""
 
     _words: tuple[Param, ...] | None = attrs.field(init=False, default=None, eq=False)
     """The ``phrase`` and ``why`` parameters, once built (a rule meets many sessions)."""
@@ -147,8 +148,8 @@ class _Rule:
         found = self._words
         if found is None:
             found = (
-                *nested("phrase", [self.phrase_words or self.phrase]),
-                *nested("why", [self.why_words or self.why]),
+                *nested("phrase", [self.phrase_words() if self.phrase_words else self.phrase]),
+                *nested("why", [self.why_words() if self.why_words else self.why]),
             )
             object.__setattr__(self, "_words", found)
         return found
@@ -281,6 +282,40 @@ def _record_words(key: str, name: Message, record: _Record) -> Message:
     return Message(f"{key}.from", [*params, _day("first", first), _day("last", last)])
 
 
+def _condition_words(record: _Record, name: str) -> Message:
+    return _record_words("record", called_words(_typed(record), name), record)
+
+
+def _tier_words(tier: str) -> Message:
+    return Message(f"why.{tier}", [Param("key", "cleared")] if tier == "relative" else [])
+
+
+def _used_words(typed: str, name: str, day: dt.date) -> Message:
+    return Message("record.used", [*nested("name", [called_words(typed, name)]), _day("day", day)])
+
+
+def _taken_words(med: Medication, name: str) -> Message:
+    return _record_words("record.taken", called_words(med.exposure, name), med)
+
+
+def _event_why(downtime: Duration, buffer: Duration) -> Message:
+    return Message(
+        "why.event",
+        [Param("downtime", str(downtime), "units"), Param("buffer", str(buffer), "units")],
+    )
+
+
+def _procedure_words(proc: Procedure, name: str, index: int) -> Message:
+    return Message(
+        "record.procedure",
+        [
+            *nested("name", [called_words(proc.kind, name)]),
+            _day("day", proc.date),
+            Param("path", f"procedures[{index}]"),
+        ],
+    )
+
+
 def _day(name: str, day: dt.date | None) -> Param:
     return Param(name, str(day), "date")
 
@@ -321,13 +356,8 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     why=_TIER_WHY[contra.tier],
                     clears_on=None if last is None else _next(last),
                     note=contra.note,
-                    phrase_words=_record_words(
-                        "record", called_words(_typed(record), contra.condition), record
-                    ),
-                    why_words=Message(
-                        f"why.{contra.tier}",
-                        [Param("key", "cleared")] if contra.tier == "relative" else [],
-                    ),
+                    phrase_words=functools.partial(_condition_words, record, contra.condition),
+                    why_words=functools.partial(_tier_words, contra.tier),
                 )
             )
     return rules
@@ -349,13 +379,12 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             )
             if part
         )
-        why_words = _both("why.washout", washout.before, washout.after)
+        why_words = functools.partial(_both, "why.washout", washout.before, washout.after)
         for med in client.medications:
             if not uses(client, med, washout.exposure, protocol):
                 continue
             name = called(med.exposure, washout.exposure)
-            words = called_words(med.exposure, washout.exposure)
-            spans: list[tuple[dt.date | None, dt.date | None, str, Message]]
+            spans: list[tuple[dt.date | None, dt.date | None, str, Callable[[], Message]]]
             if pauses:  # continuing use is paused around each session (milestones)
                 days = sorted({d for d in (med.start, med.end) if d is not None})
                 spans = [
@@ -363,7 +392,7 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                         d,
                         d,
                         f"{name} used on {d}",
-                        Message("record.used", [*nested("name", [words]), _day("day", d)]),
+                        functools.partial(_used_words, med.exposure, washout.exposure, d),
                     )
                     for d in days
                 ]
@@ -373,7 +402,7 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                         med.start,
                         med.end,
                         f"{name} taken{_when(med)}",
-                        _record_words("record.taken", words, med),
+                        functools.partial(_taken_words, med, washout.exposure),
                     )
                 ]
             for first, last, phrase, phrase_words in spans:
@@ -439,10 +468,7 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             "record.event.from", [*params, _day("first", event.date), _day("last", event.end)]
         )
 
-    why_words = Message(
-        "why.event",
-        [Param("downtime", str(spec.downtime), "units"), Param("buffer", str(buffer), "units")],
-    )
+    why_words = functools.partial(_event_why, spec.downtime, buffer)
 
     return [
         _Rule(
@@ -456,7 +482,7 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                 f"({spec.downtime.words()} + {buffer.words()}) "
                 "clear before an event"
             ),
-            phrase_words=words(event, i),
+            phrase_words=functools.partial(words, event, i),
             why_words=why_words,
         )
         for i, event in enumerate(client.events)
@@ -474,7 +500,7 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             )
             if part
         )
-        why_words = _both("why.spacing", spacing.before, spacing.after)
+        why_words = functools.partial(_both, "why.spacing", spacing.before, spacing.after)
         for k, proc in enumerate(client.procedures):
             if not (spacing.before or spacing.after):
                 continue
@@ -494,14 +520,7 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     ),
                     why=f"a session must fall {need}",
                     note=spacing.note,
-                    phrase_words=Message(
-                        "record.procedure",
-                        [
-                            *nested("name", [called_words(proc.kind, spacing.procedure)]),
-                            _day("day", proc.date),
-                            Param("path", f"procedures[{k}]"),
-                        ],
-                    ),
+                    phrase_words=functools.partial(_procedure_words, proc, spacing.procedure, k),
                     why_words=why_words,
                 )
             )
