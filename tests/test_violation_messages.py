@@ -36,7 +36,7 @@ CODE_KEYS: dict[str, tuple[str, ...]] = {
     "contraindicated": ("rule.session", "rule.session.note", "as-written"),
     "needs-review": ("rule.session", "rule.session.note"),
     "deferred": ("rule.session", "rule.session.note", "no-date", "as-written"),
-    "clinic-closed": ("clinic-closed", "no-date"),
+    "clinic-closed": ("clinic-closed", "no-date"),  # why the day is closed: closed.*
     "event-blackout": ("rule.session", "no-date"),
     "procedure-spacing": ("rule.session", "rule.session.note", "together.spacing", "no-date"),
     "no-date-in-window": ("no-date",),
@@ -75,7 +75,7 @@ CODE_KEYS: dict[str, tuple[str, ...]] = {
         "practitioner.unqualified",
         "practitioner.on-leave",
     ),
-    "diary-full": ("no-date",),
+    "diary-full": ("no-date",),  # why: closed.diary-full*, closed.slot-clash, closed.budget
 }
 
 # A sample value for each placeholder: (value, kind); parts of a sentence are messages.

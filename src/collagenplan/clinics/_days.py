@@ -350,7 +350,9 @@ class ClinicDays:
                 return slot
             if slot is None:
                 return Closed(
-                    reason="the booking system has no free slot", rule="clinic.availability"
+                    reason="the booking system has no free slot",
+                    rule="clinic.availability",
+                    message=Message("closed.no-slot"),
                 )
             self._check_slot(slot, day, spans)
             start = slot.start if slot.start is not None else start
@@ -381,6 +383,9 @@ class ClinicDays:
                     "for this session without a free slot (the search budget)",
                     rule="clinic.availability",
                     code="diary-full",
+                    message=Message(
+                        "closed.budget", [Param("days", str(HOOK_CALLS_PER_SESSION), "number")]
+                    ),
                 )
                 self._spent = True
                 return spent
@@ -504,6 +509,10 @@ class ClinicDays:
             reason=f"the booking system's slot at {time:%H:%M} clashes with {found.describe()}",
             rule="diary",
             code="diary-full",
+            message=Message(
+                "closed.slot-clash",
+                [Param("time", f"{time:%H:%M}"), Param("other", found.describe())],
+            ),
         )
 
     def _search(self, day: dt.date, spans: list[tuple[dt.time, dt.time]]) -> Appointment | Closed:
@@ -543,10 +552,21 @@ class ClinicDays:
             else ("a qualified practitioner")
         )
         named = f" (first in the way: {blockers[0].describe()})" if blockers else ""
+        params = [Param("minutes", str(self._span()), "number")]
+        if self._needs:
+            params.append(Param("needs", ", ".join(self._needs)))
+        if blockers:
+            params.append(Param("other", blockers[0].describe()))
+        key = (
+            "closed.diary-full"
+            + (".needs" if self._needs else "")
+            + (".in-the-way" * bool(blockers))
+        )
         return Closed(
             reason=f"the diary is full: no {self._span()}-minute slot with {what} free{named}",
             rule="diary",
             code="diary-full",
+            message=Message(key, params),
         )
 
     def _earliest(
@@ -583,22 +603,28 @@ class ClinicDays:
                 Closed(
                     reason=f"no practitioner is qualified for {self.protocol.id}",
                     rule="clinic.practitioners",
+                    message=Message("closed.unqualified", [Param("protocol", self.protocol.id)]),
                 ),
                 None,
             )
         options: list[tuple[dt.time, int]] = []
         why: list[str] = []
+        parts: list[Message] = []
         for index, (person, leave) in enumerate(zip(self._staff, self._leave, strict=True)):
+            who = Param("practitioner", person.id)
             if leave.get(day) is not None:
                 why.append(f"{person.id} on leave")
+                parts.append(Message("staff.on-leave", [who]))
                 continue
             own = [h.span for h in person.hours if h.applies(day)] if person.hours else spans
             if not own:
                 why.append(f"{person.id} not working")
+                parts.append(Message("staff.off", [who]))
                 continue
             start = _overlap(spans, own, self.minutes or 0)
             if start is None:
                 why.append(f"{person.id} has no {self.minutes}-minute slot")
+                parts.append(Message("staff.no-slot", [who, Param("minutes", str(self.minutes))]))
                 continue
             options.append((start, index))
         kept = [o for o in options if self._staff[o[1]].id == self.prefer]
@@ -609,6 +635,10 @@ class ClinicDays:
                     reason=f"no practitioner qualified for {self.protocol.id} works that day "
                     f"({'; '.join(why)})",
                     rule="clinic.practitioners",
+                    message=Message(
+                        "closed.unstaffed",
+                        [Param("protocol", self.protocol.id), *nested("why", parts)],
+                    ),
                 ),
                 None,
             )
@@ -618,6 +648,7 @@ class ClinicDays:
         return Closed(
             reason=f"the opening hours are shorter than the {self.minutes}-minute session",
             rule="clinic.hours",
+            message=Message("closed.too-short", [Param("minutes", str(self.minutes))]),
         )
 
 

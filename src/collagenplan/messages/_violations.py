@@ -122,6 +122,32 @@ VIOLATION_MESSAGES: Mapping[str, str] = {
     "closed.note": N_("the clinic is closed ({note})"),
     "closed.holiday": N_("the clinic is closed for a public holiday ({holiday})"),
     "closed.weekday": N_("the clinic is not open that {weekday}"),
+    "closed.no-slot": N_("the booking system has no free slot"),
+    "closed.budget": N_(
+        "the booking system was asked about {days} days for this session without a free slot "
+        "(the search budget)"
+    ),
+    "closed.slot-clash": N_("the booking system's slot at {time} clashes with {other}"),
+    "closed.diary-full": N_(
+        "the diary is full: no {minutes}-minute slot with a qualified practitioner free"
+    ),
+    "closed.diary-full.needs": N_(
+        "the diary is full: no {minutes}-minute slot with a qualified practitioner, {needs} free"
+    ),
+    "closed.diary-full.in-the-way": N_(
+        "the diary is full: no {minutes}-minute slot with a qualified practitioner free "
+        "(first in the way: {other})"
+    ),
+    "closed.diary-full.needs.in-the-way": N_(
+        "the diary is full: no {minutes}-minute slot with a qualified practitioner, {needs} "
+        "free (first in the way: {other})"
+    ),
+    "closed.unqualified": N_("no practitioner is qualified for {protocol}"),
+    "closed.unstaffed": N_("no practitioner qualified for {protocol} works that day ({why})"),
+    "staff.on-leave": N_("{practitioner} on leave"),
+    "staff.off": N_("{practitioner} not working"),
+    "staff.no-slot": N_("{practitioner} has no {minutes}-minute slot"),
+    "closed.too-short": N_("the opening hours are shorter than the {minutes}-minute session"),
     "weekday.0": N_("Monday"),
     "weekday.1": N_("Tuesday"),
     "weekday.2": N_("Wednesday"),
