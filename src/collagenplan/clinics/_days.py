@@ -53,6 +53,11 @@ spent the session is left unplaced (``diary-full``) instead of searching on.
 Days already asked for an earlier session are remembered and not counted.
 """
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_NOT_OPEN = tuple(
+    Message("closed.weekday", [Param("weekday", f"weekday.{i}", "message")]) for i in range(7)
+)
+"""'The clinic is not open that <weekday>' as data, Monday first (made once)."""
+_CLOSED = Message("closed")
 
 
 def _is_time(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -228,9 +233,7 @@ def clinic_closed(clinic: Clinic, day: dt.date, closed: _Periods | None = None) 
         return Closed(
             reason="the clinic is closed" + (f" ({reason})" if reason else ""),
             rule=f"clinic.closures[{index}]",
-            message=Message("closed.note", [Param("note", reason)])
-            if reason
-            else Message("closed"),
+            message=Message("closed.note", [Param("note", reason)]) if reason else _CLOSED,
         )
     if clinic.holidays is not None:
         holiday = clinic.holidays.name(day)
@@ -244,10 +247,7 @@ def clinic_closed(clinic: Clinic, day: dt.date, closed: _Periods | None = None) 
         return Closed(
             reason=f"the clinic is not open that {_DAY_NAMES[day.weekday()]}",
             rule="clinic.hours",
-            message=Message(
-                "closed.weekday",
-                [Param("weekday", f"weekday.{day.weekday()}", "message")],
-            ),
+            message=_NOT_OPEN[day.weekday()],
         )
     return None
 
