@@ -100,14 +100,14 @@ KINDS = {
     **dict.fromkeys(
         ("first", "last", "day", "date", "start", "end", "earliest", "target", "latest"), "date"
     ),
-    **dict.fromkeys(("every", "shortest", "longest", "grace", "duration"), "span"),
+    **dict.fromkeys(("every", "shortest", "longest", "grace", "duration"), "units"),
     **dict.fromkeys(("count", "number", "total", "low", "high", "default"), "number"),
 }
 
 
 def _params(key: str) -> list[Param]:
     return [
-        Param(name, SAMPLE[name], KINDS.get(name, "text"))  # type: ignore[arg-type]
+        Param(name, SAMPLE.get(name, "xyz"), KINDS.get(name, "text"))  # type: ignore[arg-type]
         for name in sorted(placeholders(MESSAGES[key]))
     ]
 

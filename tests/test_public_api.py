@@ -106,9 +106,10 @@ _MODULE_EXTRAS = {
         "Param",
         "duration_words",
         "render",
-        "span_words",
         "translation",
+        "unit_words",  # issue 13: durations in words in their own units (violations)
     },
+    "collagenplan.tables": {"violation_line"},  # issue 13: a violation's line in a locale
     "collagenplan.clinics": {"SCHEMA_VERSION", "CLINIC_SCHEMA", "WEEKDAYS"},
     "collagenplan.protocols": {"SCHEMA_VERSION", "Tier"},
     "collagenplan.protocols.model": {"SCHEMA_VERSION", "Tier"},

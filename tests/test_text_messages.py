@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import collagenplan as cp
 from collagenplan.cli import main
-from collagenplan.messages import LOCALES, MESSAGES, Param, render, span_words
+from collagenplan.messages import LOCALES, MESSAGES, Param, render, unit_words
 from collagenplan.messages._texts import TEXT_MESSAGES
 from collagenplan.screening._screen import REASON_CODES
 from tests.strategies import durations, protocols_and_clients
@@ -129,8 +129,8 @@ def test_every_planned_milestone_note_is_a_message(
 @given(d=durations())
 def test_spans_read_as_duration_words_in_english(d: cp.Duration) -> None:
     """A span parameter in English is Duration.words(), so English texts keep their units."""
-    assert span_words(d) == d.words()
-    assert Param("d", str(d), "span")
+    assert unit_words(d) == d.words()
+    assert Param("d", str(d), "units")
 
 
 @pytest.mark.parametrize(
@@ -147,8 +147,8 @@ def test_spans_read_as_duration_words_in_english(d: cp.Duration) -> None:
 )
 def test_spans_keep_the_units_they_were_written_in(text: str, en: str, es: str) -> None:
     """'10d' reads '10 days', never '1 week and 3 days', in each locale."""
-    assert span_words(cp.Duration.parse(text)) == en
-    assert span_words(cp.Duration.parse(text), "es") == es
+    assert unit_words(cp.Duration.parse(text)) == en
+    assert unit_words(cp.Duration.parse(text), "es") == es
 
 
 # ----------------------------------------------------------- reasons, exactly

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import attrs
 
+from .messages import Message, Param
+
 __all__ = ["Blocker", "DateCheck"]
 
 
@@ -25,6 +27,13 @@ class Blocker:
     """A phrase for messages (``"the clinic is closed"``)."""
     rule: str | None = None
     """Where the rule lives (``washouts[0]``, ``events[1]``)."""
+    message: Message | None = attrs.field(default=None, eq=False)
+    """``reason`` as data, for violations in any locale (``None``: kept as written)."""
+
+    @property
+    def words(self) -> Message:
+        """``message``, or ``reason`` as written."""
+        return self.message or Message("as-written", [Param("text", self.reason)])
 
 
 DateCheck = Callable[[dt.date], "Blocker | None"]

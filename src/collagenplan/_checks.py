@@ -45,7 +45,7 @@ def _make(error: type[InputError], test: Callable[[Any], str | None]) -> Validat
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         problem = test(value)
         if problem is not None:
-            raise error(problem, path=attribute.name)
+            raise error(problem, path=str(attribute.alias or attribute.name))
 
     return validate
 

@@ -26,8 +26,9 @@ from ._reading import Entry, Reading, State, read, restart_violation
 from .clients import Client
 from .clinics import ClinicDays, clinic_violations
 from .errors import InputError
+from .messages import Param
 from .protocols.model import Phase, Protocol
-from .results import Violation
+from .results import Violation, day_param
 from .sessions import Visit, Window
 
 __all__ = ["clean_visits", "judge", "number_notes", "phase_index", "sort_entries"]
@@ -138,9 +139,12 @@ def _duplicate(
     return Violation(
         code="duplicate-visit",
         severity="warning",
-        message=(
-            f"The visit on {day.isoformat()} is recorded {len(records)} times ({where}); "
-            f"it counts once, as {kept.status}."
+        key="duplicate-visit",
+        params=(
+            Param("date", day.isoformat(), "date"),
+            Param("count", str(len(records)), "number"),
+            Param("where", where),
+            Param("status", kept.status),
         ),
         date=day,
     )
@@ -232,10 +236,11 @@ def _not_chronological(number: int, day: dt.date, later: dt.date) -> Violation:
     return Violation(
         code="not-chronological",
         severity="error",
-        message=(
-            f"Session {number} on {day.isoformat()} is listed after a session on "
-            f"{later.isoformat()}; the calendar is read in date order, so check that "
-            "date was meant."
+        key="not-chronological.listed",
+        params=(
+            Param("session", str(number), "number"),
+            Param("date", day.isoformat(), "date"),
+            Param("later", later.isoformat(), "date"),
         ),
         session=number,
         date=day,
@@ -247,9 +252,12 @@ def _too_many(number: int, day: dt.date, protocol: Protocol) -> Violation:
     return Violation(
         code="too-many-sessions",
         severity="error",
-        message=(
-            f"Session {number} on {day.isoformat()} is beyond what protocol "
-            f"{protocol.id!r} allows ({most} sessions at most)."
+        key="too-many-sessions",
+        params=(
+            Param("session", str(number), "number"),
+            Param("date", day.isoformat(), "date"),
+            Param("protocol", repr(protocol.id)),
+            Param("most", str(most), "number"),
         ),
         session=number,
         date=day,
@@ -271,9 +279,11 @@ def _too_few(path: list[State], protocol: Protocol) -> list[Violation]:
                 Violation(
                     code="too-few-sessions",
                     severity="error",
-                    message=(
-                        f"Phase {phase.name!r} has {have} session{'s' * (have != 1)}; "
-                        f"it needs at least {phase.sessions.min}."
+                    key="too-few-sessions.one" if have == 1 else "too-few-sessions.many",
+                    params=(
+                        Param("phase", repr(phase.name)),
+                        Param("have", str(have), "number"),
+                        Param("least", str(phase.sessions.min), "number"),
                     ),
                     rule=f"phases[{i}].sessions.min",
                 )
@@ -292,30 +302,31 @@ def _interval_violation(
 ) -> Violation:
     gap = (day - previous).days
     interval = phase.interval
+    params = [Param("session", str(number), "number"), Param("date", day.isoformat(), "date")]
     if code == "not-chronological":  # a plan's sessions, read as listed
-        message = (
-            f"Session {number} on {day.isoformat()} is before session {number - 1} "
-            f"on {previous.isoformat()}; list the dates in order."
-        )
+        key = "not-chronological.before"
+        params += [
+            Param("previous_session", str(number - 1), "number"),
+            Param("previous", previous.isoformat(), "date"),
+        ]
     elif code == "same-day-duplicate":
-        message = f"Sessions {number - 1} and {number} are both on {day.isoformat()}."
-    elif code == "interval-too-long":
-        message = (
-            f"Session {number} on {day.isoformat()} is {gap} days after the previous session; "
-            f"the {phase.name} phase allows at most {interval.max.words()} "
-            f"(latest {window.latest})."
-        )
+        key = "same-day-duplicate"
+        params.append(Param("previous_session", str(number - 1), "number"))
     else:
-        early = "within the grace of" if code == "within-grace" else "too soon for"
-        message = (
-            f"Session {number} on {day.isoformat()} is {gap} days after the previous session, "
-            f"{early} the {phase.name} phase's minimum of {interval.min.words()} "
-            f"(earliest {window.earliest})."
-        )
+        params += [Param("gap", str(gap), "number"), Param("phase", phase.name)]
+        if code == "interval-too-long":
+            key = "interval.too-long"
+            params.append(Param("most", str(interval.max), "units"))
+            params.append(day_param("latest", window.latest))
+        else:
+            key = "interval.within-grace" if code == "within-grace" else "interval.too-short"
+            params.append(Param("least", str(interval.min), "units"))
+            params.append(day_param("earliest", window.earliest))
     return Violation(
         code=code,
         severity="warning" if code == "within-grace" else "error",
-        message=message,
+        key=key,
+        params=params,
         session=number,
         date=day,
         rule=f"phases[{index}].interval",

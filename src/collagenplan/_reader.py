@@ -37,7 +37,7 @@ from ._text import text_problem
 from .durations import Duration
 from .errors import InputError, RenamedKeyWarning
 
-__all__ = ["HINT", "KEY", "READ", "Hook", "Reader", "fields_of", "hints_of", "step"]
+__all__ = ["HINT", "KEY", "READ", "WRITE", "Hook", "Reader", "fields_of", "hints_of", "step"]
 
 KEY = "collagenplan.key"
 """Field metadata: the file key, when it is not the field's name."""
@@ -45,6 +45,9 @@ HINT = "collagenplan.hint"
 """Field metadata: what to add when the required key is missing."""
 READ = "collagenplan.read"
 """Field metadata: ``False`` for a field never read from data (a live hook)."""
+WRITE = "collagenplan.write"
+"""Field metadata: the attribute a document writes the field from, when it is not
+the field itself (a private field behind a property, as ``Violation.message``)."""
 
 T = TypeVar("T")
 Hook = Callable[[object, "Reader"], Any]

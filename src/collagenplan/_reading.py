@@ -20,6 +20,7 @@ import datetime as dt
 import attrs
 
 from .errors import DurationError
+from .messages import Param
 from .protocols.model import Phase, Protocol
 from .results import Violation
 from .sessions import PlannedSession, SessionStatus, Window, window_after, window_after_saturating
@@ -379,11 +380,12 @@ def restart_violation(
     return Violation(
         code="series-restarted",
         severity="warning",
-        message=(
-            f"Session {number} on {day.isoformat()} is {gap} days after the previous session, "
-            "past the phase's maximum and the late policy's "
-            f"{limit.words() if limit is not None else 'limit'}; "
-            "the series starts again here."
+        key="series-restarted" if limit is not None else "series-restarted.no-limit",
+        params=(
+            Param("session", str(number), "number"),
+            Param("date", day.isoformat(), "date"),
+            Param("gap", str(gap), "number"),
+            *([Param("limit", str(limit), "units")] if limit is not None else []),
         ),
         session=number,
         date=day,

@@ -43,7 +43,7 @@ from .protocols import (
 from .results import Plan, Report, Violation
 from .screening import Screening, screen
 from .sessions import Visit
-from .tables import plan_table, text_table
+from .tables import plan_table, text_table, violation_line
 from .validation import validate
 from .vocabulary import load_vocabulary
 
@@ -123,8 +123,18 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return text_table(headers, rows)
 
 
-def _violations_text(violations: Sequence[Violation]) -> str:
-    return "\n".join(one_line(str(v)) for v in violations)
+def _violations_text(violations: Sequence[Violation], locale: str = "en") -> str:
+    return "\n".join(one_line(violation_line(v, locale)) for v in violations)
+
+
+def _add_locale_option(p: argparse.ArgumentParser) -> None:
+    """issue 13: ``--locale`` for the violations' sentences of a command's text output."""
+    p.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default="en",
+        help="the language of the violations' sentences in the table output (default: en)",
+    )
 
 
 def _json_text(data: object) -> str:
@@ -207,7 +217,7 @@ def _export_plan(args: argparse.Namespace, result: Plan, protocol: Protocol) -> 
     elif fmt == "json":
         out = to_json(result) + "\n"
     else:
-        out = _plan_text(result) + "\n"
+        out = _plan_text(result, getattr(args, "locale", "en")) + "\n"
     if args.output is None:
         sys.stdout.write(out)
         return
@@ -248,8 +258,9 @@ def _cmd_protocols(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _plan_text(result: Plan) -> str:
-    return plan_table(result)  # the public receptionist table (collagenplan.tables, U18)
+def _plan_text(result: Plan, locale: str = "en") -> str:
+    # the public receptionist table (collagenplan.tables, U18)
+    return plan_table(result, locale=locale)
 
 
 def _clinic(args: argparse.Namespace) -> Clinic | None:
@@ -401,7 +412,7 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_INVALID
 
 
-def _report_text(report: Report) -> str:
+def _report_text(report: Report, locale: str = "en") -> str:
     by_session: dict[int, list[str]] = {}
     for v in report.violations:
         if v.session is not None:
@@ -419,7 +430,7 @@ def _report_text(report: Report) -> str:
     ]
     out = _table(["#", "phase", "date", "earliest", "latest", "status"], rows)
     if report.violations:
-        out += "\n\n" + _violations_text(report.violations)
+        out += "\n\n" + _violations_text(report.violations, locale)
     verdict = "valid" if report.ok else f"invalid: {len(report.errors)} error(s)"
     if report.warnings:
         verdict += f", {len(report.warnings)} warning(s)"
@@ -449,7 +460,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         clinic=_clinic(args),
         diary=_diary(args),
     )
-    _emit(args.format, report, lambda: _report_text(report))
+    _emit(args.format, report, lambda: _report_text(report, args.locale))
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
@@ -553,7 +564,7 @@ def _add_diary_commands(command: Callable[..., argparse.ArgumentParser]) -> None
 # ------------------------------------------------------------------------------
 
 
-def _next_due_text(due: NextDue) -> str:
+def _next_due_text(due: NextDue, locale: str = "en") -> str:
     rows: list[list[object]] = [
         ["status", due.status],
         ["session", due.session or "-"],
@@ -570,7 +581,7 @@ def _next_due_text(due: NextDue) -> str:
         rows.append(["resumes", due.resumes or "no known date"])
     out = _table(["", "next session"], rows)
     if due.violations:
-        out += "\n\n" + _violations_text(due.violations)
+        out += "\n\n" + _violations_text(due.violations, locale)
     return out
 
 
@@ -590,7 +601,7 @@ def _cmd_next_due(args: argparse.Namespace) -> int:
         sessions=args.sessions,
         client=_client(args.client, args),
     )
-    _emit(args.format, due, lambda: _next_due_text(due))
+    _emit(args.format, due, lambda: _next_due_text(due, args.locale))
     return EXIT_OK
 
 
@@ -678,6 +689,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--diary", help="a .json/.csv diary export: book only slots free in it (needs --clinic)"
     )
+    _add_locale_option(p)
     p.set_defaults(run=_cmd_plan)
 
     p = command(
@@ -711,6 +723,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_history_options(p)  # issue 12 (CLI parity): visits with a status
     p.add_argument("--plan", help="a plan JSON document to check instead of dates (with times)")
     p.add_argument("--diary", help="a .json/.csv diary export: report overlaps with it")
+    _add_locale_option(p)
     p.set_defaults(run=_cmd_validate)
 
     p = command("together", "check several plans of one client, each and against each other")
@@ -735,6 +748,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sessions", type=int, help="sessions in the series phase")
     _add_history_options(p)
     p.add_argument("--client", help="a .toml/.json client file: a client on hold is not due")
+    _add_locale_option(p)
     p.set_defaults(run=_cmd_next_due)
 
     p = command(

@@ -43,7 +43,7 @@ from typing import Any, Literal, TypeVar, overload
 import attrs
 
 from ._fields import _typename, load_json
-from ._reader import KEY, READ, Hook, Reader, fields_of, hints_of
+from ._reader import KEY, READ, WRITE, Hook, Reader, fields_of, hints_of
 from .clients import Client
 from .clinics import Clinic
 from .durations import Duration
@@ -237,7 +237,7 @@ def _write(value: object) -> Any:
             if a.name in omit or not a.metadata.get(READ, True):
                 continue
             key = a.metadata.get(KEY, str(a.alias))
-            item = getattr(value, a.name)
+            item = getattr(value, a.metadata.get(WRITE, a.name))
             zone_key = ZONE_KEYS.get((cls, a.name))
             if zone_key is None:
                 out[key] = _write(item)

@@ -39,12 +39,13 @@ from .clinics import Clinic
 from .clinics._diary import Diary, booking_of
 from .documents import register
 from .errors import InputError
+from .messages import Param
 from .planning import plan
 from .planning._history import counts_by_phase, next_phase, read_history
 from .planning._keys import carry_keys, succeed
 from .protocols.loader import get_protocol
 from .protocols.model import Protocol
-from .results import Plan, Violation
+from .results import Plan, Violation, nested, reason_parts, window_params
 from .sessions import Visit, Window
 
 __all__ = ["NextDue", "next_due", "replan"]
@@ -373,12 +374,17 @@ def _hold(
     if found.status not in ("contraindicated", "deferred"):
         return None
     until = found.earliest_start
-    why = " ".join(r.message for r in found.reasons if r.code != "needs-review")
-    when = f"until {until.isoformat()}" if until is not None else "with no known end"
+    why = reason_parts(r for r in found.reasons if r.code != "needs-review")
+    when = [Param("until", until.isoformat(), "date")] if until is not None else []
     return Violation(
         code="on-hold",
         severity="warning",
-        message=f"Session {number} is on hold {when}: {why}",
+        key="on-hold.until" if until is not None else "on-hold.open",
+        params=(
+            Param("session", str(number), "number"),
+            *when,
+            *nested("why", why, "sentences"),
+        ),
         session=number,
         date=until,
     )
@@ -388,9 +394,10 @@ def _unconfirmed(visit: Visit, today: dt.date) -> Violation:
     return Violation(
         code="unconfirmed-booking",
         severity="warning",
-        message=(
-            f"The visit booked for {visit.date.isoformat()}, before {today.isoformat()}, has no "
-            "record of being done, missed or cancelled; it is not counted as a session."
+        key="unconfirmed.visit",
+        params=(
+            Param("date", visit.date.isoformat(), "date"),
+            Param("today", today.isoformat(), "date"),
         ),
         date=visit.date,
     )
@@ -400,17 +407,16 @@ def _booking_outside(
     number: int, phase: str, booked: dt.date, last: dt.date, code: str, window: Window, index: int
 ) -> Violation:
     gap = (booked - last).days
-    covers = (
-        "it still covers the session"
-        if code == "within-grace"
-        else ("it does not cover the session: rebook it inside the window")
-    )
     return Violation(
         code=code,
         severity="warning" if code == "within-grace" else "error",
-        message=(
-            f"The booking on {booked.isoformat()} is {gap} days after the last session, outside "
-            f"session {number}'s window ({window}, {phase}); {covers}."
+        key="booking.covers" if code == "within-grace" else "booking.misses",
+        params=(
+            Param("date", booked.isoformat(), "date"),
+            Param("gap", str(gap), "number"),
+            Param("session", str(number), "number"),
+            *window_params("window", window),
+            Param("phase", phase),
         ),
         session=number,
         date=booked,

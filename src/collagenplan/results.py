@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+import typing
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -26,8 +27,9 @@ from ._checks import (
     one_of,
 )
 from ._fields import _typename, to_tuple
-from ._reader import KEY
+from ._reader import KEY, READ, WRITE
 from .errors import InputError
+from .messages import MESSAGES, Message, Param, placeholders, render, translation
 from .sessions import Move, PlannedSession, UnplacedSession, Window, session_keys
 
 __all__ = ["CODES", "Code", "Plan", "Report", "Severity", "Violation"]
@@ -171,7 +173,20 @@ def _is_window(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
         raise InputError(f"must be a Window, got {_typename(value)}", path=attribute.name)
 
 
-@attrs.frozen(kw_only=True)
+def _params(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _message_key(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InputError(f"must be a string, got {_typename(value)}", path=attribute.name)
+    if value not in MESSAGES:
+        raise InputError(f"unknown message key {value!r}", path=attribute.name)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Violation:
     """One problem with a calendar, explained.
 
@@ -180,18 +195,34 @@ class Violation:
     the one :data:`CODES` gives the code, so a reader of the code sees what
     the caller meant and a wrong pairing fails at once.
 
+    Every violation the library builds also keeps its message as data: a
+    message ``key`` and its ``params`` (names, dates, durations), so
+    :meth:`text` renders it in any shipped locale. ``message`` is then the
+    English rendering, made when it is first read (a message given along with
+    a key, as a document holds, is not kept: the key says it). A violation
+    built with free text and no key still works: :meth:`text` returns the
+    message as written.
+
     Raises:
         InputError: a field breaks its rule (an unknown code, a severity that
-            is not the code's, a session number below 1, an empty message, a
-            date-time where a date is meant); the error names the field.
+            is not the code's, a session number below 1, an empty message with
+            no key, a date-time where a date is meant, an unknown message key,
+            parameters that do not fill the key's template); the error names
+            the field.
     """
 
     code: str = attrs.field(validator=_known_code)
     """Stable kebab-case code, a key of :data:`CODES`."""
     severity: Severity = attrs.field(validator=_registered_severity)
     """``error`` makes the calendar invalid; ``warning`` does not; ``CODES[code].severity``."""
-    message: str = attrs.field(validator=is_str(InputError))
-    """Plain-English explanation."""
+    _message: str = attrs.field(
+        default="",
+        alias="message",
+        repr=False,
+        validator=is_str(InputError, empty=True),
+        metadata={WRITE: "message"},
+    )
+    """The free-text message; empty when ``key`` says it (see :attr:`message`)."""
     session: int | None = attrs.field(default=None, validator=is_optional(_session_number))
     """1-based number of the session concerned, if one is."""
     date: dt.date | None = attrs.field(default=None, validator=is_optional(is_date(InputError)))
@@ -202,10 +233,160 @@ class Violation:
     """The window the session should have been in."""
     gap_days: int | None = attrs.field(default=None, validator=is_optional(_is_int))
     """Actual days since the previous session, where that matters."""
+    key: str | None = attrs.field(default=None, validator=_message_key)
+    """The message key (a key of :data:`collagenplan.messages.MESSAGES`, such as
+    ``interval.too-short``); ``None`` for a violation built with free text."""
+    params: tuple[Param, ...] = attrs.field(
+        default=(), converter=_params, validator=is_tuple_of(InputError, Param, "a Param")
+    )
+    """The values the key's template fills (dates, durations, names); a note a
+    clinic or protocol wrote is a ``text`` parameter, shown as written."""
+    _english: str | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, metadata={READ: False}
+    )
+    """The English rendering, once made (lazily: validation builds many violations
+    that nobody reads)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.key is None:
+            if self.params:
+                raise InputError("must be empty when there is no key", path="params")
+            if not self._message.strip():
+                raise InputError("must not be empty", path="message")
+            return
+        missing = _missing(self.key, self.params)
+        if missing:
+            raise InputError(
+                f"misses {', '.join(missing)} for message {self.key!r}", path="params"
+            )
+        if self._message:
+            object.__setattr__(self, "_message", "")
+
+    @property
+    def message(self) -> str:
+        """Plain-English explanation: ``text("en")``."""
+        if self.key is None:
+            return self._message
+        english = self._english
+        if english is None:
+            english = render(self.key, self.params)
+            object.__setattr__(self, "_english", english)
+        return english
+
+    def __repr__(self) -> str:
+        fields = [
+            f"{a.alias}={getattr(self, a.metadata.get(WRITE, a.name))!r}"
+            for a in attrs.fields(Violation)
+            if a.init
+        ]
+        return f"Violation({', '.join(fields)})"
+
+    def text(self, locale: str = "en") -> str:
+        """The message in ``locale`` (one of :data:`collagenplan.messages.LOCALES`).
+
+        Rendered from ``key`` and ``params``; a violation without a key returns
+        its ``message`` as written.
+
+        Raises:
+            InputError: ``locale`` is not a shipped locale.
+        """
+        if self.key is None:
+            translation(locale)  # an unknown locale is an error either way
+            return self.message
+        return render(self.key, self.params, locale)
 
     def __str__(self) -> str:
         where = f"session {self.session}: " if self.session is not None else ""
         return f"{self.severity} [{self.code}] {where}{self.message}"
+
+
+def nested(
+    name: str,
+    parts: Sequence[Message | str],
+    kind: Literal["message", "sentences"] = "message",
+) -> list[Param]:
+    """The parameters of a ``message`` (or ``sentences``) parameter ``name`` made of
+    ``parts``: each a :class:`Message`, or text kept as written."""
+    parts = parts or [""]
+    messages = [
+        p if isinstance(p, Message) else Message("as-written", [Param("text", p)]) for p in parts
+    ]
+    if len(messages) == 1:
+        only = messages[0]
+        out = [Param(name, only.key, kind)]
+        return out + [Param(f"{name}.{p.name}", p.value, p.kind) for p in only.params]
+    out = [Param(name, tuple(m.key for m in messages), kind)]
+    for i, m in enumerate(messages):
+        out += [Param(f"{name}.{i}.{p.name}", p.value, p.kind) for p in m.params]
+    return out
+
+
+class _Said(typing.Protocol):
+    @property
+    def message(self) -> str: ...
+    @property
+    def messages(self) -> tuple[Message, ...]: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+def reason_parts(reasons: Iterable[_Said]) -> list[Message | str]:
+    """The sentences of screening reasons as message parts: each reason's messages and
+    note when it keeps them as data, else its message as written."""
+    out: list[Message | str] = []
+    for reason in reasons:
+        if not reason.messages:
+            out.append(reason.message)
+            continue
+        out += reason.messages
+        if reason.note:
+            out.append(reason.note)
+    return out
+
+
+def day_param(name: str, day: dt.date | None) -> Param:
+    """A ``date`` parameter (``None``, which no message should meet, as the text "None")."""
+    return Param(name, day.isoformat(), "date") if day is not None else Param(name, "None")
+
+
+def window_params(name: str, window: Window) -> list[Param]:
+    """A ``message`` parameter: ``window`` as its three dates (``str(window)`` in English)."""
+    dates = [day_param("earliest", window.earliest), day_param("target", window.target)]
+    if window.latest is None:
+        return nested(name, [Message("window.open", dates)])
+    return nested(name, [Message("window", [*dates, day_param("latest", window.latest)])])
+
+
+_PLACEHOLDERS: dict[str, frozenset[str]] = {}
+
+
+def _placeholders(key: str) -> frozenset[str]:
+    found = _PLACEHOLDERS.get(key)
+    if found is None:
+        found = _PLACEHOLDERS[key] = frozenset(placeholders(MESSAGES[key]))
+    return found
+
+
+def _missing(key: str, params: Sequence[Param], prefix: str = "") -> list[str]:
+    """The placeholders of ``key`` (and of the messages its parts name) no parameter fills,
+    as parameter names (``reason.note``)."""
+    size = len(prefix)
+    mine = {
+        p.name[size:]: p
+        for p in params
+        if "." not in p.name[size:] and (not size or p.name.startswith(prefix))
+    }
+    wanted = _placeholders(key)
+    out = [] if wanted.issubset(mine) else sorted(prefix + n for n in wanted - set(mine))
+    for name, p in mine.items():
+        if p.kind != "message" and p.kind != "sentences":
+            continue
+        if isinstance(p.value, str):
+            out += _missing(p.value, params, f"{prefix}{name}.")
+        else:
+            for i, sub in enumerate(p.value):
+                out += _missing(sub, params, f"{prefix}{name}.{i}.")
+    return out
 
 
 def _numbered_sessions(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._text import one_line
-from .results import Plan
+from .messages import Param, render, translation
+from .results import Plan, Violation
 
-__all__ = ["plan_table", "text_table"]
+__all__ = ["plan_table", "text_table", "violation_line"]
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -32,8 +33,31 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def plan_table(plan: Plan) -> str:
-    """The plan as the aligned text table ``collagenplan plan`` prints (no trailing newline)."""
+def violation_line(violation: Violation, locale: str = "en") -> str:
+    """``str(violation)`` in ``locale``: severity, code, session and the message's text.
+
+    Raises:
+        InputError: ``locale`` is not a shipped locale.
+    """
+    translation(locale)
+    if locale == "en":
+        return str(violation)
+    session = [] if violation.session is None else [Param("session", str(violation.session))]
+    return render(
+        "violation.line" if session else "violation.line.none",
+        [
+            Param("severity", violation.severity),
+            Param("code", violation.code),
+            *session,
+            Param("text", violation.text(locale)),
+        ],
+        locale,
+    )
+
+
+def plan_table(plan: Plan, *, locale: str = "en") -> str:
+    """The plan as the aligned text table ``collagenplan plan`` prints (no trailing newline);
+    the violations' sentences in ``locale`` (the headers stay English)."""
     rows: list[list[object]] = [
         [s.number, s.phase, s.date, s.window.earliest, s.window.target, s.window.latest or "-"]
         for s in plan.sessions
@@ -52,7 +76,7 @@ def plan_table(plan: Plan) -> str:
     if tasks:
         out += "\n\n" + text_table(["#", "date", "milestone", "subject", "until"], tasks)
     if plan.violations:
-        out += "\n\n" + "\n".join(one_line(str(v)) for v in plan.violations)
+        out += "\n\n" + "\n".join(one_line(violation_line(v, locale)) for v in plan.violations)
     return out
 
 

@@ -37,8 +37,9 @@ from .clinics._diary import Diary, booking_of
 from .documents import read_body, register, to_plain
 from .durations import Duration
 from .errors import DurationError, InputError
+from .messages import Message, Param
 from .protocols.model import Phase, Protocol
-from .results import Report, Violation
+from .results import Report, Violation, nested
 from .sessions import PlannedSession
 from .validation import Calendar, validate
 
@@ -178,15 +179,16 @@ def _phase(protocol: Protocol, session: PlannedSession) -> Phase:
 
 def _required(
     early: Protocol, early_session: PlannedSession, late: Protocol
-) -> tuple[Duration, str, str] | None:
+) -> tuple[Duration, str, Message] | None:
     """Least distance from ``early_session`` to a later session of ``late``, with its rule."""
     after = _spacing(early, late.id)
     before = _spacing(late, early.id)
-    needs: list[tuple[Duration, str, str]] = []
+    needs: list[tuple[Duration, str, Message]] = []
+    rule = Message("together.why.rule")
     if after is not None:
-        needs.append((after[1], f"{early.id}: spacing[{late.id}].after", "spacing rule"))
+        needs.append((after[1], f"{early.id}: spacing[{late.id}].after", rule))
     if before is not None:
-        needs.append((before[0], f"{late.id}: spacing[{early.id}].before", "spacing rule"))
+        needs.append((before[0], f"{late.id}: spacing[{early.id}].before", rule))
     if not needs:
         shared = sorted(set(early.areas) & set(late.areas))
         if not shared:
@@ -197,7 +199,7 @@ def _required(
             (
                 phase.interval.min,
                 f"{early.id}: phases[{index}].interval.min",
-                f"both treat {', '.join(shared)}",
+                Message("together.why.areas", [Param("areas", ", ".join(shared))]),
             )
         )
     return max(needs, key=lambda need: need[0].span_days[1])
@@ -213,9 +215,14 @@ def _check_pair(
             "same-day-duplicate",
             (b, sb),
             (a, sa),
-            f"{a.id} session {sa.number} and {b.id} session {sb.number} are both on "
-            f"{sb.date.isoformat()}, but {' and '.join(refuses)} may not share a day "
-            "with another treatment.",
+            Message(
+                "together.same-day",
+                [
+                    *_pair(a, sa, b, sb),
+                    Param("date", sb.date.isoformat(), "date"),
+                    Param("refuses", tuple(refuses), "list"),
+                ],
+            ),
             f"{refuses[0]}: session.combine_same_day",
         )
     need = _required(a, sa, b)
@@ -233,18 +240,36 @@ def _check_pair(
         "procedure-spacing",
         (b, sb),
         (a, sa),
-        f"{b.id} session {sb.number} on {sb.date.isoformat()} is {gap} days after "
-        f"{a.id} session {sa.number}; {why}, so it needs at least {distance.words()} "
-        f"(from {earliest.isoformat()}).",
+        Message(
+            "together.spacing",
+            [
+                *_pair(a, sa, b, sb),
+                Param("date", sb.date.isoformat(), "date"),
+                Param("gap", str(gap), "number"),
+                *nested("why", [why]),
+                Param("distance", str(distance), "units"),
+                Param("earliest", earliest.isoformat(), "date"),
+            ],
+        ),
         rule,
     )
+
+
+def _pair(a: Protocol, sa: PlannedSession, b: Protocol, sb: PlannedSession) -> list[Param]:
+    """The earlier session (``protocol``, ``session``) and the later one."""
+    return [
+        Param("protocol", a.id),
+        Param("session", str(sa.number), "number"),
+        Param("later_protocol", b.id),
+        Param("later_session", str(sb.number), "number"),
+    ]
 
 
 def _conflict(
     code: str,
     later: tuple[Protocol, PlannedSession],
     earlier: tuple[Protocol, PlannedSession],
-    message: str,
+    message: Message,
     rule: str,
 ) -> Conflict:
     (protocol, session), (other, other_session) = later, earlier
@@ -252,7 +277,8 @@ def _conflict(
         violation=Violation(
             code=code,
             severity="error",
-            message=message,
+            key=message.key,
+            params=message.params,
             session=session.number,
             date=session.date,
             rule=rule,
@@ -279,22 +305,30 @@ def _time_clash(
     mine, other = booking_of(sb, b.id, None), booking_of(sa, a.id, None)
     if mine is None or other is None or not mine.overlaps(other, turnover):
         return None
+    params = [
+        *_pair(a, sa, b, sb),
+        Param("date", f"{mine.start:%Y-%m-%d}", "date"),
+        Param("start", f"{mine.start:%H:%M}"),
+        Param("end", f"{mine.end:%H:%M}"),
+        Param("other_start", f"{other.start:%H:%M}"),
+        Param("other_end", f"{other.end:%H:%M}"),
+    ]
+    if turnover:
+        params.append(Param("turnover", str(turnover), "number"))
     if mine.practitioner is not None and mine.practitioner == other.practitioner:
-        code, held = "practitioner-double-booked", f"{mine.practitioner} cannot do both"
+        code, key = "practitioner-double-booked", "together.clash.practitioner"
+        params.append(Param("practitioner", mine.practitioner))
     elif set(mine.resources) & set(other.resources):
         shared = ", ".join(sorted(set(mine.resources) & set(other.resources)))
-        code, held = "resource-double-booked", f"{shared} cannot hold both"
+        code, key = "resource-double-booked", "together.clash.resource"
+        params.append(Param("resources", shared))
     else:
-        code, held = "client-double-booked", "the client cannot be in two chairs"
+        code, key = "client-double-booked", "together.clash.client"
     violation = Violation(
         code=code,
         severity="error",
-        message=(
-            f"{b.id} session {sb.number} at {mine.start:%Y-%m-%d %H:%M}-{mine.end:%H:%M} "
-            f"overlaps {a.id} session {sa.number} at {other.start:%H:%M}-{other.end:%H:%M}"
-            + (f" (with {turnover} minutes' turnover)" if turnover else "")
-            + f": {held}."
-        ),
+        key=key + (".turnover" if turnover else ""),
+        params=params,
         session=sb.number,
         date=sb.date,
         rule="diary",

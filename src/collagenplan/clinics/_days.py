@@ -20,8 +20,9 @@ import attrs
 from .._checks import is_optional, is_str
 from .._fields import _typename
 from ..errors import ClinicError
+from ..messages import Message, Param
 from ..protocols.model import Protocol as TreatmentProtocol
-from ..results import Violation
+from ..results import Violation, nested
 from ..sessions import PlannedSession
 from ._diary import Booking, Diary, bookings_needed
 
@@ -52,6 +53,11 @@ spent the session is left unplaced (``diary-full``) instead of searching on.
 Days already asked for an earlier session are remembered and not counted.
 """
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_NOT_OPEN = tuple(
+    Message("closed.weekday", [Param("weekday", f"weekday.{i}", "message")]) for i in range(7)
+)
+"""'The clinic is not open that <weekday>' as data, Monday first (made once)."""
+_CLOSED = Message("closed")
 
 
 def _is_time(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -115,6 +121,8 @@ class Closed:
     """The violation code of a window full of such days: ``clinic-closed``, or
     ``diary-full`` when the day is open but the diary has no free slot there
     (``rule`` ``"diary"``) or the hook's search budget for the session is spent."""
+    message: Message | None = attrs.field(default=None, eq=False)
+    """``reason`` as data, for messages in any locale (``None``: kept as written)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -225,6 +233,7 @@ def clinic_closed(clinic: Clinic, day: dt.date, closed: _Periods | None = None) 
         return Closed(
             reason="the clinic is closed" + (f" ({reason})" if reason else ""),
             rule=f"clinic.closures[{index}]",
+            message=Message("closed.note", [Param("note", reason)]) if reason else _CLOSED,
         )
     if clinic.holidays is not None:
         holiday = clinic.holidays.name(day)
@@ -232,11 +241,13 @@ def clinic_closed(clinic: Clinic, day: dt.date, closed: _Periods | None = None) 
             return Closed(
                 reason=f"the clinic is closed for a public holiday ({holiday})",
                 rule="clinic.holidays",
+                message=Message("closed.holiday", [Param("holiday", holiday)]),
             )
     if not any(h.applies(day) for h in clinic.hours):
         return Closed(
             reason=f"the clinic is not open that {_DAY_NAMES[day.weekday()]}",
             rule="clinic.hours",
+            message=_NOT_OPEN[day.weekday()],
         )
     return None
 
@@ -339,7 +350,9 @@ class ClinicDays:
                 return slot
             if slot is None:
                 return Closed(
-                    reason="the booking system has no free slot", rule="clinic.availability"
+                    reason="the booking system has no free slot",
+                    rule="clinic.availability",
+                    message=Message("closed.no-slot"),
                 )
             self._check_slot(slot, day, spans)
             start = slot.start if slot.start is not None else start
@@ -370,6 +383,9 @@ class ClinicDays:
                     "for this session without a free slot (the search budget)",
                     rule="clinic.availability",
                     code="diary-full",
+                    message=Message(
+                        "closed.budget", [Param("days", str(HOOK_CALLS_PER_SESSION), "number")]
+                    ),
                 )
                 self._spent = True
                 return spent
@@ -493,6 +509,10 @@ class ClinicDays:
             reason=f"the booking system's slot at {time:%H:%M} clashes with {found.describe()}",
             rule="diary",
             code="diary-full",
+            message=Message(
+                "closed.slot-clash",
+                [Param("time", f"{time:%H:%M}"), Param("other", found.describe())],
+            ),
         )
 
     def _search(self, day: dt.date, spans: list[tuple[dt.time, dt.time]]) -> Appointment | Closed:
@@ -532,10 +552,21 @@ class ClinicDays:
             else ("a qualified practitioner")
         )
         named = f" (first in the way: {blockers[0].describe()})" if blockers else ""
+        params = [Param("minutes", str(self._span()), "number")]
+        if self._needs:
+            params.append(Param("needs", ", ".join(self._needs)))
+        if blockers:
+            params.append(Param("other", blockers[0].describe()))
+        key = (
+            "closed.diary-full"
+            + (".needs" if self._needs else "")
+            + (".in-the-way" * bool(blockers))
+        )
         return Closed(
             reason=f"the diary is full: no {self._span()}-minute slot with {what} free{named}",
             rule="diary",
             code="diary-full",
+            message=Message(key, params),
         )
 
     def _earliest(
@@ -572,22 +603,28 @@ class ClinicDays:
                 Closed(
                     reason=f"no practitioner is qualified for {self.protocol.id}",
                     rule="clinic.practitioners",
+                    message=Message("closed.unqualified", [Param("protocol", self.protocol.id)]),
                 ),
                 None,
             )
         options: list[tuple[dt.time, int]] = []
         why: list[str] = []
+        parts: list[Message] = []
         for index, (person, leave) in enumerate(zip(self._staff, self._leave, strict=True)):
+            who = Param("practitioner", person.id)
             if leave.get(day) is not None:
                 why.append(f"{person.id} on leave")
+                parts.append(Message("staff.on-leave", [who]))
                 continue
             own = [h.span for h in person.hours if h.applies(day)] if person.hours else spans
             if not own:
                 why.append(f"{person.id} not working")
+                parts.append(Message("staff.off", [who]))
                 continue
             start = _overlap(spans, own, self.minutes or 0)
             if start is None:
                 why.append(f"{person.id} has no {self.minutes}-minute slot")
+                parts.append(Message("staff.no-slot", [who, Param("minutes", str(self.minutes))]))
                 continue
             options.append((start, index))
         kept = [o for o in options if self._staff[o[1]].id == self.prefer]
@@ -598,6 +635,10 @@ class ClinicDays:
                     reason=f"no practitioner qualified for {self.protocol.id} works that day "
                     f"({'; '.join(why)})",
                     rule="clinic.practitioners",
+                    message=Message(
+                        "closed.unstaffed",
+                        [Param("protocol", self.protocol.id), *nested("why", parts)],
+                    ),
                 ),
                 None,
             )
@@ -607,6 +648,7 @@ class ClinicDays:
         return Closed(
             reason=f"the opening hours are shorter than the {self.minutes}-minute session",
             rule="clinic.hours",
+            message=Message("closed.too-short", [Param("minutes", str(self.minutes))]),
         )
 
 
@@ -668,9 +710,12 @@ def clinic_violations(
                 Violation(
                     code="clinic-closed",
                     severity="error",
-                    message=(
-                        f"Session {number} on {day.isoformat()} cannot be booked at "
-                        f"{days.clinic.name}: {closed.reason}."
+                    key="clinic-closed",
+                    params=(
+                        Param("session", str(number), "number"),
+                        Param("date", day.isoformat(), "date"),
+                        Param("clinic", days.clinic.name),
+                        *nested("reason", [closed.message or closed.reason]),
                     ),
                     session=number,
                     date=day,

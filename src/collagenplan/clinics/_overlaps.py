@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..messages import Param
 from ..protocols.model import Protocol as TreatmentProtocol
 from ..results import Violation
 from ..sessions import PlannedSession
@@ -32,22 +33,28 @@ CLASH_CODES = {
 }
 
 
-def clash_violation(
-    what: str, mine: Booking, other: Booking, number: int, label: str = "Session"
-) -> Violation:
+def clash_violation(what: str, mine: Booking, other: Booking, number: int) -> Violation:
     """The violation of ``mine`` (session ``number``) overlapping ``other`` on ``what``."""
     held = {
-        "practitioner": f"{mine.practitioner} is",
-        "resource": ", ".join(sorted(set(mine.resources) & set(other.resources))) + " is",
-        "client": "the client is",
+        "practitioner": [Param("practitioner", str(mine.practitioner))],
+        "resource": [
+            Param("resources", ", ".join(sorted(set(mine.resources) & set(other.resources))))
+        ],
+        "client": [],
     }[what]
+    params = [
+        Param("session", str(number), "number"),
+        Param("date", f"{mine.start:%Y-%m-%d}", "date"),
+        Param("start", f"{mine.start:%H:%M}"),
+        Param("end", f"{mine.end:%H:%M}"),
+        *held,
+        Param("other", other.describe()),
+    ]
     return Violation(
         code=CLASH_CODES[what],
         severity="error",
-        message=(
-            f"{label} {number} at {mine.start:%Y-%m-%d %H:%M}-{mine.end:%H:%M}: {held} "
-            f"already booked for {other.describe()}."
-        ),
+        key=f"clash.{what}",
+        params=params,
         session=number,
         date=mine.start.date(),
         rule="diary",
@@ -90,18 +97,23 @@ def _against_clinic(
         person = next((p for p in clinic.practitioners if p.id == session.practitioner), None)
         problem = None
         if person is None:
-            problem = "is not a practitioner in the clinic file"
+            problem = "practitioner.unknown"
         elif not person.qualified(protocol.id):
-            problem = f"is not qualified for {protocol.id}"
+            problem = "practitioner.unqualified"
         elif person.on_leave(day):
-            problem = "is on leave that day"
+            problem = "practitioner.on-leave"
         if problem is not None:
             out.append(
                 Violation(
                     code="practitioner-unavailable",
                     severity="error",
-                    message=f"Session {session.number} on {day.isoformat()}: "
-                    f"{session.practitioner} {problem}.",
+                    key=problem,
+                    params=(
+                        Param("session", str(session.number), "number"),
+                        Param("date", day.isoformat(), "date"),
+                        Param("practitioner", str(session.practitioner)),
+                        *([Param("protocol", protocol.id)] if "unq" in problem else []),
+                    ),
                     session=session.number,
                     date=session.date,
                     rule="clinic.practitioners",
@@ -117,14 +129,19 @@ def _against_clinic(
         and any(_fits(time, minutes, a, b) for a, b in own)
     ):
         hours = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in spans)
-        whose = f" or {person.id}'s hours" if person is not None and person.hours else ""
+        whose = person is not None and bool(person.hours)
         out.append(
             Violation(
                 code="outside-opening-hours",
                 severity="error",
-                message=(
-                    f"Session {session.number} at {local:%Y-%m-%d %H:%M} ({minutes} minutes) "
-                    f"lies outside the opening hours ({hours}){whose}."
+                key="hours.practitioner" if whose else "hours.clinic",
+                params=(
+                    Param("session", str(session.number), "number"),
+                    Param("date", f"{local:%Y-%m-%d}", "date"),
+                    Param("time", f"{local:%H:%M}"),
+                    Param("minutes", str(minutes), "number"),
+                    Param("hours", hours),
+                    *([Param("practitioner", person.id)] if person and whose else []),
                 ),
                 session=session.number,
                 date=session.date,

@@ -158,7 +158,7 @@ def say(key: str, locale: str, **values: str | int | dt.date | Duration) -> str:
         if isinstance(value, dt.date):
             params.append(Param(name, value.isoformat(), "date"))
         elif isinstance(value, Duration):
-            params.append(Param(name, str(value), "span"))
+            params.append(Param(name, str(value), "units"))
         elif isinstance(value, int):
             params.append(Param(name, str(value), "number"))
         else:

@@ -45,8 +45,8 @@ __all__ = [
     "day_words",
     "duration_words",
     "render",
-    "span_words",
     "translation",
+    "unit_words",
 ]
 
 DOMAIN = "collagenplan"
@@ -117,22 +117,30 @@ MESSAGES: Mapping[str, str] = {**_SCREENING, **VIOLATION_MESSAGES, **TEXT_MESSAG
 """Every message key and its English template (the gettext message id)."""
 
 
-ParamKind = Literal["text", "duration", "list", "date", "days", "number", "span"]
+ParamKind = Literal[
+    "text", "duration", "units", "list", "date", "days", "number", "message", "sentences"
+]
 PARAM_KINDS: tuple[ParamKind, ...] = (
     "text",
     "duration",
+    "units",
     "list",
     "date",
     "days",
     "number",
-    "span",
+    "message",
+    "sentences",
 )
 """How a parameter is written: ``text`` as is; ``duration`` (file notation) in
-words; ``list`` joined with the locale's "and"; ``date`` (``YYYY-MM-DD``) in
-the locale's form; ``days`` (a whole number) as "n day(s)" with the locale's
-plural; ``number`` in digits; ``span`` (file notation) in words in the units
-it was written in, as :meth:`~collagenplan.Duration.words` does ("10d" is "10
-days", not "1 week and 3 days")."""
+words; ``units`` (file notation) in words in the units it is written in, as
+:meth:`~collagenplan.Duration.words` does ("10 days", "13 months"); ``list``
+joined with the locale's "and"; ``date`` (``YYYY-MM-DD``) in the locale's form;
+``days`` (a whole number) as "n day(s)" with the locale's plural; ``number``
+in digits; ``message`` a part of the sentence that is a message of its own
+(its key, or a tuple of keys joined with "; "), rendered in the same locale
+from the parameters named ``<name>.<placeholder>`` (for a tuple,
+``<name>.<index>.<placeholder>``); ``sentences`` the same, joined with a
+space."""
 
 
 @attrs.frozen
@@ -158,6 +166,12 @@ class Param:
         value, kind = self.value, self.kind
         if kind == "text" and isinstance(value, tuple):
             return  # names written with commas
+        if kind in ("message", "sentences"):
+            keys = value if isinstance(value, tuple) else (value,)
+            unknown = [k for k in keys if k not in MESSAGES]
+            if unknown:
+                raise InputError(f"unknown message key {unknown[0]!r}", path="value")
+            return
         if kind == "list":
             if not isinstance(value, tuple):
                 raise InputError(f"must be a tuple of names, got {value!r}", path="value")
@@ -165,14 +179,18 @@ class Param:
         if not isinstance(value, str):
             raise InputError(f"must be a string for kind {kind!r}, got {value!r}", path="value")
         try:
-            if kind in ("duration", "span"):
-                Duration.parse(value)
+            if kind in ("duration", "units"):
+                _duration(value)
             elif kind == "date":
                 dt.date.fromisoformat(value)
             elif kind in ("days", "number"):
                 int(value)
         except ValueError:
             raise InputError(f"is not a {kind} value: {value!r}", path="value") from None
+
+
+_duration = functools.lru_cache(maxsize=1024)(Duration.parse)
+"""``Duration.parse``, remembered: violations name the same few protocol durations."""
 
 
 def _params(value: Iterable[Param]) -> tuple[Param, ...]:
@@ -231,32 +249,22 @@ def duration_words(duration: Duration, locale: str = "en") -> str:
     return join_words(parts, locale)
 
 
-def span_words(duration: Duration, locale: str = "en") -> str:
-    """``duration`` in words in the units it is written in, as
-    :meth:`~collagenplan.Duration.words` does in English: ``"10 days"``,
-    ``"13 months"``, ``"2 weeks"``, ``"1 month 15 days"``."""
+def unit_words(duration: Duration, locale: str = "en") -> str:
+    """``duration`` in words in the units of its text form, as
+    :meth:`~collagenplan.Duration.words`: ``"10 days"``, ``"13 months"``."""
     tr = translation(locale)
     parts: list[str] = []
-    if duration.months:
-        years, months = divmod(duration.months, 12)
-        n, forms = (
-            (years, NN_("{n} year", "{n} years"))
-            if not months
-            else (duration.months, NN_("{n} month", "{n} months"))
-        )
-        parts.append(tr.ngettext(*forms, n).format(n=n))
-    if duration.days:
-        weeks, days = divmod(duration.days, 7)
-        n, forms = (
-            (weeks, NN_("{n} week", "{n} weeks"))
-            if not days
-            else (duration.days, NN_("{n} day", "{n} days"))
-        )
-        parts.append(tr.ngettext(*forms, n).format(n=n))
-    if duration.hours:
-        parts.append(
-            tr.ngettext(*NN_("{n} hour", "{n} hours"), duration.hours).format(n=duration.hours)
-        )
+    years, months = divmod(duration.months, 12)
+    weeks, days = divmod(duration.days, 7)
+    for n, (one, many) in (
+        (years if not months else 0, NN_("{n} year", "{n} years")),
+        (duration.months if months else 0, NN_("{n} month", "{n} months")),
+        (weeks if not days else 0, NN_("{n} week", "{n} weeks")),
+        (duration.days if days else 0, NN_("{n} day", "{n} days")),
+        (duration.hours, NN_("{n} hour", "{n} hours")),
+    ):
+        if n:
+            parts.append(tr.ngettext(one, many, n).format(n=n))
     return " ".join(parts) or tr.ngettext(*NN_("{n} day", "{n} days"), 0).format(n=0)
 
 
@@ -290,11 +298,33 @@ def date_words(day: dt.date, locale: str = "en") -> str:
     return str(format_date(day, format="long", locale=locale))
 
 
-def _value(param: Param, locale: str) -> str:
+def _parts(param: Param, params: Sequence[Param], locale: str) -> str:
+    """A ``message`` or ``sentences`` parameter: its messages rendered and joined."""
+    value = param.value
+    keys = [(value, f"{param.name}.")] if isinstance(value, str) else []
+    keys += [(k, f"{param.name}.{i}.") for i, k in enumerate(value) if isinstance(value, tuple)]
+    texts = [
+        render(
+            key,
+            [
+                Param(p.name[len(prefix) :], p.value, p.kind)
+                for p in params
+                if p.name.startswith(prefix)
+            ],
+            locale,
+        )
+        for key, prefix in keys
+    ]
+    return ("; " if param.kind == "message" else " ").join(texts)
+
+
+def _value(param: Param, locale: str, params: Sequence[Param] = ()) -> str:
+    if param.kind in ("message", "sentences"):
+        return _parts(param, params, locale)
     if param.kind == "duration" and isinstance(param.value, str):
-        return duration_words(Duration.parse(param.value), locale)
-    if param.kind == "span" and isinstance(param.value, str):
-        return span_words(Duration.parse(param.value), locale)
+        return duration_words(_duration(param.value), locale)
+    if param.kind == "units" and isinstance(param.value, str):
+        return unit_words(_duration(param.value), locale)
     if param.kind == "date" and isinstance(param.value, str):
         return date_words(dt.date.fromisoformat(param.value), locale)
     if param.kind == "days" and isinstance(param.value, str):
@@ -318,7 +348,7 @@ def render(key: str, params: Sequence[Param], locale: str = "en") -> str:
     if key not in MESSAGES:
         raise InputError(f"unknown message key {key!r}", path="key")
     template = translation(locale).gettext(MESSAGES[key])
-    values = {p.name: _value(p, locale) for p in params}
+    values = {p.name: _value(p, locale, params) for p in params if "." not in p.name}
     missing = sorted(placeholders(MESSAGES[key]) - set(values))
     if missing:
         raise InputError(f"message {key!r} needs {', '.join(missing)}", path="params")

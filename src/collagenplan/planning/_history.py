@@ -28,8 +28,9 @@ from .._blockers import DateCheck
 from .._judging import phase_index as _phase_index
 from .._reading import read
 from ..errors import InputError, ProtocolError
+from ..messages import Param
 from ..protocols.model import Phase, Protocol
-from ..results import Violation
+from ..results import Violation, day_param
 from ..sessions import PlannedSession, Visit, Window, window_after
 from ._place import choose_date
 
@@ -233,10 +234,11 @@ def _unconfirmed(session: PlannedSession, start: dt.date) -> Violation:
     return Violation(
         code="unconfirmed-booking",
         severity="warning",
-        message=(
-            f"Session {session.number} was booked for {session.date.isoformat()}, before "
-            f"{start.isoformat()}, and no visit says whether it happened; it keeps its place "
-            "as booked until it is recorded as done, missed or cancelled."
+        key="unconfirmed.plan",
+        params=(
+            Param("session", str(session.number), "number"),
+            Param("date", session.date.isoformat(), "date"),
+            Param("start", start.isoformat(), "date"),
         ),
         session=session.number,
         date=session.date,
@@ -257,12 +259,16 @@ def late_violation(
     return Violation(
         code="interval-too-long",
         severity="error",
-        message=(
-            f"Session {number} ({phase.name}) is late: its window closed on "
-            f"{window.latest} ({phase.interval.max.words()} after the session on "
-            f"{previous.isoformat()}); "
-            f"re-planned for {day.isoformat()}, {gap} days after it. The late policy is "
-            f"'{protocol.late.policy}', so the series carries on."
+        key="late.replanned",
+        params=(
+            Param("session", str(number), "number"),
+            Param("phase", phase.name),
+            day_param("latest", window.latest),
+            Param("most", str(phase.interval.max), "units"),
+            Param("previous", previous.isoformat(), "date"),
+            Param("date", day.isoformat(), "date"),
+            Param("gap", str(gap), "number"),
+            Param("policy", protocol.late.policy),
         ),
         session=number,
         date=day,

@@ -7,8 +7,9 @@ from collections.abc import Iterator, Sequence
 
 from .._blockers import Blocker, DateCheck
 from ..durations import add_days
+from ..messages import Message, Param
 from ..protocols.model import Phase
-from ..results import Violation
+from ..results import Violation, nested, window_params
 from ..sessions import Window
 
 __all__ = ["SEARCH_DAYS", "blocker_on", "choose_date", "no_room", "within_grace"]
@@ -97,26 +98,24 @@ def no_room(
     if code == "clinic-closed":
         code = "no-date-in-window"
 
-    reasons = "; ".join(b.reason for b in seen.values()) or "no date is allowed"
     rule = next(iter(seen.values())).rule if len(seen) == 1 else None
     spent = any(b.code == "diary-full" and b.rule == "clinic.availability" for b in seen.values())
     placed = (
-        f"it is placed on {day.isoformat()}, the first allowed date after the window"
+        Message("placed.after", [Param("date", day.isoformat(), "date")])
         if day is not None
         else (
-            f"no allowed date was found within {SEARCH_DAYS} days after it either, so it "
-            "and the sessions after it are listed in the plan's unplaced sessions"
+            Message("placed.unplaced", [Param("days", str(SEARCH_DAYS), "number")])
             if not spent
-            else "the booking system's search budget ran out before a free day was found, so "
-            "it and the sessions after it are listed in the plan's unplaced sessions"
+            else Message("placed.budget")
         )
     )
     return Violation(
         code=code,
         severity="error",
-        message=(
-            f"No allowed date for session {number} ({phase.name}) in its window "
-            f"{window} ({reasons}); {placed}."
+        key="no-date",
+        params=(
+            *_where(number, phase, window, seen),
+            *nested("placed", [placed]),
         ),
         session=number,
         date=day,
@@ -135,15 +134,16 @@ def within_grace(
     seen: dict[str, Blocker],
 ) -> Violation:
     """The ``within-grace`` warning of a session moved into the grace before its window."""
-    reasons = "; ".join(b.reason for b in seen.values()) or "no date is allowed"
     early = (window.earliest - day).days
     return Violation(
         code="within-grace",
         severity="warning",
-        message=(
-            f"No allowed date for session {number} ({phase.name}) in its window {window} "
-            f"({reasons}); it is placed on {day.isoformat()}, {early} day{'s' * (early != 1)} "
-            f"early, within the phase's grace of {phase.grace.words()}."
+        key="no-date.grace",
+        params=(
+            *_where(number, phase, window, seen),
+            Param("date", day.isoformat(), "date"),
+            Param("early", str(early), "days"),
+            Param("grace", str(phase.grace), "units"),
         ),
         session=number,
         date=day,
@@ -151,3 +151,14 @@ def within_grace(
         expected=window,
         gap_days=(day - previous).days,
     )
+
+
+def _where(number: int, phase: Phase, window: Window, seen: dict[str, Blocker]) -> list[Param]:
+    """The session, its phase and window, and why no date in it is allowed."""
+    reasons = [b.words for b in seen.values()] or [Message("reason.none")]
+    return [
+        Param("session", str(number), "number"),
+        Param("phase", phase.name),
+        *window_params("window", window),
+        *nested("reasons", reasons),
+    ]

@@ -17,8 +17,9 @@ from ..clinics import Clinic, ClinicDays, assign_appointments, shared_days
 from ..clinics._days import HOOK_CALLS_PER_SESSION
 from ..clinics._diary import Diary
 from ..errors import DurationError, InputError, PlanningError
+from ..messages import Message, Param
 from ..protocols.model import Phase, Protocol
-from ..results import Plan, Violation
+from ..results import Plan, Violation, nested, reason_parts
 from ..sessions import (
     Move,
     PlannedSession,
@@ -42,7 +43,11 @@ def _clinic_check(days: ClinicDays) -> DateCheck:
 
     def check(day: dt.date) -> Blocker | None:
         closed = days.closed(day)
-        return None if closed is None else Blocker(closed.code, closed.reason, closed.rule)
+        return (
+            None
+            if closed is None
+            else Blocker(closed.code, closed.reason, closed.rule, closed.message)
+        )
 
     return check
 
@@ -76,6 +81,14 @@ def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCh
             f"the lead-in task '{first.kind} {first.subject}' would fall on "
             f"{first.start.isoformat()}, before {start.isoformat()}",
             first.rule,
+            Message(
+                "lead-in.stop" if first.kind == "stop" else "lead-in.start",
+                [
+                    Param("subject", first.subject),
+                    Param("day", first.start.isoformat(), "date"),
+                    Param("start", start.isoformat(), "date"),
+                ],
+            ),
         )
 
     return check
@@ -86,14 +99,17 @@ def _on_hold(
 ) -> Violation:
     """The ``on-hold`` warning of a series in progress that the client's records pause."""
     found = screening.screen(client, protocol, on=start)
-    why = " ".join(r.message for r in found.reasons if r.code != "needs-review")
+    why = reason_parts(r for r in found.reasons if r.code != "needs-review")
     return Violation(
         code="on-hold",
         severity="warning",
-        message=(
-            f"The series is on hold from {start.isoformat()} until {resume.isoformat()}: {why} "
-            f"Session {number} is planned from {resume.isoformat()} under the late policy "
-            f"'{protocol.late.policy}'."
+        key="on-hold.plan",
+        params=(
+            Param("start", start.isoformat(), "date"),
+            Param("resume", resume.isoformat(), "date"),
+            *nested("why", why, "sentences"),
+            Param("session", str(number), "number"),
+            Param("policy", protocol.late.policy),
         ),
         session=number,
         date=resume,

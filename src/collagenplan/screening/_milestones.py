@@ -45,7 +45,9 @@ def client_start(
         Violation(
             code=r.code,
             severity="error",
-            message=r.message[0].upper() + r.message[1:],
+            # The screening reason as written, capitalised (a sentence of its own).
+            key="as-written",
+            params=(Param("text", r.message[0].upper() + r.message[1:]),),
             session=1,
             date=start,
             rule=r.rule,

@@ -13,18 +13,19 @@ How each kind of record meets its rule is set out in the package docstring
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Literal
 
 import attrs
 
 from .._blockers import Blocker, DateCheck
-from ..clients import Client, ClientEvent, Condition, Medication, UnknownName
+from ..clients import Client, ClientEvent, Condition, Medication, Procedure, UnknownName
 from ..durations import Duration, add_days
 from ..errors import DurationError, InputError
 from ..messages import Message, Param
 from ..protocols.model import Protocol, Washout
-from ..results import Violation
+from ..results import Violation, nested
 from ..sessions import PlannedSession, _saturating_add
 from ..vocabulary import normalise
 from ._memo import remembered
@@ -138,6 +139,23 @@ class _Rule:
     said: tuple[Message, ...] = ()
     """For a rule that can become a screening reason (a contraindication or a
     washout): ``phrase``, ``why`` and when the start is free, as messages."""
+    phrase_words: Callable[[], Message] | None = attrs.field(default=None, eq=False)
+    """Makes ``phrase`` as data (when a message needs it: most rules never do)."""
+    why_words: Callable[[], Message] | None = attrs.field(default=None, eq=False)
+    """Makes ``why`` as data."""
+
+    _words: tuple[Param, ...] | None = attrs.field(init=False, default=None, eq=False)
+    """The ``phrase`` and ``why`` parameters, once built (a rule meets many sessions)."""
+
+    def _parts(self) -> tuple[Param, ...]:
+        found = self._words
+        if found is None:
+            found = (
+                *nested("phrase", [self.phrase_words() if self.phrase_words else self.phrase]),
+                *nested("why", [self.why_words() if self.why_words else self.why]),
+            )
+            object.__setattr__(self, "_words", found)
+        return found
 
     @property
     def severity(self) -> Literal["error", "warning"]:
@@ -154,15 +172,24 @@ class _Rule:
     def blocker(self, day: dt.date) -> Blocker | None:
         if not self.breaks(day):
             return None
-        return Blocker(self.code, f"{self.phrase}: {self.why}", self.rule)
+        return Blocker(
+            self.code,
+            f"{self.phrase}: {self.why}",
+            self.rule,
+            Message("rule.blocker", self._parts()),
+        )
 
     def violation(self, number: int, day: dt.date) -> Violation:
         return Violation(
             code=self.code,
             severity=self.severity,
-            message=(
-                f"Session {number} on {day.isoformat()}: {self.phrase}; {self.why} "
-                f"({self.rule}).{self.tail}"
+            key="rule.session.note" if self.note else "rule.session",
+            params=(
+                Param("session", str(number), "number"),
+                Param("date", day.isoformat(), "date"),
+                *self._parts(),
+                Param("rule", self.rule),
+                *([Param("note", self.note)] if self.note else []),
             ),
             session=number,
             date=day,
@@ -236,6 +263,64 @@ def unknown_message(unknown: UnknownName) -> Message:
     return Message(
         f"unrecognised.{unknown.kind}", [*params, Param("suggestions", unknown.suggestions)]
     )
+
+
+def called_words(typed: str, name: str) -> Message:
+    """:func:`called` as data."""
+    if normalise(typed) == name:
+        return Message("called", [Param("name", name)])
+    return Message("called.recorded", [Param("name", name), Param("typed", repr(typed))])
+
+
+def _record_words(key: str, name: Message, record: _Record) -> Message:
+    """``name`` and :func:`_when` as data, from the ``key`` (``record``, ``record.taken``)."""
+    first, last = _bounds(record)
+    params = nested("name", [name])
+    if first is None and last is None:
+        return Message(key, params)
+    if last is None:
+        return Message(f"{key}.since", [*params, _day("first", first)])
+    if first is None:
+        return Message(f"{key}.until", [*params, _day("last", last)])
+    return Message(f"{key}.from", [*params, _day("first", first), _day("last", last)])
+
+
+def _condition_words(record: _Record, name: str) -> Message:
+    return _record_words("record", called_words(_typed(record), name), record)
+
+
+def _tier_words(tier: str) -> Message:
+    return Message(f"why.{tier}", [Param("key", "cleared")] if tier == "relative" else [])
+
+
+def _used_words(typed: str, name: str, day: dt.date) -> Message:
+    return Message("record.used", [*nested("name", [called_words(typed, name)]), _day("day", day)])
+
+
+def _taken_words(med: Medication, name: str) -> Message:
+    return _record_words("record.taken", called_words(med.exposure, name), med)
+
+
+def _event_why(downtime: Duration, buffer: Duration) -> Message:
+    return Message(
+        "why.event",
+        [Param("downtime", str(downtime), "units"), Param("buffer", str(buffer), "units")],
+    )
+
+
+def _procedure_words(proc: Procedure, name: str, index: int) -> Message:
+    return Message(
+        "record.procedure",
+        [
+            *nested("name", [called_words(proc.kind, name)]),
+            _day("day", proc.date),
+            Param("path", f"procedures[{index}]"),
+        ],
+    )
+
+
+def _day(name: str, day: dt.date | None) -> Param:
+    return Param(name, str(day), "date")
 
 
 def _when(record: _Record) -> str:
@@ -338,6 +423,8 @@ def _contraindication_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                             *_FIELD[contra.tier],
                         ),
                     ),
+                    phrase_words=functools.partial(_condition_words, record, contra.condition),
+                    why_words=functools.partial(_tier_words, contra.tier),
                 )
             )
     return rules
@@ -350,7 +437,7 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             continue
         pauses = pauses_between_sessions(protocol, washout)
         durations = [
-            Param(name, str(value), "span")
+            Param(name, str(value), "units")
             for name, value in (("before", washout.before), ("after", washout.after))
             if value
         ]
@@ -367,11 +454,12 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             )
             if part
         )
+        why_words = functools.partial(_both, "why.washout", washout.before, washout.after)
         for med in client.medications:
             if not uses(client, med, washout.exposure, protocol):
                 continue
             name = called(med.exposure, washout.exposure)
-            spans: list[tuple[dt.date | None, dt.date | None, str, Message]]
+            spans: list[tuple[dt.date | None, dt.date | None, str, Message, Callable[[], Message]]]
             if pauses:  # continuing use is paused around each session (milestones)
                 days = sorted({d for d in (med.start, med.end) if d is not None})
                 spans = [
@@ -380,6 +468,7 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                         d,
                         f"{name} used on {d}",
                         _record_said("used-on", washout.exposure, med.exposure, d, d),
+                        functools.partial(_used_words, med.exposure, washout.exposure, d),
                     )
                     for d in days
                 ]
@@ -390,9 +479,10 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                         med.end,
                         f"{name} taken{_when(med)}",
                         _record_said("taken", washout.exposure, med.exposure, med.start, med.end),
+                        functools.partial(_taken_words, med, washout.exposure),
                     )
                 ]
-            for first, last, phrase, record in spans:
+            for first, last, phrase, record, phrase_words in spans:
                 clears = None
                 if last is not None:
                     clears = _plus(washout.before, last) if washout.before else _next(last)
@@ -410,9 +500,19 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                             record,
                             _asks_said(asks, f"washouts[{i}]", clears, True, *durations),
                         ),
+                        phrase_words=phrase_words,
+                        why_words=why_words,
                     )
                 )
     return rules
+
+
+def _both(key: str, before: Duration, after: Duration) -> Message:
+    """``key.both``, ``key.before`` or ``key.after`` with the durations given."""
+    params = [Param(n, str(d), "units") for n, d in (("before", before), ("after", after)) if d]
+    return Message(
+        f"{key}.{'both' if before and after else 'before' if before else 'after'}", params
+    )
 
 
 def uses(client: Client, med: Medication, exposure: str, protocol: Protocol) -> bool:
@@ -441,6 +541,16 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             return f"on {event.date}"
         return f"from {event.date} to {event.end}"
 
+    def words(event: ClientEvent, i: int) -> Message:
+        params = [Param("event", repr(event.name)), Param("path", f"events[{i}]")]
+        if event.end is None or event.end == event.date:
+            return Message("record.event", [*params, _day("day", event.date)])
+        return Message(
+            "record.event.from", [*params, _day("first", event.date), _day("last", event.end)]
+        )
+
+    why_words = functools.partial(_event_why, spec.downtime, buffer)
+
     return [
         _Rule(
             code="event-blackout",
@@ -453,6 +563,8 @@ def _event_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                 f"({spec.downtime.words()} + {buffer.words()}) "
                 "clear before an event"
             ),
+            phrase_words=functools.partial(words, event, i),
+            why_words=why_words,
         )
         for i, event in enumerate(client.events)
     ]
@@ -469,6 +581,7 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             )
             if part
         )
+        why_words = functools.partial(_both, "why.spacing", spacing.before, spacing.after)
         for k, proc in enumerate(client.procedures):
             if not (spacing.before or spacing.after):
                 continue
@@ -488,6 +601,8 @@ def _spacing_rules(protocol: Protocol, client: Client) -> list[_Rule]:
                     ),
                     why=f"a session must fall {need}",
                     note=spacing.note,
+                    phrase_words=functools.partial(_procedure_words, proc, spacing.procedure, k),
+                    why_words=why_words,
                 )
             )
     return rules
@@ -556,7 +671,8 @@ def client_violations(
         Violation(
             code="unrecognised",
             severity="warning",
-            message=unknown_message(unknown).render(),
+            key=unknown_message(unknown).key,
+            params=unknown_message(unknown).params,
             rule=unknown.path,
         )
         for unknown in unrecognised(protocol, client)
