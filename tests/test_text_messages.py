@@ -388,3 +388,29 @@ def test_cli_export_locale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "sesiones de facial-series" in capsys.readouterr().out
     assert main([*args, "--format", "ics", "--locale", "fr"]) == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_problems_in_exports_are_written_in_the_locale() -> None:
+    """A violation in a Spanish export reads in Spanish: iCalendar description, FHIR notes."""
+    history = [
+        cp.Visit(date=dt.date(2027, 3, 1), status="done"),
+        cp.Visit(date=dt.date(2027, 3, 10), status="done"),
+    ]
+    plan = cp.plan(FACIAL, start=dt.date(2027, 3, 11), history=history)
+    (short,) = [v for v in plan.violations if v.code == "interval-too-short"]
+    spanish = short.text("es")
+    assert spanish != short.message
+    description = "".join(
+        str(e["DESCRIPTION"])
+        for e in icalendar.Calendar.from_ical(cp.to_ics(plan, protocol=FACIAL, locale="es")).walk(
+            "VEVENT"
+        )
+    )
+    assert spanish.replace("\n", " ")[:40] in description.replace("\n", " ")
+    assert short.message[:40] not in description
+    bundle = cp.to_fhir(plan, protocol=FACIAL, locale="es")
+    careplan = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan"
+    )
+    assert any(spanish in note["text"] for note in careplan["note"])
+    assert spanish in careplan["text"]["div"] or spanish[:30] in careplan["text"]["div"]

@@ -128,12 +128,14 @@ def _violations_text(violations: Sequence[Violation], locale: str = "en") -> str
 
 
 def _add_locale_option(p: argparse.ArgumentParser) -> None:
-    """issue 13: ``--locale`` for the violations' sentences of a command's text output."""
+    """issue 13: ``--locale``, the language of the sentences a command writes."""
     p.add_argument(
         "--locale",
         choices=LOCALES,
         default="en",
-        help="the language of the violations' sentences in the table output (default: en)",
+        help="the language of the sentences written: violations in the table output; with "
+        "plan/replan --format ics|fhir, every text the export composes (names and notes "
+        "from files stay as written; default: en)",
     )
 
 
@@ -348,13 +350,6 @@ def _add_identity_options(p: argparse.ArgumentParser, *, plan_id: bool = True) -
         metavar="DOMAIN",
         help="iCalendar: the part of each UID after '@' (default: collagenplan); "
         "choose it once, since changing it changes every UID",
-    )
-    p.add_argument(
-        "--locale",
-        choices=LOCALES,
-        default="en",
-        help="iCalendar and FHIR: the language of the text written (summaries, descriptions, "
-        "reminders, narratives); names and notes from files stay as written (default: en)",
     )
     p.add_argument(
         "--encoding",
@@ -708,6 +703,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", help="a .toml/.json client file to plan around")
     _add_history_options(p)
     _add_identity_options(p, plan_id=False)
+    _add_locale_option(p)
     p.set_defaults(run=_cmd_replan, plan_id=None)
 
     p = command("validate", "check a calendar of session dates against a protocol")

@@ -192,7 +192,7 @@ def _appointment(
         )
     comment += f" {window}"
     comment += "".join(
-        " " + say("export.problem", locale, code=v.code, message=clean_text(v.message))
+        " " + say("export.problem", locale, code=v.code, message=clean_text(v.text(locale)))
         for v in view.violations
     )
     res["comment"] = comment
@@ -449,7 +449,8 @@ def to_fhir(
         careplan["activity"] = activities
     if plan.violations:
         careplan["note"] = [
-            {"text": clean_text(f"{v.severity} [{v.code}]: {v.message}")} for v in plan.violations
+            {"text": clean_text(f"{v.severity} [{v.code}]: {v.text(locale)}")}
+            for v in plan.violations
         ]
     careplan["text"] = _narrative(
         f"{title}: {description}",
@@ -464,7 +465,7 @@ def to_fhir(
             for v in views
             if not v.removed
         ),
-        *(f"{v.severity} [{v.code}]: {v.message}" for v in plan.violations),
+        *(f"{v.severity} [{v.code}]: {v.text(locale)}" for v in plan.violations),
     )
     entries.append((careplan, careplan_id))
     entries += practitioner_entries

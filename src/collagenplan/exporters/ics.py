@@ -156,7 +156,7 @@ def _description(view: ExportSession, client_name: str | None) -> str:
         lines.append(say("ics.aftercare", locale))
         lines += [f"- {line}" for line in view.aftercare]
     lines += [
-        say("export.problem", locale, code=v.code, message=clean_text(v.message))
+        say("export.problem", locale, code=v.code, message=clean_text(v.text(locale)))
         for v in view.violations
     ]
     return "\n".join(lines)
