@@ -662,3 +662,24 @@ def test_every_moved_session_says_why() -> None:
     assert [(m.session, m.code, m.rule) for m in late.moves] == [(2, "lead-in", "washouts[0]")]
     assert cp.plan(FACIAL, start=D(2027, 1, 5)).moves == ()
     assert cp.from_json(cp.to_json(planned)) == planned
+
+
+def test_a_booking_past_the_protocols_last_session_is_reported_not_a_crash() -> None:
+    """Found by the history property: every session done and one more booked.
+
+    The booking is kept, read as past the protocol's end (``too-many-sessions``,
+    as ``validate`` reads it), instead of a ``KeyError`` from inside.
+    """
+    p = cp.parse_protocol(
+        'schema = 1\nid = "short-series"\nname = "Short series"\nareas = ["face"]\n'
+        '[[phases]]\nname = "series"\ninterval = { min = "1d", target = "1d", max = "1d" }\n'
+        "sessions = { min = 1, max = 6 }\n"
+    )
+    first = dt.date(2023, 12, 27)
+    done = [cp.Visit(date=first + dt.timedelta(days=i), status="done") for i in range(6)]
+    booked = cp.Visit(date=dt.date(2024, 1, 2), status="booked")
+    result = cp.plan(p, start=dt.date(2024, 1, 2), history=[*done, booked])
+    assert booked.date in [s.date for s in result.sessions]
+    report = cp.validate(p, [s.date for s in result.sessions if s.date <= booked.date])
+    errors = {v.code for v in report.violations if v.severity == "error"}
+    assert errors <= {v.code for v in result.violations}

@@ -350,7 +350,7 @@ def plan(
     judged: list[Violation] = []
     if in_progress or problems:
         index = {p.name: i for i, p in enumerate(protocol.phases)}
-        entries: list[Entry] = [(s.date, index[s.phase], s.status) for s in planned]
+        entries: list[Entry] = [(s.date, index.get(s.phase), s.status) for s in planned]
         judged, _ = judge(protocol, entries, client=client, days=days)
     elif client is not None:
         judged = [
