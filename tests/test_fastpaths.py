@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import collagenplan as cp
-from collagenplan import _reading, messages
+from collagenplan import _fastpaths, _reading, messages
 from collagenplan.clinics import _shared
 from collagenplan.errors import CollagenPlanError
 from collagenplan.screening import _rules
@@ -45,11 +45,11 @@ def _forget() -> None:
 def slow_paths() -> Iterator[None]:
     """The slow paths: memories emptied, the dynamic programme, checked constructors."""
     _forget()
-    _reading.FAST = False
+    _fastpaths.FAST = False
     try:
         yield
     finally:
-        _reading.FAST = True
+        _fastpaths.FAST = True
         _forget()
 
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..clients import Client
+from .. import _fastpaths
+from ..clients import Client, Condition, Medication
 from ..errors import PlanningError
-from ..protocols.model import Protocol
+from ..protocols.model import Aftercare, Precaution, Protocol, Washout
 from ..results import Violation
 from ..sessions import Milestone
 from ._memo import remembered
-from ._rules import _minus, _next, _plus, _previous, check_args, pauses_between_sessions, uses
+from ._rules import (
+    _minus,
+    _next,
+    _plus,
+    _previous,
+    check_args,
+    named,
+    pauses_between_sessions,
+    uses,
+)
 from ._screen import precautions, screen
 
 __all__ = ["client_start", "milestones"]
@@ -99,6 +109,129 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
 
 
 def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
+    recipe = None
+    if _fastpaths.FAST:
+        recipe = remembered("recipe", protocol, client, None, lambda: _recipe(protocol, client))
+    if recipe is None:
+        return _milestones_checked(protocol, client, day)
+    out: list[Milestone] = []
+    build = _fastpaths.build
+    for i, washout, spans in recipe.washouts:
+        stop = _minus(washout.before, day) if washout.before else _previous(day)
+        resume = _plus(washout.after, day) if washout.after else _next(day)
+        if any((a is None or a < resume) and (b is None or b > stop) for a, b in spans):
+            rule = f"washouts[{i}]"
+            out += [
+                build(
+                    Milestone,
+                    kind="stop",
+                    subject=washout.exposure,
+                    start=stop,
+                    note=f"Last use of {washout.shown} before the session on {day}.",
+                    rule=rule,
+                ),
+                build(
+                    Milestone,
+                    kind="resume",
+                    subject=washout.exposure,
+                    start=resume,
+                    note=f"{washout.shown} may be used again from this day.",
+                    rule=rule,
+                ),
+            ]
+    for i, precaution, records in recipe.precautions:
+        if not any(r.active_on(day) for r in records):
+            continue
+        rule = f"precautions[{i}]"
+        out += [
+            build(
+                Milestone,
+                kind="start",
+                subject=precaution.action,
+                start=_minus(precaution.before, day),
+                note=f"Start {precaution.action} for {precaution.condition}.",
+                rule=rule,
+            ),
+            build(
+                Milestone,
+                kind="end",
+                subject=precaution.action,
+                start=_plus(precaution.after, day),
+                note=f"Last day of {precaution.action}.",
+                rule=rule,
+            ),
+        ]
+    for i, care in enumerate(recipe.aftercare):
+        end = _plus(care.duration, day)  # never before day: durations are not negative
+        out.append(
+            build(
+                Milestone,
+                kind="aftercare",
+                subject=care.restriction,
+                start=day,
+                end=end,
+                note=care.note or f"{care.shown} until {end}.",
+                rule=f"aftercare[{i}]",
+            )
+        )
+    return tuple(sorted(out, key=lambda m: m.start))
+
+
+class _Recipe:
+    """What a client's milestones depend on apart from the day, worked out once per plan.
+
+    The medications that use each washout's exposure (their first and last
+    days), the records that stand for each precaution's condition, the
+    aftercare. Every text and date a milestone gets from it is one the
+    checked constructors accept, so they are built without checks.
+    """
+
+    __slots__ = ("aftercare", "precautions", "washouts")
+
+    def __init__(
+        self,
+        washouts: list[tuple[int, Washout, list[tuple[dt.date | None, dt.date | None]]]],
+        precautions: list[tuple[int, Precaution, list[Condition | Medication]]],
+        aftercare: tuple[Aftercare, ...],
+    ) -> None:
+        self.washouts = washouts
+        self.precautions = precautions
+        self.aftercare = aftercare
+
+
+def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
+    """The day-free part of :func:`_milestones_checked`; ``None`` sends it the slow way.
+
+    A protocol note that is blank but not empty (``" "``) is refused by the
+    checked constructors of ``Reason`` and ``Milestone``; such a protocol takes
+    the slow path, so it fails exactly as it did.
+    """
+    notes = [p.note for p in protocol.precautions] + [c.note for c in protocol.aftercare]
+    if any(n is not None and not n.strip() for n in notes):
+        return None
+    washouts = [
+        (
+            i,
+            washout,
+            [
+                (m.start, m.end)
+                for m in client.medications
+                if uses(client, m, washout.exposure, protocol)
+            ],
+        )
+        for i, washout in enumerate(protocol.washouts)
+        if (washout.before or washout.after) and pauses_between_sessions(protocol, washout)
+    ]
+    precautions: list[tuple[int, Precaution, list[Condition | Medication]]] = [
+        (i, p, named(client, p.condition, protocol)) for i, p in enumerate(protocol.precautions)
+    ]
+    return _Recipe(washouts, precautions, protocol.aftercare)
+
+
+def _milestones_checked(
+    protocol: Protocol, client: Client, day: dt.date
+) -> tuple[Milestone, ...]:
+    """:func:`milestones` the slow way: every record asked again, every value checked."""
     out: list[Milestone] = []
     for i, washout in enumerate(protocol.washouts):
         if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):
