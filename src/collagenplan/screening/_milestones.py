@@ -228,9 +228,7 @@ def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
     return _Recipe(washouts, precautions, protocol.aftercare)
 
 
-def _milestones_checked(
-    protocol: Protocol, client: Client, day: dt.date
-) -> tuple[Milestone, ...]:
+def _milestones_checked(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
     """:func:`milestones` the slow way: every record asked again, every value checked."""
     out: list[Milestone] = []
     for i, washout in enumerate(protocol.washouts):
