@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from .. import _fastpaths
 from .._checks import is_optional, is_str
 from .._fields import _typename
 from ..errors import ClinicError
@@ -637,6 +638,9 @@ def assign_appointments(
     session, fill in missing session keys in the same step (one new value
     per session instead of two).
     """
+    # Without a booking hook every appointment comes from the checked clinic and
+    # protocol, and derived keys are valid: nothing to check again.
+    evolve = attrs.evolve if days.clinic.availability is not None else _fastpaths.evolve
     out = []
     for i, session in enumerate(sessions):
         changes: dict[str, Any] = {}
@@ -651,7 +655,7 @@ def assign_appointments(
                 resources=booked.resources,
             )
         if changes:
-            session = attrs.evolve(session, **changes)
+            session = evolve(session, **changes)
         out.append(session)
     return tuple(out)
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from .. import _fastpaths
 from ..clients import Client
 from ..errors import InputError
 from ..results import Plan
@@ -68,7 +69,7 @@ def check_history_keys(history: Sequence[object]) -> None:
 def with_keys(sessions: Sequence[PlannedSession]) -> list[PlannedSession]:
     """``sessions`` with every missing key filled in (:func:`session_keys`)."""
     return [
-        s if s.key is not None else attrs.evolve(s, key=key)
+        s if s.key is not None else _fastpaths.evolve(s, key=key)  # derived keys are valid
         for s, key in zip(sessions, session_keys(sessions), strict=True)
     ]
 

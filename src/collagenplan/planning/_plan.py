@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import attrs
-
-from .. import screening
+from .. import _fastpaths, screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
 from .._judging import clean_visits, judge, number_notes
@@ -323,7 +321,7 @@ def plan(
         planned = [
             s
             if s.status == "done"
-            else attrs.evolve(s, milestones=screening.milestones(protocol, client, s.date))
+            else _fastpaths.evolve(s, milestones=screening.milestones(protocol, client, s.date))
             for s in planned
         ]
     # The plan is judged as validate() judges it, so it is never ok where its
@@ -337,11 +335,10 @@ def plan(
         entries: list[Entry] = [(s.date, index[s.phase], s.status) for s in planned]
         judged, _ = judge(protocol, entries, client=client, days=days)
     elif client is not None:
-        judged = [
-            v
-            for v in screening.client_violations(protocol, client, planned)
-            if v.severity == "warning"
-        ]
+        found = screening.client_violations(
+            protocol, client, planned, warnings_only=_fastpaths.FAST
+        )
+        judged = [v for v in found if v.severity == "warning"]
     problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
     result = Plan(
         protocol_id=protocol.id,

@@ -22,7 +22,7 @@ from ._rules import (
     pauses_between_sessions,
     uses,
 )
-from ._screen import precautions, screen
+from ._screen import precautions, screen, start_verdict
 
 __all__ = ["client_start", "milestones"]
 
@@ -43,6 +43,12 @@ def client_start(
             or one with no known end), or a deferral has no known end;
             ``violations`` holds the reasons.
     """
+    if _fastpaths.FAST and not _blank_note(protocol):  # reasons only when the answer is no
+        contraindicated, earliest = start_verdict(client, protocol, start)
+        if earliest is not None and (in_progress or not contraindicated):
+            if in_progress:
+                return earliest
+            return _reminders_ready(protocol, client, start, earliest)
     result = screen(client, protocol, on=start)
     paused = in_progress or result.status != "contraindicated"
     if result.earliest_start is not None and paused:
@@ -199,15 +205,21 @@ class _Recipe:
         self.aftercare = aftercare
 
 
-def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
-    """The day-free part of :func:`_milestones_checked`; ``None`` sends it the slow way.
+def _blank_note(protocol: Protocol) -> bool:
+    """True when a washout, precaution or aftercare note is blank but not empty (``" "``).
 
-    A protocol note that is blank but not empty (``" "``) is refused by the
-    checked constructors of ``Reason`` and ``Milestone``; such a protocol takes
-    the slow path, so it fails exactly as it did.
+    The protocol accepts it; the checked constructors of ``Reason`` and
+    ``Milestone`` refuse it. Such a protocol takes the slow paths, so it fails
+    where and how it always did.
     """
-    notes = [p.note for p in protocol.precautions] + [c.note for c in protocol.aftercare]
-    if any(n is not None and not n.strip() for n in notes):
+    notes = [w.note for w in protocol.washouts] + [p.note for p in protocol.precautions]
+    notes += [c.note for c in protocol.aftercare]
+    return any(n is not None and not n.strip() for n in notes)
+
+
+def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
+    """The day-free part of :func:`_milestones_checked`; ``None`` sends it the slow way."""
+    if _blank_note(protocol):
         return None
     washouts = [
         (

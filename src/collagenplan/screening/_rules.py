@@ -436,7 +436,11 @@ def date_checks(protocol: Protocol, client: Client) -> list[DateCheck]:
 
 
 def client_violations(
-    protocol: Protocol, client: Client, sessions: Sequence[PlannedSession]
+    protocol: Protocol,
+    client: Client,
+    sessions: Sequence[PlannedSession],
+    *,
+    warnings_only: bool = False,
 ) -> list[Violation]:
     """Every rule the client's records break in a calendar, session by session.
 
@@ -445,7 +449,8 @@ def client_violations(
     warning) on the first session it applies to. Each name in the client's
     records that neither the vocabulary nor the protocol knows is reported
     once (``unrecognised``, a warning, with no session): it was checked
-    against no rule.
+    against no rule. With ``warnings_only``, the rules whose violations are
+    errors are not asked at all (the same list as filtering the result).
     """
     check_args(client, protocol)
     found = rules(protocol, client)
@@ -453,6 +458,8 @@ def client_violations(
     out = []
     for session in sessions:
         for k, rule in enumerate(found):
+            if warnings_only and rule.severity != "warning":
+                continue
             if k in reviewed or not rule.breaks(session.date):
                 continue
             if rule.code == "needs-review":
