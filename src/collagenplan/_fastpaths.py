@@ -15,6 +15,8 @@ passes each value as the converter would leave it (a tuple, not a list).
 
 from __future__ import annotations
 
+import functools
+from types import MemberDescriptorType
 from typing import Any, TypeVar
 
 import attrs
@@ -26,28 +28,53 @@ FAST = True
 
 _T = TypeVar("_T")
 
-_Layout = tuple[tuple[str, ...], tuple[tuple[str, object], ...]]
-_LAYOUTS: dict[type, _Layout | None] = {}
+_MISSING: Any = object()
 
 
-def _layout(cls: type) -> _Layout | None:
-    """``cls``'s field names and its plain defaults; ``None`` when a default is a factory."""
-    if cls in _LAYOUTS:
-        return _LAYOUTS[cls]
-    names = []
-    defaults = []
-    layout: _Layout | None
-    for field in attrs.fields(cls):
-        names.append(field.name)
-        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            layout = None
-            break
-        if field.default is not attrs.NOTHING:
-            defaults.append((field.name, field.default))
-    else:
-        layout = (tuple(names), tuple(defaults))
-    _LAYOUTS[cls] = layout
-    return layout
+def _set_named(instance: object, value: object, *, name: str) -> None:
+    object.__setattr__(instance, name, value)
+
+
+_BUILDERS: dict[type, tuple[Any, Any] | None] = {}
+
+
+def _builders(cls: type) -> tuple[Any, Any] | None:
+    """``cls``'s unchecked constructor and evolver, written for its fields (as attrs does).
+
+    ``None`` for a class with a factory default (a fresh value per object).
+    """
+    if cls in _BUILDERS:
+        return _BUILDERS[cls]
+    fields = attrs.fields(cls)
+    made: tuple[Any, Any] | None = None
+    if not any(isinstance(f.default, attrs.Factory) for f in fields):  # type: ignore[arg-type]
+        scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_M": _MISSING}
+        params = []
+        slotted = all(isinstance(getattr(cls, f.name, None), MemberDescriptorType) for f in fields)
+        for i, f in enumerate(fields):
+            scope[f"_d{i}"] = _MISSING if f.default is attrs.NOTHING else f.default
+            params.append(f"{f.name}=_d{i}")
+            # A slot's own setter is the quickest way past a frozen class's __setattr__.
+            scope[f"_s{i}"] = (
+                getattr(cls, f.name).__set__
+                if slotted
+                else functools.partial(_set_named, name=f.name)
+            )
+        head = "    self = _new(_cls)\n"
+        build = "".join(f"    _s{i}(self, {f.name})\n" for i, f in enumerate(fields))
+        evolve = "".join(
+            f"    _s{i}(self, old.{f.name} if {f.name} is _M else {f.name})\n"
+            for i, f in enumerate(fields)
+        )
+        names = ", ".join(f"{f.name}=_M" for f in fields)
+        source = (
+            f"def build(*, {', '.join(params)}):\n{head}{build}    return self\n"
+            f"def evolve(old, /, *, {names}):\n{head}{evolve}    return self\n"
+        )
+        exec(compile(source, f"<collagenplan unchecked {cls.__qualname__}>", "exec"), scope)
+        made = (scope["build"], scope["evolve"])
+    _BUILDERS[cls] = made
+    return made
 
 
 def build(cls: type[_T], /, **values: Any) -> _T:
@@ -56,26 +83,17 @@ def build(cls: type[_T], /, **values: Any) -> _T:
     A field not given takes its (plain) default; a class with a factory
     default, or the slow paths, get the real constructor.
     """
-    layout = _layout(cls) if FAST else None
-    if layout is None:
+    made = _builders(cls) if FAST else None
+    if made is None:
         return cls(**values)
-    made: _T = object.__new__(cls)
-    put = object.__setattr__
-    for name, default in layout[1]:
-        put(made, name, default)
-    for name, value in values.items():
-        put(made, name, value)
-    return made
+    result: _T = made[0](**values)
+    return result
 
 
 def evolve(instance: _T, /, **changes: Any) -> _T:
     """``attrs.evolve(instance, **changes)`` for checked changes, no check run again."""
-    cls = type(instance)
-    layout = _layout(cls) if FAST else None
-    if layout is None:
+    made = _builders(type(instance)) if FAST else None
+    if made is None:
         return attrs.evolve(instance, **changes)
-    made: _T = object.__new__(cls)
-    put = object.__setattr__
-    for name in layout[0]:
-        put(made, name, changes[name] if name in changes else getattr(instance, name))
-    return made
+    result: _T = made[1](instance, **changes)
+    return result

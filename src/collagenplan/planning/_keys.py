@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import attrs
-
 from .. import _fastpaths
 from ..clients import Client
 from ..errors import InputError
@@ -93,7 +91,7 @@ def carry_keys(
         found = visit.key or by_date.get(visit.date)
         if found is not None and found not in taken:
             taken.add(found)
-            visit = attrs.evolve(visit, key=found)
+            visit = _fastpaths.evolve(visit, key=found)
         out_kept.append(visit)
     taken |= {v.key for v in given if v.key is not None}
     out_given = []
@@ -106,7 +104,7 @@ def carry_keys(
             and same_day not in taken
         ):
             taken.add(same_day)
-            visit = attrs.evolve(visit, key=same_day)
+            visit = _fastpaths.evolve(visit, key=same_day)
         out_given.append(visit)
     return out_kept, out_given
 
@@ -150,7 +148,7 @@ def succeed(existing: Plan, new: Plan, chair_minutes: int | None = None) -> Plan
         ):
             # A visit has no time: a session that happened (or is booked) as
             # planned keeps its appointment (time, minutes, practitioner).
-            session = attrs.evolve(
+            session = _fastpaths.evolve(
                 session,
                 start=old.start,
                 minutes=old.minutes,
@@ -161,13 +159,17 @@ def succeed(existing: Plan, new: Plan, chair_minutes: int | None = None) -> Plan
             stamp = revision if changed else old.revision
         else:
             stamp = revision if key in gone_before else 0
-        sessions.append(attrs.evolve(session, key=key, revision=stamp))
+        sessions.append(_fastpaths.evolve(session, key=key, revision=stamp))
     planned = set(keys)
     removed = [s for k, s in gone_before.items() if k not in planned]
     removed += [
-        attrs.evolve(s, key=k, revision=revision) for k, s in before.items() if k not in planned
+        _fastpaths.evolve(s, key=k, revision=revision)
+        for k, s in before.items()
+        if k not in planned
     ]
-    return attrs.evolve(
+    # Every value comes from the two checked plans (keys, times, the plan id) or
+    # is a revision number; a removed key is never a planned one.
+    return _fastpaths.evolve(
         new,
         plan_id=existing.plan_id,
         revision=revision,
