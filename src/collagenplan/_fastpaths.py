@@ -94,6 +94,7 @@ def evolve(instance: _T, /, **changes: Any) -> _T:
     """``attrs.evolve(instance, **changes)`` for checked changes, no check run again."""
     made = _builders(type(instance)) if FAST else None
     if made is None:
-        return attrs.evolve(instance, **changes)
+        checked: _T = attrs.evolve(instance, **changes)  # type: ignore[misc]
+        return checked
     result: _T = made[1](instance, **changes)
     return result

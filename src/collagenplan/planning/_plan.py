@@ -340,7 +340,11 @@ def plan(
         )
         judged = [v for v in found if v.severity == "warning"]
     problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
-    result = Plan(
+    # Every field is checked already (sessions numbered 1..n with unique keys,
+    # a count in the protocol's range) except a plan id's printable characters.
+    make = _fastpaths.build if identity is None or identity.isprintable() else _checked
+    result = make(
+        Plan,
         protocol_id=protocol.id,
         start=start,
         sessions=(
@@ -359,6 +363,10 @@ def plan(
         first = next(p for p in problems if p.severity == "error")
         raise PlanningError(first.message, tuple(problems))
     return result
+
+
+def _checked(cls: type[Plan], /, **values: object) -> Plan:
+    return cls(**values)  # type: ignore[arg-type]
 
 
 def _days(
