@@ -201,8 +201,8 @@ def test_import_loads_only_the_exceptions() -> None:
 def test_first_use_loads_one_module_and_fixes_up_its_names() -> None:
     """A lazy name loads its module; the module's other public names come with it."""
     code = (
-        "import collagenplan as cp, sys; cp.next_due; "
-        "print('replan' in vars(cp), cp.replan.__module__, 'collagenplan.exporters' in sys.modules)"
+        "import collagenplan as cp, sys; cp.next_due; print('replan' in vars(cp), "
+        "cp.replan.__module__, 'collagenplan.exporters' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["True", "collagenplan", "False"]

@@ -20,6 +20,7 @@ from ._rules import (
     check_args,
     named,
     pauses_between_sessions,
+    users,
     uses,
 )
 from ._screen import precautions, screen, start_verdict
@@ -225,11 +226,7 @@ def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
         (
             i,
             washout,
-            [
-                (m.start, m.end)
-                for m in client.medications
-                if uses(client, m, washout.exposure, protocol)
-            ],
+            [(m.start, m.end) for m in users(protocol, client, washout.exposure)],
         )
         for i, washout in enumerate(protocol.washouts)
         if (washout.before or washout.after) and pauses_between_sessions(protocol, washout)

@@ -37,6 +37,7 @@ __all__ = [
     "pauses_between_sessions",
     "rules",
     "unrecognised",
+    "users",
 ]
 
 # ------------------------------------------------------------- date helpers
@@ -188,13 +189,40 @@ def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
 
 
 def _named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
-    found: list[_Record] = [*client.conditions, *client.medications]
     wanted = client.resolve(name)
     return [
         r
-        for r in found
-        if client.resolve(_typed(r)) == wanted and client.reaches(r, protocol.areas)
+        for r, typed in _typed_ids(protocol, client)
+        if typed == wanted and client.reaches(r, protocol.areas)
     ]
+
+
+def _typed_ids(protocol: Protocol, client: Client) -> list[tuple[_Record, str]]:
+    """Each condition, then each medication, with the id its name stands for.
+
+    Every rule looks records up by id; each record's name is resolved once
+    per plan instead of once per rule.
+    """
+
+    def compute() -> list[tuple[_Record, str]]:
+        found: list[_Record] = [*client.conditions, *client.medications]
+        return [(r, client.resolve(_typed(r))) for r in found]
+
+    return remembered("typed", protocol, client, None, compute)
+
+
+def users(protocol: Protocol, client: Client, exposure: str) -> list[Medication]:
+    """The client's medications that :func:`uses` ``exposure``, in record order."""
+
+    def compute() -> list[Medication]:
+        wanted = client.resolve(exposure)
+        return [
+            r
+            for r, typed in _typed_ids(protocol, client)
+            if isinstance(r, Medication) and typed == wanted and client.reaches(r, protocol.areas)
+        ]
+
+    return remembered("users", protocol, client, exposure, compute)
 
 
 def _typed(record: _Record) -> str:
@@ -292,9 +320,7 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             )
             if part
         )
-        for med in client.medications:
-            if not uses(client, med, washout.exposure, protocol):
-                continue
+        for med in users(protocol, client, washout.exposure):
             name = called(med.exposure, washout.exposure)
             spans: list[tuple[dt.date | None, dt.date | None, str]]
             if pauses:  # continuing use is paused around each session (milestones)

@@ -22,7 +22,7 @@ from ._rules import (
     rules,
     unknown_message,
     unrecognised,
-    uses,
+    users,
 )
 
 __all__ = [
@@ -236,9 +236,7 @@ def pauses(protocol: Protocol, client: Client, on: dt.date) -> list[Reason]:
         if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):
             continue
         used = [
-            m
-            for m in client.medications
-            if uses(client, m, washout.exposure, protocol) and (m.end is None or m.end >= on)
+            m for m in users(protocol, client, washout.exposure) if m.end is None or m.end >= on
         ]
         if not used:
             continue
