@@ -25,7 +25,7 @@ import collagenplan as cp
 from collagenplan import _fastpaths, _reading, messages, screening
 from collagenplan.clinics import _shared
 from collagenplan.errors import CollagenPlanError
-from collagenplan.screening import _rules
+from collagenplan.screening import _memo, _rules
 
 from .strategies import BASE, clients, days_around, plans, protocols, protocols_and_clients
 
@@ -41,6 +41,7 @@ def _forget() -> None:
     _reading._OPENINGS.clear()
     _rules._PAUSES.clear()
     _shared._SHARED.clear()
+    _memo._KEPT.clear()
     messages._render_once.cache_clear()
 
 
@@ -371,3 +372,26 @@ def test_replan_fast_equals_slow(data: st.DataObject, protocol: cp.Protocol) -> 
 
     fast, slow = _both(run)
     assert fast == slow
+
+
+def test_answers_kept_across_plans_belong_to_one_client_object() -> None:
+    """A client equal to another but reading names with another vocabulary gets its own answers."""
+    protocol = cp.get_protocol("facial-series")
+    branded = cp.Client(medications=(cp.Medication("Roaccutane", end=dt.date(2026, 8, 1)),))
+    unknown = attrs.evolve(branded, vocabulary=cp.parse_vocabulary("schema = 1", extend=False))
+    assert branded == unknown  # the vocabulary is not compared
+    start = dt.date(2026, 9, 1)
+    for _ in range(2):  # and again, with the answers kept
+        assert cp.plan(protocol, start=start, client=branded).dates[0] == dt.date(2027, 2, 1)
+        assert cp.plan(protocol, start=start, client=unknown).dates[0] == start
+    assert len(_rules.rules(protocol, branded)) == 1
+    assert _rules.rules(protocol, unknown) == []
+
+
+def test_kept_answers_are_bounded() -> None:
+    """The memory across plans is emptied when full, so a chain's clients do not pile up."""
+    protocol = cp.get_protocol("facial-series")
+    _memo._KEPT.clear()
+    for _ in range(_memo._KEPT_LIMIT // 4 + 10):
+        _rules.rules(protocol, cp.Client())
+    assert 0 < len(_memo._KEPT) <= _memo._KEPT_LIMIT

@@ -11,7 +11,7 @@ from ..errors import PlanningError
 from ..protocols.model import Aftercare, Precaution, Protocol, Washout
 from ..results import Violation
 from ..sessions import Milestone
-from ._memo import remembered
+from ._memo import kept, remembered
 from ._rules import (
     _minus,
     _next,
@@ -118,7 +118,7 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
 def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
     recipe = None
     if _fastpaths.FAST:
-        recipe = remembered("recipe", protocol, client, None, lambda: _recipe(protocol, client))
+        recipe = kept("recipe", protocol, client, None, lambda: _recipe(protocol, client))
     if recipe is None:
         return _milestones_checked(protocol, client, day)
     out: list[Milestone] = []

@@ -27,7 +27,7 @@ from ..protocols.model import Protocol, Washout
 from ..results import Violation
 from ..sessions import PlannedSession, _saturating_add
 from ..vocabulary import normalise
-from ._memo import remembered
+from ._memo import kept
 
 __all__ = [
     "check_args",
@@ -183,9 +183,7 @@ def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     any name of the entry too) or, for names it does not know, they are
     written the same way.
     """
-    return list(
-        remembered("named", protocol, client, name, lambda: _named(client, name, protocol))
-    )
+    return list(kept("named", protocol, client, name, lambda: _named(client, name, protocol)))
 
 
 def _named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
@@ -208,7 +206,7 @@ def _typed_ids(protocol: Protocol, client: Client) -> list[tuple[_Record, str]]:
         found: list[_Record] = [*client.conditions, *client.medications]
         return [(r, client.resolve(_typed(r))) for r in found]
 
-    return remembered("typed", protocol, client, None, compute)
+    return kept("typed", protocol, client, None, compute)
 
 
 def users(protocol: Protocol, client: Client, exposure: str) -> list[Medication]:
@@ -222,7 +220,7 @@ def users(protocol: Protocol, client: Client, exposure: str) -> list[Medication]
             if isinstance(r, Medication) and typed == wanted and client.reaches(r, protocol.areas)
         ]
 
-    return remembered("users", protocol, client, exposure, compute)
+    return kept("users", protocol, client, exposure, compute)
 
 
 def _typed(record: _Record) -> str:
@@ -236,9 +234,7 @@ def called(typed: str, name: str) -> str:
 
 def unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
     """Names in the client's records that neither the vocabulary nor the protocol knows."""
-    return remembered(
-        "unrecognised", protocol, client, None, lambda: _unrecognised(protocol, client)
-    )
+    return kept("unrecognised", protocol, client, None, lambda: _unrecognised(protocol, client))
 
 
 def _unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
@@ -431,7 +427,7 @@ def _spacing_test(before: Duration, after: Duration, when: dt.date) -> Callable[
 
 def rules(protocol: Protocol, client: Client) -> list[_Rule]:
     """Every rule the client's records bring into play, most serious first."""
-    return list(remembered("rules", protocol, client, None, lambda: _all_rules(protocol, client)))
+    return list(kept("rules", protocol, client, None, lambda: _all_rules(protocol, client)))
 
 
 def _all_rules(protocol: Protocol, client: Client) -> list[_Rule]:
