@@ -11,7 +11,7 @@ from ..errors import PlanningError
 from ..protocols.model import Aftercare, Precaution, Protocol, Washout
 from ..results import Violation
 from ..sessions import Milestone
-from ._memo import kept, remembered
+from ._memo import kept
 from ._rules import (
     _minus,
     _next,
@@ -110,9 +110,7 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
     * ``aftercare``: each restriction from ``day`` to its end.
     """
     check_args(client, protocol)
-    return remembered(
-        "milestones", protocol, client, day, lambda: _milestones(protocol, client, day)
-    )
+    return kept("milestones", protocol, client, day, lambda: _milestones(protocol, client, day))
 
 
 def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:

@@ -18,6 +18,7 @@ from typing import Literal
 
 import attrs
 
+from .. import _fastpaths
 from .._blockers import Blocker, DateCheck
 from ..clients import Client, ClientEvent, Condition, Medication, UnknownName
 from ..durations import Duration, add_days
@@ -454,7 +455,35 @@ def date_checks(protocol: Protocol, client: Client) -> list[DateCheck]:
     event blackouts. Relative contraindications only warn and are not checks.
     """
     check_args(client, protocol)
-    return [rule.blocker for rule in rules(protocol, client) if rule.severity == "error"]
+    checks: list[DateCheck] = [r.blocker for r in rules(protocol, client) if r.severity == "error"]
+    if not _fastpaths.FAST or not checks:
+        return checks
+    return [kept("day-check", protocol, client, None, lambda: _first_blocker(checks))]
+
+
+def _first_blocker(checks: list[DateCheck]) -> DateCheck:
+    """One check answering as ``checks`` do in turn (the first blocker), each day decided once.
+
+    A client's forbidden days depend only on the protocol and the client, so
+    the planner's many questions about the same days (every candidate of every
+    window, every plan for the client) are answered from memory.
+    """
+    answers: dict[dt.date, Blocker | None] = {}
+
+    def check(day: dt.date) -> Blocker | None:
+        if day in answers:
+            return answers[day]
+        answer = None
+        for each in checks:
+            answer = each(day)
+            if answer is not None:
+                break
+        if len(answers) >= 1 << 14:
+            answers.clear()
+        answers[day] = answer
+        return answer
+
+    return check
 
 
 def client_violations(
