@@ -29,6 +29,7 @@ from typing import Literal
 
 import attrs
 
+from .._locales import LOCALES as _LOCALES
 from ..durations import Duration
 from ..errors import InputError
 
@@ -36,7 +37,7 @@ __all__ = ["LOCALES", "Message", "Param", "duration_words", "render", "translati
 
 DOMAIN = "collagenplan"
 """The gettext domain of collagenplan's catalogues."""
-LOCALES = ("en", "es")
+LOCALES = _LOCALES
 """The locales shipped complete: English (the message ids) and Spanish."""
 
 
