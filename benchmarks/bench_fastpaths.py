@@ -192,7 +192,7 @@ def planning_rows(repeat: int) -> None:
         },
         repeat,
     )
-    row("plan(client=), new client each plan", t["lib"] / 40, t["base"] / 40, "per plan", "none")
+    row("plan(client=) new client per plan", t["lib"] / 40, t["base"] / 40, "per plan", "none")
 
     assert bpc.with_collagenplan() == bpc.with_rrule()
     t = timed({"lib": bpc.with_collagenplan, "base": bpc.with_rrule}, repeat)

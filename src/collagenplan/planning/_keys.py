@@ -20,7 +20,7 @@ from .. import _fastpaths
 from ..clients import Client
 from ..errors import InputError
 from ..results import Plan
-from ..sessions import PlannedSession, Visit, session_keys
+from ..sessions import Milestone, PlannedSession, Visit, session_keys
 
 __all__ = ["carry_keys", "check_history_keys", "plan_id_for", "succeed", "with_keys"]
 
@@ -64,12 +64,24 @@ def check_history_keys(history: Sequence[object]) -> None:
         seen[visit.key] = i
 
 
-def with_keys(sessions: Sequence[PlannedSession]) -> list[PlannedSession]:
-    """``sessions`` with every missing key filled in (:func:`session_keys`)."""
-    return [
-        s if s.key is not None else _fastpaths.evolve(s, key=key)  # derived keys are valid
-        for s, key in zip(sessions, session_keys(sessions), strict=True)
-    ]
+def with_keys(
+    sessions: Sequence[PlannedSession],
+    milestones: Sequence[tuple[Milestone, ...] | None] | None = None,
+) -> list[PlannedSession]:
+    """``sessions`` with every missing key filled in (:func:`session_keys`).
+
+    ``milestones``, one entry per session, set those not ``None`` in the same
+    step (one new value per session).
+    """
+    out = []
+    for i, (session, key) in enumerate(zip(sessions, session_keys(sessions), strict=True)):
+        changes: dict[str, object] = {}
+        if session.key is None:
+            changes["key"] = key  # derived keys are valid
+        if milestones is not None and milestones[i] is not None:
+            changes["milestones"] = milestones[i]
+        out.append(_fastpaths.evolve(session, **changes) if changes else session)
+    return out
 
 
 def carry_keys(

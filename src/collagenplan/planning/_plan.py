@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from .. import _fastpaths, screening
 from .._blockers import Blocker, DateCheck
@@ -18,6 +19,7 @@ from ..errors import DurationError, InputError, PlanningError
 from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation
 from ..sessions import (
+    Milestone,
     Move,
     PlannedSession,
     UnplacedSession,
@@ -29,6 +31,8 @@ from . import _history, _keys
 from ._place import blocker_on, choose_date, no_room, within_grace
 
 __all__ = ["MAX_SESSIONS", "plan"]
+
+_V = TypeVar("_V")
 
 MAX_SESSIONS = 10_000
 """Most sessions one plan may hold: a repeating phase planned to a far horizon
@@ -212,6 +216,7 @@ def plan(
         steps += [phase] * count
 
     planned: list[PlannedSession] = []
+    tasks: list[tuple[Milestone, ...] | None] | None = None  # each session's milestones
     problems: list[Violation] = list(notes)
     previous: dt.date | None = None
     resumed = None
@@ -224,6 +229,11 @@ def plan(
         problems += resumed.notes
     missing: list[tuple[Phase, Window]] = []
     moves: list[Move] = []
+
+    # A move's texts come from the checked protocol, client and clinic; a booking
+    # hook's days are the one source checked again.
+    hooked = days is not None and days.clinic.availability is not None
+    make_move = _checked if hooked else _fastpaths.build
 
     def place(phase: Phase, window: Window) -> bool:
         nonlocal previous
@@ -249,7 +259,8 @@ def plan(
             blocker = blocker_on(search.target, checks)
             if blocker is not None:
                 moves.append(
-                    Move(
+                    make_move(
+                        Move,
                         session=number,
                         target=search.target,
                         date=day,
@@ -318,10 +329,8 @@ def plan(
         if in_progress and first_day > start and len(planned) > kept:
             # First among its session's problems: it explains the ones after it.
             problems.insert(0, _on_hold(protocol, client, start, first_day, planned[kept].number))
-        planned = [
-            s
-            if s.status == "done"
-            else _fastpaths.evolve(s, milestones=screening.milestones(protocol, client, s.date))
+        tasks = [
+            None if s.status == "done" else screening.milestones(protocol, client, s.date)
             for s in planned
         ]
     # The plan is judged as validate() judges it, so it is never ok where its
@@ -348,9 +357,9 @@ def plan(
         protocol_id=protocol.id,
         start=start,
         sessions=(
-            assign_appointments(days, planned, keys=session_keys(planned))
+            assign_appointments(days, planned, keys=session_keys(planned), milestones=tasks)
             if days is not None
-            else tuple(_keys.with_keys(planned))
+            else tuple(_keys.with_keys(planned, milestones=tasks))
         ),
         violations=tuple(problems),
         horizon=horizon,
@@ -365,8 +374,9 @@ def plan(
     return result
 
 
-def _checked(cls: type[Plan], /, **values: object) -> Plan:
-    return cls(**values)  # type: ignore[arg-type]
+def _checked(cls: type[_V], /, **values: Any) -> _V:
+    """``cls(**values)``, every check run (the stand-in for ``_fastpaths.build``)."""
+    return cls(**values)
 
 
 def _days(
