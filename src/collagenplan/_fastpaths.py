@@ -16,12 +16,13 @@ passes each value as the converter would leave it (a tuple, not a list).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from types import MemberDescriptorType
 from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["FAST", "build", "evolve"]
+__all__ = ["FAST", "build", "builder", "evolve"]
 
 FAST = True
 """Take the fast paths (tests turn it off to compare against the slow ones)."""
@@ -88,6 +89,18 @@ def build(cls: type[_T], /, **values: Any) -> _T:
         return cls(**values)
     result: _T = made[0](**values)
     return result
+
+
+def builder(cls: type[_T]) -> Callable[..., _T]:
+    """:func:`build` for one class, to call in a loop: ``make = builder(cls); make(a=1)``.
+
+    Ask again for each batch of values (the switch may change in between).
+    """
+    made = _builders(cls) if FAST else None
+    if made is None:
+        return cls
+    maker: Callable[..., _T] = made[0]
+    return maker
 
 
 def evolve(instance: _T, /, **changes: Any) -> _T:

@@ -120,23 +120,21 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
     if recipe is None:
         return _milestones_checked(protocol, client, day)
     out: list[Milestone] = []
-    build = _fastpaths.build
+    make = _fastpaths.builder(Milestone)
     for i, washout, spans in recipe.washouts:
         stop = _minus(washout.before, day) if washout.before else _previous(day)
         resume = _plus(washout.after, day) if washout.after else _next(day)
         if any((a is None or a < resume) and (b is None or b > stop) for a, b in spans):
             rule = f"washouts[{i}]"
             out += [
-                build(
-                    Milestone,
+                make(
                     kind="stop",
                     subject=washout.exposure,
                     start=stop,
                     note=f"Last use of {washout.shown} before the session on {day}.",
                     rule=rule,
                 ),
-                build(
-                    Milestone,
+                make(
                     kind="resume",
                     subject=washout.exposure,
                     start=resume,
@@ -149,16 +147,14 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
             continue
         rule = f"precautions[{i}]"
         out += [
-            build(
-                Milestone,
+            make(
                 kind="start",
                 subject=precaution.action,
                 start=_minus(precaution.before, day),
                 note=f"Start {precaution.action} for {precaution.condition}.",
                 rule=rule,
             ),
-            build(
-                Milestone,
+            make(
                 kind="end",
                 subject=precaution.action,
                 start=_plus(precaution.after, day),
@@ -169,8 +165,7 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
     for i, care in enumerate(recipe.aftercare):
         end = _plus(care.duration, day)  # never before day: durations are not negative
         out.append(
-            build(
-                Milestone,
+            make(
                 kind="aftercare",
                 subject=care.restriction,
                 start=day,
