@@ -171,7 +171,9 @@ def succeed(existing: Plan, new: Plan, chair_minutes: int | None = None) -> Plan
             stamp = revision if changed else old.revision
         else:
             stamp = revision if key in gone_before else 0
-        sessions.append(_fastpaths.evolve(session, key=key, revision=stamp))
+        if session.key != key or session.revision != stamp:
+            session = _fastpaths.evolve(session, key=key, revision=stamp)
+        sessions.append(session)
     planned = set(keys)
     removed = [s for k, s in gone_before.items() if k not in planned]
     removed += [
