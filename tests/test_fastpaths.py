@@ -395,3 +395,30 @@ def test_kept_answers_are_bounded() -> None:
     for _ in range(_memo._KEPT_LIMIT // 4 + 10):
         _rules.rules(protocol, cp.Client())
     assert 0 < len(_memo._KEPT) <= _memo._KEPT_LIMIT
+
+
+@EXAMPLES
+@given(
+    given_keys=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c d"]), st.none() | st.sampled_from(["a-2", "b-1"])),
+        max_size=5,
+        unique_by=lambda pair: pair[1] or object(),
+    ),
+    added=st.lists(st.sampled_from(["a", "b", "c d"]), max_size=6),
+)
+def test_key_maker_gives_the_keys_of_session_keys(
+    given_keys: list[tuple[str, str | None]], added: list[str]
+) -> None:
+    """Keys made one session at a time are session_keys' keys of the finished plan."""
+    from collagenplan.planning import _keys
+
+    window = cp.Window(earliest=BASE, target=BASE)
+
+    def session(number: int, phase: str, key: str | None) -> cp.PlannedSession:
+        return cp.PlannedSession(number=number, phase=phase, date=BASE, window=window, key=key)
+
+    start = [session(i + 1, phase, key) for i, (phase, key) in enumerate(given_keys)]
+    maker = _keys.KeyMaker(start)
+    made = maker.keys + [maker.next(phase) for phase in added]
+    finished = start + [session(len(start) + i + 1, p, None) for i, p in enumerate(added)]
+    assert made == list(cp.session_keys(finished))

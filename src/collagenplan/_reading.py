@@ -256,6 +256,7 @@ def checked_session(
     date: dt.date,
     window: Window,
     status: SessionStatus = "planned",
+    key: str | None = None,
 ) -> PlannedSession:
     """A :class:`PlannedSession` equal to the constructor's, without its checks.
 
@@ -266,7 +267,13 @@ def checked_session(
     validation's time.
     """
     return _fastpaths.build(
-        PlannedSession, number=number, phase=phase, date=date, window=window, status=status
+        PlannedSession,
+        number=number,
+        phase=phase,
+        date=date,
+        window=window,
+        status=status,
+        key=key,
     )
 
 

@@ -20,9 +20,16 @@ from .. import _fastpaths
 from ..clients import Client
 from ..errors import InputError
 from ..results import Plan
-from ..sessions import Milestone, PlannedSession, Visit, session_keys
+from ..sessions import Milestone, PlannedSession, Visit, derive_key, session_keys
 
-__all__ = ["carry_keys", "check_history_keys", "plan_id_for", "succeed", "with_keys"]
+__all__ = [
+    "KeyMaker",
+    "carry_keys",
+    "check_history_keys",
+    "plan_id_for",
+    "succeed",
+    "with_keys",
+]
 
 
 def plan_id_for(given: object, protocol_id: str, client: Client | None) -> str | None:
@@ -62,6 +69,34 @@ def check_history_keys(history: Sequence[object]) -> None:
                 path=f"history[{i}].key",
             )
         seen[visit.key] = i
+
+
+class KeyMaker:
+    """:func:`~collagenplan.session_keys`, one session at a time, in plan order.
+
+    Built on the sessions a plan starts from (its history, each with or
+    without a key), it gives every session added after them the key
+    ``session_keys`` would give it in the finished plan: the planner adds
+    sessions without keys, after every session that has one, so the keys
+    taken are known from the start. A session is then built once, key and all.
+    """
+
+    __slots__ = ("counts", "keys", "used")
+
+    def __init__(self, sessions: Sequence[PlannedSession]) -> None:
+        self.used = {s.key for s in sessions if s.key is not None}
+        self.counts: dict[str, int] = {}
+        self.keys = [self.next(s.phase, s.key) for s in sessions]
+        """The keys of ``sessions``."""
+
+    def next(self, phase: str, key: str | None = None) -> str:
+        """The key of the next session, of ``phase`` (``key`` when it has one)."""
+        count = self.counts[phase] = self.counts.get(phase, 0) + 1
+        if key is not None:
+            return key
+        key = derive_key(phase, count, self.used)
+        self.used.add(key)
+        return key
 
 
 def with_keys(

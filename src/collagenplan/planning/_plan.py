@@ -227,6 +227,13 @@ def plan(
         _keys.check_history_keys(visits)
         planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
         problems += resumed.notes
+    # Each session is built once, with its key (the keys of the finished plan).
+    keys = _keys.KeyMaker(planned) if _fastpaths.FAST else None
+    if keys is not None:
+        planned = [
+            s if s.key is not None else _fastpaths.evolve(s, key=key)
+            for s, key in zip(planned, keys.keys, strict=True)
+        ]
     missing: list[tuple[Phase, Window]] = []
     moves: list[Move] = []
 
@@ -269,7 +276,10 @@ def plan(
                         rule=blocker.rule,
                     )
                 )
-        planned.append(checked_session(number=number, phase=phase.name, date=day, window=window))
+        key = keys.next(phase.name) if keys is not None else None
+        planned.append(
+            checked_session(number=number, phase=phase.name, date=day, window=window, key=key)
+        )
         previous = day
         if days is not None and days.diary is not None and days.prefer is None:
             booked = days.appointment(day)  # continuity: later sessions keep this practitioner
@@ -356,11 +366,7 @@ def plan(
         Plan,
         protocol_id=protocol.id,
         start=start,
-        sessions=(
-            assign_appointments(days, planned, keys=session_keys(planned), milestones=tasks)
-            if days is not None
-            else tuple(_keys.with_keys(planned, milestones=tasks))
-        ),
+        sessions=_sessions(planned, days, tasks, keyed=keys is not None),
         violations=tuple(problems),
         horizon=horizon,
         requested_sessions=requested,
@@ -372,6 +378,27 @@ def plan(
         first = next(p for p in problems if p.severity == "error")
         raise PlanningError(first.message, tuple(problems))
     return result
+
+
+def _sessions(
+    planned: list[PlannedSession],
+    days: ClinicDays | None,
+    tasks: list[tuple[Milestone, ...] | None] | None,
+    *,
+    keyed: bool,
+) -> tuple[PlannedSession, ...]:
+    """The plan's sessions: with appointments and milestones, and keys unless ``keyed``."""
+    if days is not None:
+        keys = None if keyed else session_keys(planned)
+        return assign_appointments(days, planned, keys=keys, milestones=tasks)
+    if not keyed:
+        return tuple(_keys.with_keys(planned, milestones=tasks))
+    if tasks is None:
+        return tuple(planned)
+    return tuple(
+        s if t is None else _fastpaths.evolve(s, milestones=t)
+        for s, t in zip(planned, tasks, strict=True)
+    )
 
 
 def _checked(cls: type[_V], /, **values: Any) -> _V:
