@@ -241,6 +241,11 @@ def plan(
     # hook's days are the one source checked again.
     hooked = days is not None and days.clinic.availability is not None
     make_move = _checked if hooked else _fastpaths.build
+    # A shared clinic calendar (no hook, no diary, no practitioner to keep) gives
+    # each day one appointment for the whole plan: sessions get it as they are
+    # placed, not in a second pass (assign_appointments).
+    shared = days is not None and not hooked and days.diary is None and days.prefer is None
+    at_once = days if shared and keys is not None else None
 
     def place(phase: Phase, window: Window) -> bool:
         nonlocal previous
@@ -277,9 +282,25 @@ def plan(
                     )
                 )
         key = keys.next(phase.name) if keys is not None else None
-        planned.append(
-            checked_session(number=number, phase=phase.name, date=day, window=window, key=key)
-        )
+        booked = at_once.appointment(day) if at_once is not None else None
+        if booked is None:
+            session = checked_session(
+                number=number, phase=phase.name, date=day, window=window, key=key
+            )
+        else:  # the allowed day's appointment, in the same new value
+            session = _fastpaths.build(
+                PlannedSession,
+                number=number,
+                phase=phase.name,
+                date=day,
+                window=window,
+                key=key,
+                start=booked.start,
+                minutes=booked.minutes,
+                practitioner=booked.practitioner,
+                resources=booked.resources,
+            )
+        planned.append(session)
         previous = day
         if days is not None and days.diary is not None and days.prefer is None:
             booked = days.appointment(day)  # continuity: later sessions keep this practitioner
@@ -366,7 +387,9 @@ def plan(
         Plan,
         protocol_id=protocol.id,
         start=start,
-        sessions=_sessions(planned, days, tasks, keyed=keys is not None),
+        sessions=_sessions(
+            planned, days if at_once is None else None, tasks, keyed=keys is not None
+        ),
         violations=tuple(problems),
         horizon=horizon,
         requested_sessions=requested,
