@@ -281,24 +281,22 @@ def plan(
                         rule=blocker.rule,
                     )
                 )
-        key = keys.next(phase.name) if keys is not None else None
-        booked = at_once.appointment(day) if at_once is not None else None
-        if booked is None:
-            session = checked_session(
-                number=number, phase=phase.name, date=day, window=window, key=key
-            )
-        else:  # the allowed day's appointment, in the same new value
+        if keys is None:
+            session = checked_session(number=number, phase=phase.name, date=day, window=window)
+        else:  # one new value: key, milestones and the shared calendar's appointment
+            values: dict[str, Any] = {"key": keys.next(phase.name)}
+            if client is not None:
+                values["milestones"] = screening.milestones(protocol, client, day)
+            booked = at_once.appointment(day) if at_once is not None else None
+            if booked is not None:
+                values.update(
+                    start=booked.start,
+                    minutes=booked.minutes,
+                    practitioner=booked.practitioner,
+                    resources=booked.resources,
+                )
             session = _fastpaths.build(
-                PlannedSession,
-                number=number,
-                phase=phase.name,
-                date=day,
-                window=window,
-                key=key,
-                start=booked.start,
-                minutes=booked.minutes,
-                practitioner=booked.practitioner,
-                resources=booked.resources,
+                PlannedSession, number=number, phase=phase.name, date=day, window=window, **values
             )
         planned.append(session)
         previous = day
@@ -360,9 +358,13 @@ def plan(
         if in_progress and first_day > start and len(planned) > kept:
             # First among its session's problems: it explains the ones after it.
             problems.insert(0, _on_hold(protocol, client, start, first_day, planned[kept].number))
+        # The planner's own sessions have theirs already (on the fast paths).
+        done_already = kept if keys is not None else len(planned)
         tasks = [
-            None if s.status == "done" else screening.milestones(protocol, client, s.date)
-            for s in planned
+            None
+            if s.status == "done" or i >= done_already
+            else screening.milestones(protocol, client, s.date)
+            for i, s in enumerate(planned)
         ]
     # The plan is judged as validate() judges it, so it is never ok where its
     # validation is not; the planner's own explanation of a session wins a tie.
