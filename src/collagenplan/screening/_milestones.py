@@ -44,7 +44,8 @@ def client_start(
             or one with no known end), or a deferral has no known end;
             ``violations`` holds the reasons.
     """
-    if _fastpaths.FAST and not _blank_note(protocol):  # reasons only when the answer is no
+    fast = _fastpaths.FAST and not kept("blank", protocol, client, None, lambda: _blank(protocol))
+    if fast:  # the screening's reasons only when the answer is no
         contraindicated, earliest = start_verdict(client, protocol, start)
         if earliest is not None and (in_progress or not contraindicated):
             if in_progress:
@@ -199,7 +200,7 @@ class _Recipe:
         self.aftercare = aftercare
 
 
-def _blank_note(protocol: Protocol) -> bool:
+def _blank(protocol: Protocol) -> bool:
     """True when a washout, precaution or aftercare note is blank but not empty (``" "``).
 
     The protocol accepts it; the checked constructors of ``Reason`` and
@@ -213,7 +214,7 @@ def _blank_note(protocol: Protocol) -> bool:
 
 def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
     """The day-free part of :func:`_milestones_checked`; ``None`` sends it the slow way."""
-    if _blank_note(protocol):
+    if _blank(protocol):
         return None
     washouts = [
         (
