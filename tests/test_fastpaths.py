@@ -422,3 +422,33 @@ def test_key_maker_gives_the_keys_of_session_keys(
     made = maker.keys + [maker.next(phase) for phase in added]
     finished = start + [session(len(start) + i + 1, p, None) for i, p in enumerate(added)]
     assert made == list(cp.session_keys(finished))
+
+
+@EXAMPLES
+@given(data=st.data(), protocol=protocols(rules=True))
+def test_no_lead_in_task_before_start_from_the_lead_in_bound(
+    data: st.DataObject, protocol: cp.Protocol
+) -> None:
+    """From the lead-in check's bound on, no session day has a stop or start task before start.
+
+    The check skips those days (only pausing washouts and precautions have
+    lead-in tasks), so skipping them gives the answer asking would give. The
+    client uses every exposure and has every precaution's condition, for good.
+    """
+    from collagenplan.planning import _plan
+
+    client = cp.Client(
+        medications=[cp.Medication(w.exposure) for w in protocol.washouts],
+        conditions=[cp.Condition(p.condition) for p in protocol.precautions],
+    )
+    start = data.draw(days_around(BASE, 400, 400))
+    bound = _plan._lead_in_bound(protocol, start)
+    assume(bound < dt.date(9000, 1, 1))
+    for extra in [0, 1, 2, *data.draw(st.lists(st.integers(0, 500), max_size=3))]:
+        day = bound + dt.timedelta(days=extra)
+        late = [
+            m
+            for m in screening.milestones(protocol, client, day)
+            if m.kind in ("stop", "start") and m.start < start
+        ]
+        assert late == []

@@ -56,11 +56,7 @@ def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCh
     between sessions the client has resumed her retinoid and has not started
     her antiviral, so a task dated before the plan was made cannot be done.
     """
-    leads = [w.before for w in protocol.washouts] + [p.before for p in protocol.precautions]
-    try:  # a day this far from start has every lead-in task on or after it
-        bound = max((d.add_to(start) for d in leads), default=start) + dt.timedelta(days=2)
-    except (DurationError, OverflowError):
-        bound = dt.date.max
+    bound = _lead_in_bound(protocol, start)
 
     def check(day: dt.date) -> Blocker | None:
         if day >= bound:
@@ -81,6 +77,28 @@ def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCh
         )
 
     return check
+
+
+def _lead_in_bound(protocol: Protocol, start: dt.date) -> dt.date:
+    """A day from which no session has a lead-in task before ``start``.
+
+    Lead-in tasks are the ``stop`` milestones of the washouts that pause
+    between sessions and the ``start`` milestones of precautions, each at
+    most its ``before`` ahead of the session (a day ahead for a ``before`` of
+    zero); two days of slack cover the month arithmetic. A washout that does
+    not pause between sessions gives no milestone, so its (often months-long)
+    ``before`` does not push the bound out.
+    """
+    leads = [
+        w.before
+        for w in protocol.washouts
+        if (w.before or w.after) and screening.pauses_between_sessions(protocol, w)
+    ]
+    leads += [p.before for p in protocol.precautions]
+    try:  # a day this far from start has every lead-in task on or after it
+        return max((d.add_to(start) for d in leads), default=start) + dt.timedelta(days=2)
+    except (DurationError, OverflowError):
+        return dt.date.max
 
 
 def _on_hold(

@@ -505,12 +505,11 @@ def client_violations(
     """
     check_args(client, protocol)
     found = rules(protocol, client)
+    asked = [(k, r) for k, r in enumerate(found) if not warnings_only or r.severity == "warning"]
     reviewed: set[int] = set()
     out = []
-    for session in sessions:
-        for k, rule in enumerate(found):
-            if warnings_only and rule.severity != "warning":
-                continue
+    for session in sessions if asked else ():
+        for k, rule in asked:
             if k in reviewed or not rule.breaks(session.date):
                 continue
             if rule.code == "needs-review":
