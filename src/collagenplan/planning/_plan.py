@@ -83,11 +83,10 @@ def _lead_in_bound(protocol: Protocol, start: dt.date) -> dt.date:
     """A day from which no session has a lead-in task before ``start``.
 
     Lead-in tasks are the ``stop`` milestones of the washouts that pause
-    between sessions and the ``start`` milestones of precautions, each at
-    most its ``before`` ahead of the session (a day ahead for a ``before`` of
-    zero); two days of slack cover the month arithmetic. A washout that does
-    not pause between sessions gives no milestone, so its (often months-long)
-    ``before`` does not push the bound out.
+    between sessions and the ``start`` milestones of precautions, each its
+    ``before`` ahead of the session (a day ahead for a ``before`` of zero). A
+    washout that does not pause between sessions gives no milestone, so its
+    (often months-long) ``before`` does not push the bound out.
     """
     leads = [
         w.before
@@ -96,7 +95,12 @@ def _lead_in_bound(protocol: Protocol, start: dt.date) -> dt.date:
     ]
     leads += [p.before for p in protocol.precautions]
     try:  # a day this far from start has every lead-in task on or after it
-        return max((d.add_to(start) for d in leads), default=start) + dt.timedelta(days=2)
+        bound = max((d.add_to(start) for d in leads), default=start)
+        # Months end on different days (31 Jan + 1m = 28 Feb), so a task a month
+        # and some days ahead of that day can still fall before start: step on.
+        while any(d.subtract_from(bound) < start for d in leads):
+            bound += dt.timedelta(days=1)
+        return bound + dt.timedelta(days=2)
     except (DurationError, OverflowError):
         return dt.date.max
 
