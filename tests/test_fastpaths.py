@@ -25,6 +25,7 @@ import collagenplan as cp
 from collagenplan import _fastpaths, _reading, messages, screening
 from collagenplan.clinics import _shared
 from collagenplan.errors import CollagenPlanError
+from collagenplan.planning import _plan as _plan_module
 from collagenplan.screening import _memo, _rules
 
 from .strategies import BASE, clients, days_around, plans, protocols, protocols_and_clients
@@ -42,6 +43,7 @@ def _forget() -> None:
     _rules._PAUSES.clear()
     _shared._SHARED.clear()
     _memo._KEPT.clear()
+    _plan_module._SHARED_CHECKS.clear()
     messages._render_once.cache_clear()
 
 

@@ -49,6 +49,36 @@ def _clinic_check(days: ClinicDays) -> DateCheck:
     return check
 
 
+_SHARED_CHECKS: dict[int, tuple[ClinicDays, DateCheck]] = {}
+"""The check of each shared clinic calendar, by identity (the calendar kept alive)."""
+
+
+def _shared_clinic_check(days: ClinicDays) -> DateCheck:
+    """:func:`_clinic_check` for a shared calendar, each day's answer kept across plans.
+
+    A shared calendar (no booking hook, no diary, no practitioner to keep)
+    decides each day once for every plan, so its answer can be kept too.
+    """
+    found = _SHARED_CHECKS.get(id(days))
+    if found is not None and found[0] is days:
+        return found[1]
+    ask = _clinic_check(days)
+    answers: dict[dt.date, Blocker | None] = {}
+
+    def check(day: dt.date) -> Blocker | None:
+        if day in answers:
+            return answers[day]
+        if len(answers) >= 1 << 14:
+            answers.clear()
+        answer = answers[day] = ask(day)
+        return answer
+
+    if len(_SHARED_CHECKS) >= 64:
+        _SHARED_CHECKS.clear()
+    _SHARED_CHECKS[id(days)] = (days, check)
+    return check
+
+
 def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCheck:
     """No session whose lead-in tasks (stop an exposure, start a prophylaxis) precede ``start``.
 
@@ -227,7 +257,9 @@ def plan(
         checks += screening.date_checks(protocol, client)
     days = _days(protocol, clinic, client, diary, start)
     if days is not None:
-        checks.append(_clinic_check(days))
+        shared = days.clinic.availability is None and days.diary is None and days.prefer is None
+        fast = shared and _fastpaths.FAST
+        checks.append(_shared_clinic_check(days) if fast else _clinic_check(days))
     if client is not None:  # last: the costliest check, and only near start
         checks.append(_lead_in_check(protocol, client, start))
     requested = _requested(protocol, sessions)

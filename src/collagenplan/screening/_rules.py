@@ -455,19 +455,27 @@ def date_checks(protocol: Protocol, client: Client) -> list[DateCheck]:
     event blackouts. Relative contraindications only warn and are not checks.
     """
     check_args(client, protocol)
-    checks: list[DateCheck] = [r.blocker for r in rules(protocol, client) if r.severity == "error"]
-    if not _fastpaths.FAST or not checks:
-        return checks
-    return [kept("day-check", protocol, client, None, lambda: _first_blocker(checks))]
+    if not _fastpaths.FAST:
+        return _blockers(protocol, client)
+    one = kept("day-check", protocol, client, None, lambda: _first_blocker(protocol, client))
+    return [one] if one is not None else []
 
 
-def _first_blocker(checks: list[DateCheck]) -> DateCheck:
-    """One check answering as ``checks`` do in turn (the first blocker), each day decided once.
+def _blockers(protocol: Protocol, client: Client) -> list[DateCheck]:
+    return [rule.blocker for rule in rules(protocol, client) if rule.severity == "error"]
+
+
+def _first_blocker(protocol: Protocol, client: Client) -> DateCheck | None:
+    """One check answering as the client's blocking rules do in turn (the first blocker),
+    each day decided once; ``None`` when no rule blocks a day.
 
     A client's forbidden days depend only on the protocol and the client, so
     the planner's many questions about the same days (every candidate of every
     window, every plan for the client) are answered from memory.
     """
+    checks = _blockers(protocol, client)
+    if not checks:
+        return None
     answers: dict[dt.date, Blocker | None] = {}
 
     def check(day: dt.date) -> Blocker | None:
