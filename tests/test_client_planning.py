@@ -336,3 +336,38 @@ def test_first_session_waits_for_antiviral_lead_in() -> None:
     assert starts
     assert min(starts) == START
     assert first.date == START + dt.timedelta(days=2)
+
+
+def test_lead_in_check_counts_month_ends() -> None:
+    """A prophylaxis 1m27d ahead of a session on 31 Mar starts 31 Jan (28 Feb - 28 days):
+    before a plan made on 1 Feb, so that day is refused (``lead-in``), not skipped as
+    "far enough from start" (found by the lead-in bound property, issue 16)."""
+    duration = cp.Duration
+
+    def phase(name: str) -> cp.Phase:
+        one = duration(days=1)
+        return cp.Phase(
+            name=name,
+            interval=cp.Interval(min=one, target=one, max=one),
+            sessions=cp.SessionCount(min=1, max=1, default=1),
+        )
+
+    protocol = cp.Protocol(
+        id="lead-in-months",
+        name="Lead-in over a month end",
+        phases=(phase("a"), phase("b")),
+        session=cp.SessionSpec(chair_minutes=30, downtime=duration()),
+        precautions=(
+            cp.Precaution(
+                condition="cold-sore-history", action="antiviral", before=duration.parse("1m27d1h")
+            ),
+        ),
+    )
+    client = cp.Client(conditions=[cp.Condition("cold-sore-history")])
+    start = dt.date(2027, 2, 1)
+    booked = cp.Visit(date=dt.date(2027, 3, 30), status="booked", phase="a")
+    result = cp.plan(protocol, start=start, client=client, history=[booked])
+    assert result.dates[1] == dt.date(2027, 4, 1)
+    assert "lead-in" in result.codes
+    new = result.sessions[1]
+    assert min(m.start for m in new.milestones if m.kind == "start") >= start

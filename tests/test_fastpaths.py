@@ -14,19 +14,23 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from functools import partial
+from pathlib import Path
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import collagenplan as cp
-from collagenplan import _reading, messages
+from collagenplan import _fastpaths, _reading, messages, screening
 from collagenplan.clinics import _shared
 from collagenplan.errors import CollagenPlanError
-from collagenplan.screening import _rules
+from collagenplan.planning import _plan as _plan_module
+from collagenplan.screening import _memo, _rules
 
-from .strategies import BASE, clients, days_around, protocols, protocols_and_clients
+from .strategies import BASE, clients, days_around, plans, protocols, protocols_and_clients
 
+EXAMPLE_CLIENT = Path(__file__).resolve().parent.parent / "examples" / "client.toml"
 CATALOGUE = [cp.get_protocol(name) for name in cp.protocol_ids()]
 EXAMPLES = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -38,6 +42,8 @@ def _forget() -> None:
     _reading._OPENINGS.clear()
     _rules._PAUSES.clear()
     _shared._SHARED.clear()
+    _memo._KEPT.clear()
+    _plan_module._SHARED_CHECKS.clear()
     messages._render_once.cache_clear()
 
 
@@ -45,11 +51,11 @@ def _forget() -> None:
 def slow_paths() -> Iterator[None]:
     """The slow paths: memories emptied, the dynamic programme, checked constructors."""
     _forget()
-    _reading.FAST = False
+    _fastpaths.FAST = False
     try:
         yield
     finally:
-        _reading.FAST = True
+        _fastpaths.FAST = True
         _forget()
 
 
@@ -254,3 +260,197 @@ def test_screening_memory_lasts_one_plan() -> None:
     assert _memo.remembered("q", protocol, client, 1, object) is not _memo.remembered(
         "q", protocol, client, 1, object
     )
+
+
+# ------------------------------------------------ perf3: checked values, client plans
+
+
+def _fields(value: object) -> dict[str, object]:
+    return {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
+
+
+@EXAMPLES
+@given(plan=plans(), data=st.data())
+def test_unchecked_build_and_evolve_equal_the_constructors(
+    plan: cp.Plan, data: st.DataObject
+) -> None:
+    """_fastpaths.build / evolve give the constructor's and attrs.evolve's values."""
+    assert _fastpaths.build(cp.Plan, **_fields(plan)) == plan
+    assert type(_fastpaths.build(cp.Plan, **_fields(plan))) is cp.Plan
+    for session in plan.sessions:
+        assert _fastpaths.build(cp.PlannedSession, **_fields(session)) == session
+        key = data.draw(st.sampled_from([None, "k-1", session.key]))
+        revision = data.draw(st.integers(0, 5))
+        fast = _fastpaths.evolve(session, key=key, revision=revision)
+        assert fast == attrs.evolve(session, key=key, revision=revision)
+        assert repr(fast) == repr(attrs.evolve(session, key=key, revision=revision))
+        for milestone in session.milestones:
+            assert _fastpaths.build(cp.Milestone, **_fields(milestone)) == milestone
+    given_only = {"number": 1, "phase": "p", "date": BASE, "window": plan.sessions[0].window}
+    assert _fastpaths.build(cp.PlannedSession, **given_only) == cp.PlannedSession(**given_only)
+
+
+def test_unchecked_constructors_are_the_checked_ones_on_the_slow_paths() -> None:
+    """With the fast paths off, build and evolve run every check."""
+    window = cp.Window(earliest=BASE, target=BASE)
+    with slow_paths(), pytest.raises(cp.InputError, match="number"):
+        _fastpaths.build(cp.PlannedSession, number=0, phase="p", date=BASE, window=window)
+    session = cp.PlannedSession(number=1, phase="p", date=BASE, window=window)
+    with slow_paths(), pytest.raises(cp.InputError, match="key"):
+        _fastpaths.evolve(session, key=" bad key ")
+
+
+@EXAMPLES
+@given(data=st.data(), pair=protocols_and_clients())
+def test_milestones_and_client_start_fast_equal_slow(
+    data: st.DataObject, pair: tuple[cp.Protocol, cp.Client]
+) -> None:
+    """Milestones (from the per-plan recipe) and the first day a plan may use: as the slow way."""
+    protocol, client = pair
+    day = data.draw(days_around(BASE, 400, 400))
+    in_progress = data.draw(st.booleans())
+
+    def run() -> object:
+        @screening.per_call
+        def inside() -> object:
+            first = _outcome(
+                partial(screening.client_start, client, protocol, day, in_progress=in_progress)
+            )
+            return first, screening.milestones(protocol, client, day)
+
+        return inside()
+
+    fast, slow = _both(run)
+    assert fast == slow
+
+
+@EXAMPLES
+@given(data=st.data(), pair=protocols_and_clients())
+def test_warning_rules_alone_give_the_warnings(
+    data: st.DataObject, pair: tuple[cp.Protocol, cp.Client]
+) -> None:
+    """client_violations(warnings_only=True) is client_violations() without its errors."""
+    protocol, client = pair
+    start = data.draw(days_around(BASE, 60, 60))
+    planned = cp.plan(protocol, start=start, horizon=start + dt.timedelta(days=600))
+    every = screening.client_violations(protocol, client, planned.sessions)
+    warnings = screening.client_violations(protocol, client, planned.sessions, warnings_only=True)
+    assert warnings == [v for v in every if v.severity == "warning"]
+
+
+@pytest.mark.parametrize("where", ["washouts", "precautions", "aftercare"])
+def test_blank_protocol_note_fails_as_on_the_slow_path(where: str) -> None:
+    """A note the protocol accepts but a Reason or Milestone refuses (" ") fails the same way."""
+    protocol = cp.get_protocol("facial-series")
+    rules = getattr(protocol, where)
+    protocol = attrs.evolve(protocol, **{where: (attrs.evolve(rules[0], note="  "), *rules[1:])})
+    client = cp.load_client(EXAMPLE_CLIENT)
+    start = dt.date(2026, 12, 1)
+    fast = _outcome(partial(cp.plan, protocol, start=start, client=client))
+    assert fast == _outcome(partial(slow_plan, protocol, start=start, client=client))
+    assert isinstance(fast, tuple) and fast[0] is cp.InputError
+
+
+@EXAMPLES
+@given(data=st.data(), protocol=any_protocol)
+def test_replan_fast_equals_slow(data: st.DataObject, protocol: cp.Protocol) -> None:
+    """plan() then replan() after some visits: the same plans (keys, revisions, removed)."""
+    start = data.draw(days_around(BASE, 100, 100))
+    horizon = data.draw(st.none() | st.just(start + dt.timedelta(days=900)))
+    done = data.draw(st.integers(0, 3))
+    moves = data.draw(st.lists(st.sampled_from([0, 0, 2, -3, 15]), min_size=3, max_size=3))
+    missed = data.draw(st.booleans())
+
+    def run() -> object:
+        first = cp.plan(protocol, start=start, horizon=horizon)
+        visits = [
+            cp.Visit(date=s.date + dt.timedelta(days=m), status="done")
+            for s, m in zip(first.sessions[:done], moves, strict=False)
+        ]
+        if missed and len(first.sessions) > done:
+            visits.append(cp.Visit(date=first.sessions[done].date, status="missed"))
+        today = max([v.date for v in visits] + [start]) + dt.timedelta(days=1)
+        return first, _outcome(partial(cp.replan, first, visits, today=today))
+
+    fast, slow = _both(run)
+    assert fast == slow
+
+
+def test_answers_kept_across_plans_belong_to_one_client_object() -> None:
+    """A client equal to another but reading names with another vocabulary gets its own answers."""
+    protocol = cp.get_protocol("facial-series")
+    branded = cp.Client(medications=(cp.Medication("Roaccutane", end=dt.date(2026, 8, 1)),))
+    unknown = attrs.evolve(branded, vocabulary=cp.parse_vocabulary("schema = 1", extend=False))
+    assert branded == unknown  # the vocabulary is not compared
+    start = dt.date(2026, 9, 1)
+    for _ in range(2):  # and again, with the answers kept
+        assert cp.plan(protocol, start=start, client=branded).dates[0] == dt.date(2027, 2, 1)
+        assert cp.plan(protocol, start=start, client=unknown).dates[0] == start
+    assert len(_rules.rules(protocol, branded)) == 1
+    assert _rules.rules(protocol, unknown) == []
+
+
+def test_kept_answers_are_bounded() -> None:
+    """The memory across plans is emptied when full, so a chain's clients do not pile up."""
+    protocol = cp.get_protocol("facial-series")
+    _memo._KEPT.clear()
+    for _ in range(_memo._KEPT_LIMIT // 4 + 10):
+        _rules.rules(protocol, cp.Client())
+    assert 0 < len(_memo._KEPT) <= _memo._KEPT_LIMIT
+
+
+@EXAMPLES
+@given(
+    given_keys=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c d"]), st.none() | st.sampled_from(["a-2", "b-1"])),
+        max_size=5,
+        unique_by=lambda pair: pair[1] or object(),
+    ),
+    added=st.lists(st.sampled_from(["a", "b", "c d"]), max_size=6),
+)
+def test_key_maker_gives_the_keys_of_session_keys(
+    given_keys: list[tuple[str, str | None]], added: list[str]
+) -> None:
+    """Keys made one session at a time are session_keys' keys of the finished plan."""
+    from collagenplan.planning import _keys
+
+    window = cp.Window(earliest=BASE, target=BASE)
+
+    def session(number: int, phase: str, key: str | None) -> cp.PlannedSession:
+        return cp.PlannedSession(number=number, phase=phase, date=BASE, window=window, key=key)
+
+    start = [session(i + 1, phase, key) for i, (phase, key) in enumerate(given_keys)]
+    maker = _keys.KeyMaker(start)
+    made = maker.keys + [maker.next(phase) for phase in added]
+    finished = start + [session(len(start) + i + 1, p, None) for i, p in enumerate(added)]
+    assert made == list(cp.session_keys(finished))
+
+
+@EXAMPLES
+@given(data=st.data(), protocol=protocols(rules=True))
+def test_no_lead_in_task_before_start_from_the_lead_in_bound(
+    data: st.DataObject, protocol: cp.Protocol
+) -> None:
+    """From the lead-in check's bound on, no session day has a stop or start task before start.
+
+    The check skips those days (only pausing washouts and precautions have
+    lead-in tasks), so skipping them gives the answer asking would give. The
+    client uses every exposure and has every precaution's condition, for good.
+    """
+    from collagenplan.planning import _plan
+
+    client = cp.Client(
+        medications=[cp.Medication(w.exposure) for w in protocol.washouts],
+        conditions=[cp.Condition(p.condition) for p in protocol.precautions],
+    )
+    start = data.draw(days_around(BASE, 400, 400))
+    bound = _plan._lead_in_bound(protocol, start)
+    assume(bound < dt.date(9000, 1, 1))
+    for extra in [0, 1, 2, *data.draw(st.lists(st.integers(0, 500), max_size=3))]:
+        day = bound + dt.timedelta(days=extra)
+        late = [
+            m
+            for m in screening.milestones(protocol, client, day)
+            if m.kind in ("stop", "start") and m.start < start
+        ]
+        assert late == []

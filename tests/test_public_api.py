@@ -182,3 +182,32 @@ def test_import_does_not_load_heavy_dependencies() -> None:
     code = f"import collagenplan, sys; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_import_loads_only_the_exceptions() -> None:
+    """``import collagenplan`` loads the exceptions and nothing else of the package.
+
+    Every other public name loads its module on first use (issue 16: the
+    import costs about what its dependencies cost); the exceptions are there
+    at once, reporting ``collagenplan`` as their module.
+    """
+    code = (
+        "import collagenplan, sys; "
+        "print(sorted(m for m in sys.modules if m.startswith('collagenplan'))); "
+        "print(collagenplan.ProtocolError.__module__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split("\n")[:2] == [
+        "['collagenplan', 'collagenplan.errors']",
+        "collagenplan",
+    ]
+
+
+def test_first_use_loads_one_module_and_fixes_up_its_names() -> None:
+    """A lazy name loads its module; the module's other public names come with it."""
+    code = (
+        "import collagenplan as cp, sys; cp.next_due; print('replan' in vars(cp), "
+        "cp.replan.__module__, 'collagenplan.exporters' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["True", "collagenplan", "False"]

@@ -13,35 +13,9 @@ problem is explained. Start with :func:`get_protocol` and :func:`plan`::
 import importlib as _importlib
 import typing as _typing
 
-import attrs as _attrs
-
-# The clinic's diary (issue 14).
-from .booking import Alternative, PlanRequest, alternatives, explain, plan_together
-from .clients import (
-    Client,
-    ClientEvent,
-    Condition,
-    Medication,
-    Procedure,
-    load_client,
-    parse_client,
-)
-from .clinics import (
-    Appointment,
-    Availability,
-    Clinic,
-    Closed,
-    Closure,
-    OpeningHours,
-    Practitioner,
-    PublicHolidays,
-    Slot,
-    load_clinic,
-    parse_clinic,
-)
-from .clinics._days import HOOK_CALLS_PER_SESSION
-from .clinics._diary import Booking, Diary, Resource, load_diary, parse_diary
-from .durations import Duration
+# The exceptions are loaded with the package: code that catches them should
+# not pay for a planner, and they report ``collagenplan`` as their module
+# however they are raised.
 from .errors import (
     ClientError,
     ClinicError,
@@ -57,52 +31,15 @@ from .errors import (
     UnknownProtocolError,
     VocabularyError,
 )
-from .living import NextDue, next_due, replan
-from .planning import plan
-from .protocols import (
-    Aftercare,
-    Contraindication,
-    DepthRange,
-    Interval,
-    LatePolicy,
-    Phase,
-    Precaution,
-    Protocol,
-    SessionCount,
-    SessionSpec,
-    Spacing,
-    Washout,
-    format_protocol,
-    get_protocol,
-    load_protocol,
-    parse_protocol,
-    protocol_ids,
-    protocol_to_dict,
-)
-from .results import CODES, Code, Plan, Report, Violation
-from .screening import Reason, Screening, screen
-from .sessions import (
-    Milestone,
-    Move,
-    PlannedSession,
-    UnplacedSession,
-    Visit,
-    Window,
-    session_keys,
-)
-from .tables import plan_table, text_table
-from .together import CombinedReport, Conflict, validate_together
-from .validation import validate
-from .vocabulary import (
-    Area,
-    Term,
-    Vocabulary,
-    default_vocabulary,
-    load_vocabulary,
-    parse_vocabulary,
-)
 
 if _typing.TYPE_CHECKING:
+    from .booking import (
+        Alternative,
+        PlanRequest,
+        alternatives,
+        explain,
+        plan_together,
+    )
     from .capacity import (
         CapacityRequirement,
         DemandSamples,
@@ -123,7 +60,45 @@ if _typing.TYPE_CHECKING:
         sample_demand,
         simulate,
     )
-    from .documents import from_json, to_json
+    from .clients import (
+        Client,
+        ClientEvent,
+        Condition,
+        Medication,
+        Procedure,
+        load_client,
+        parse_client,
+    )
+    from .clinics import (
+        Appointment,
+        Availability,
+        Clinic,
+        Closed,
+        Closure,
+        OpeningHours,
+        Practitioner,
+        PublicHolidays,
+        Slot,
+        load_clinic,
+        parse_clinic,
+    )
+    from .clinics._days import (
+        HOOK_CALLS_PER_SESSION,
+    )
+    from .clinics._diary import (
+        Booking,
+        Diary,
+        Resource,
+        load_diary,
+        parse_diary,
+    )
+    from .documents import (
+        from_json,
+        to_json,
+    )
+    from .durations import (
+        Duration,
+    )
     from .exporters import (
         ALARM_KINDS,
         milestones_to_csv,
@@ -132,13 +107,173 @@ if _typing.TYPE_CHECKING:
         to_fhir,
         to_ics,
     )
+    from .living import (
+        NextDue,
+        next_due,
+        replan,
+    )
+    from .planning import (
+        plan,
+    )
+    from .protocols import (
+        Aftercare,
+        Contraindication,
+        DepthRange,
+        Interval,
+        LatePolicy,
+        Phase,
+        Precaution,
+        Protocol,
+        SessionCount,
+        SessionSpec,
+        Spacing,
+        Washout,
+        format_protocol,
+        get_protocol,
+        load_protocol,
+        parse_protocol,
+        protocol_ids,
+        protocol_to_dict,
+    )
+    from .results import (
+        CODES,
+        Code,
+        Plan,
+        Report,
+        Violation,
+    )
+    from .screening import (
+        Reason,
+        Screening,
+        screen,
+    )
+    from .sessions import (
+        Milestone,
+        Move,
+        PlannedSession,
+        UnplacedSession,
+        Visit,
+        Window,
+        session_keys,
+    )
+    from .tables import (
+        plan_table,
+        text_table,
+    )
+    from .together import (
+        CombinedReport,
+        Conflict,
+        validate_together,
+    )
+    from .validation import (
+        validate,
+    )
+    from .vocabulary import (
+        Area,
+        Term,
+        Vocabulary,
+        default_vocabulary,
+        load_vocabulary,
+        parse_vocabulary,
+    )
 
 __version__ = "0.1.0"
 
-# Names whose modules load on first use: the exporters pull in icalendar,
-# the JSON documents their registry, capacity its scenarios, projection and
-# simulation. A date calculation should not pay for them (see benchmarks/bench_import.py).
+# Every other public name loads its module on first use (PEP 562), all the
+# names of that module at once: ``import collagenplan`` costs about what its
+# dependencies cost, and a script that only plans never loads the exporters
+# (icalendar), the JSON documents, capacity (numpy) or the diary's booking
+# tools. See benchmarks/bench_import.py.
 _LAZY = {
+    **dict.fromkeys(
+        ("Alternative", "PlanRequest", "alternatives", "explain", "plan_together"), "booking"
+    ),
+    **dict.fromkeys(
+        (
+            "Client",
+            "ClientEvent",
+            "Condition",
+            "Medication",
+            "Procedure",
+            "load_client",
+            "parse_client",
+        ),
+        "clients",
+    ),
+    **dict.fromkeys(
+        (
+            "Appointment",
+            "Availability",
+            "Clinic",
+            "Closed",
+            "Closure",
+            "OpeningHours",
+            "Practitioner",
+            "PublicHolidays",
+            "Slot",
+            "load_clinic",
+            "parse_clinic",
+        ),
+        "clinics",
+    ),
+    **dict.fromkeys(("HOOK_CALLS_PER_SESSION",), "clinics._days"),
+    **dict.fromkeys(
+        ("Booking", "Diary", "Resource", "load_diary", "parse_diary"), "clinics._diary"
+    ),
+    **dict.fromkeys(("Duration",), "durations"),
+    **dict.fromkeys(("NextDue", "next_due", "replan"), "living"),
+    **dict.fromkeys(("plan",), "planning"),
+    **dict.fromkeys(
+        (
+            "Aftercare",
+            "Contraindication",
+            "DepthRange",
+            "Interval",
+            "LatePolicy",
+            "Phase",
+            "Precaution",
+            "Protocol",
+            "SessionCount",
+            "SessionSpec",
+            "Spacing",
+            "Washout",
+            "format_protocol",
+            "get_protocol",
+            "load_protocol",
+            "parse_protocol",
+            "protocol_ids",
+            "protocol_to_dict",
+        ),
+        "protocols",
+    ),
+    **dict.fromkeys(("CODES", "Code", "Plan", "Report", "Violation"), "results"),
+    **dict.fromkeys(("Reason", "Screening", "screen"), "screening"),
+    **dict.fromkeys(
+        (
+            "Milestone",
+            "Move",
+            "PlannedSession",
+            "UnplacedSession",
+            "Visit",
+            "Window",
+            "session_keys",
+        ),
+        "sessions",
+    ),
+    **dict.fromkeys(("plan_table", "text_table"), "tables"),
+    **dict.fromkeys(("CombinedReport", "Conflict", "validate_together"), "together"),
+    **dict.fromkeys(("validate",), "validation"),
+    **dict.fromkeys(
+        (
+            "Area",
+            "Term",
+            "Vocabulary",
+            "default_vocabulary",
+            "load_vocabulary",
+            "parse_vocabulary",
+        ),
+        "vocabulary",
+    ),
     **dict.fromkeys(
         (
             "CapacityRequirement",
@@ -163,14 +298,7 @@ _LAZY = {
         "capacity",
     ),
     **dict.fromkeys(
-        (
-            "ALARM_KINDS",
-            "milestones_to_csv",
-            "protocol_to_fhir",
-            "to_csv",
-            "to_fhir",
-            "to_ics",
-        ),
+        ("ALARM_KINDS", "milestones_to_csv", "protocol_to_fhir", "to_csv", "to_fhir", "to_ics"),
         "exporters",
     ),
     **dict.fromkeys(("from_json", "to_json"), "documents"),
@@ -310,7 +438,7 @@ def _fixup(value: object) -> None:
     module = getattr(value, "__module__", None)
     if not isinstance(module, str) or not module.startswith("collagenplan."):
         return
-    if isinstance(value, type) and _attrs.has(value):
+    if isinstance(value, type) and hasattr(value, "__attrs_attrs__"):
         return
     value.__module__ = "collagenplan"
 
@@ -321,10 +449,13 @@ def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f".{module}", __name__), name)
-    _fixup(value)
-    globals()[name] = value
-    return value
+    loaded = _importlib.import_module(f".{module}", __name__)
+    for other, where in _LAZY.items():  # the module's other names too, fixed up once
+        if where == module and other not in globals():
+            value = getattr(loaded, other)
+            _fixup(value)
+            globals()[other] = value
+    return globals()[name]
 
 
 def __dir__() -> list[str]:

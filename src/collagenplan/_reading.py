@@ -19,6 +19,7 @@ import datetime as dt
 
 import attrs
 
+from . import _fastpaths
 from .errors import DurationError
 from .messages import Param
 from .protocols.model import Phase, Protocol
@@ -199,7 +200,7 @@ def _clean_path(entries: list[Entry], protocol: Protocol, gaps: Gaps) -> list[St
     several (phases whose windows overlap) leaves the answer to
     :func:`_assign`.
     """
-    if not FAST or not entries:
+    if not _fastpaths.FAST or not entries:
         return None
     state: State = (entries[0][1] or 0, 1)
     path = [state]
@@ -222,10 +223,6 @@ def _clean_path(entries: list[Entry], protocol: Protocol, gaps: Gaps) -> list[St
         path.append(state)
         previous = day
     return path
-
-
-FAST = True
-"""Try :func:`_clean_path` before the dynamic programme (tests turn it off to compare)."""
 
 
 def _read(
@@ -253,24 +250,6 @@ def _read(
     return path, frozenset(restarts)
 
 
-def _plain_defaults() -> tuple[tuple[str, object], ...] | None:
-    """The defaults of every other :class:`PlannedSession` field, when all are plain values."""
-    given = {"number", "phase", "date", "window", "status"}
-    out = []
-    for field in attrs.fields(PlannedSession):
-        if field.name in given:
-            if field.converter is not None:
-                return None
-            continue
-        if field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            return None
-        out.append((field.name, field.default))
-    return tuple(out)
-
-
-_SESSION_DEFAULTS = _plain_defaults()
-
-
 def checked_session(
     *,
     number: int,
@@ -278,6 +257,7 @@ def checked_session(
     date: dt.date,
     window: Window,
     status: SessionStatus = "planned",
+    key: str | None = None,
 ) -> PlannedSession:
     """A :class:`PlannedSession` equal to the constructor's, without its checks.
 
@@ -287,18 +267,15 @@ def checked_session(
     Checking them again for each of a million sessions was a third of a
     validation's time.
     """
-    if not FAST or _SESSION_DEFAULTS is None:
-        return PlannedSession(number=number, phase=phase, date=date, window=window, status=status)
-    session: PlannedSession = object.__new__(PlannedSession)
-    setattr_ = object.__setattr__
-    setattr_(session, "number", number)
-    setattr_(session, "phase", phase)
-    setattr_(session, "date", date)
-    setattr_(session, "window", window)
-    setattr_(session, "status", status)
-    for name, value in _SESSION_DEFAULTS or ():
-        setattr_(session, name, value)
-    return session
+    return _fastpaths.build(
+        PlannedSession,
+        number=number,
+        phase=phase,
+        date=date,
+        window=window,
+        status=status,
+        key=key,
+    )
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -332,7 +309,9 @@ class Reading:
         """The window entry ``k`` was due in: open-ended on its own date when it starts."""
         day = self.entries[k][0]
         if k == 0 or k in self.restarts:
-            return _opening(day) if FAST else Window(earliest=day, target=day, latest=None)
+            if _fastpaths.FAST:
+                return _opening(day)
+            return Window(earliest=day, target=day, latest=None)
         return self.gaps.window(self.entries[k - 1][0], self.index(k))[0]
 
     def session(self, k: int) -> PlannedSession:

@@ -15,37 +15,65 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+from ._locales import LOCALES
 from ._text import one_line
-from .booking import alternatives
 from .capacity._command import add_project_arguments, run_project
-from .clients import Client, load_client
-from .clinics import Clinic, load_clinic
-from .clinics._diary import Diary, load_diary
-from .documents import from_json, schemas, to_json, to_plain
 from .errors import CollagenPlanError, InputError, PlanningError
-from .living import NextDue, next_due, replan
-from .messages import LOCALES, translation
-from .planning import plan
-from .protocols import (
-    Protocol,
-    format_protocol,
-    get_protocol,
-    load_protocol,
-    protocol_ids,
-)
-from .results import Plan, Report, Violation
-from .screening import Screening, screen
-from .sessions import Visit
-from .tables import plan_table, text_table, violation_line
-from .validation import validate
-from .vocabulary import load_vocabulary
+
+if TYPE_CHECKING:
+    from .booking import alternatives
+    from .clients import Client, load_client
+    from .clinics import Clinic, load_clinic
+    from .clinics._diary import Diary, load_diary
+    from .documents import from_json, schemas, to_json, to_plain
+    from .living import NextDue, next_due, replan
+    from .messages import translation
+    from .planning import plan
+    from .protocols import Protocol, format_protocol, get_protocol, load_protocol, protocol_ids
+    from .results import Plan, Report, Violation
+    from .screening import Screening, screen
+    from .sessions import Visit
+    from .tables import plan_table, text_table, violation_line
+    from .validation import validate
+    from .vocabulary import load_vocabulary
+
+# What the commands use of the library, bound by _load() once the arguments are
+# read: building the parser (and answering --help) needs none of it.
+_LIBRARY = {
+    "booking": ("alternatives",),
+    "clients": ("Client", "load_client"),
+    "clinics": ("Clinic", "load_clinic"),
+    "clinics._diary": ("Diary", "load_diary"),
+    "documents": ("from_json", "schemas", "to_json", "to_plain"),
+    "living": ("NextDue", "next_due", "replan"),
+    "messages": ("translation",),
+    "planning": ("plan",),
+    "protocols": ("Protocol", "format_protocol", "get_protocol", "load_protocol", "protocol_ids"),
+    "results": ("Plan", "Report", "Violation"),
+    "screening": ("Screening", "screen"),
+    "sessions": ("Visit",),
+    "tables": ("plan_table", "text_table", "violation_line"),
+    "validation": ("validate",),
+    "vocabulary": ("load_vocabulary",),
+}
+
+
+def _load() -> None:
+    """Bind the names of :data:`_LIBRARY` in this module (the first time)."""
+    for module, names in _LIBRARY.items():
+        loaded = importlib.import_module(f".{module}", __package__)
+        for name in names:
+            globals()[name] = getattr(loaded, name)
+
 
 __all__ = ["main"]
 
@@ -785,6 +813,7 @@ def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        _load()
         status: int = args.run(args)
         return status
     except _UsageError as exc:

@@ -30,7 +30,7 @@ from typing import Literal
 
 import attrs
 
-from . import screening
+from . import _fastpaths, screening
 from ._checks import require_date
 from ._judging import clean_visits, number_notes
 from ._reading import Gaps, window_after_once
@@ -88,12 +88,12 @@ def _plan_history(
                 path=f"plan.sessions[{i}]",
             )
         if s.status in ("done", "booked") and s.date not in recorded:
-            kept.append(Visit(date=s.date, status=s.status, phase=s.phase))
+            kept.append(_fastpaths.build(Visit, date=s.date, status=s.status, phase=s.phase))
     placed: list[Visit] = []
     for v in given:
         session = by_date.get(v.date)
         if v.phase is None and session is not None:
-            v = attrs.evolve(v, phase=session.phase)
+            v = _fastpaths.evolve(v, phase=session.phase)
         placed.append(v)
     # issue 12 (identity): visits keep the keys of the sessions they are.
     kept, placed = carry_keys(existing, kept, placed)

@@ -6,13 +6,12 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
-from attrs import AttrsInstance
-
 from ._policy import POLICIES, Policy
 from ._progress import terminal_progress
 
 if TYPE_CHECKING:  # the command line builds its parser without loading the capacity tools
+    from attrs import AttrsInstance
+
     from .projection import Projection
     from .scenarios import Scenario
     from .simulation import CapacityRequirement, Simulation
@@ -277,6 +276,8 @@ def _projection_data(projection: Projection) -> dict[str, Any]:
 
 def row_dict(row: AttrsInstance) -> dict[str, object]:
     """An attrs row as a plain dict of its fields."""
+    import attrs  # here: building the parser (--help) does not load attrs
+
     return {f.name: getattr(row, f.name) for f in attrs.fields(type(row))}
 
 

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from .. import _fastpaths
 from .._checks import is_optional, is_str
 from .._fields import _typename
 from ..errors import ClinicError
 from ..messages import Message, Param
 from ..protocols.model import Protocol as TreatmentProtocol
 from ..results import Violation, nested
-from ..sessions import PlannedSession
+from ..sessions import Milestone, PlannedSession
 from ._diary import Booking, Diary, bookings_needed
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -671,19 +672,26 @@ def assign_appointments(
     days: ClinicDays,
     sessions: Sequence[PlannedSession],
     keys: Sequence[str] | None = None,
+    milestones: Sequence[tuple[Milestone, ...] | None] | None = None,
 ) -> tuple[PlannedSession, ...]:
     """Give each ``planned`` session its appointment (start, chair minutes, practitioner).
 
     Sessions from the visit history (``done``, ``booked``) and sessions on a
     day the clinic does not allow keep what they have. ``keys``, one per
-    session, fill in missing session keys in the same step (one new value
-    per session instead of two).
+    session, fill in missing session keys in the same step, and ``milestones``
+    (one per session, ``None`` to keep them) the session's milestones: one new
+    value per session instead of three.
     """
+    # Without a booking hook every appointment comes from the checked clinic and
+    # protocol, and derived keys are valid: nothing to check again.
+    evolve = attrs.evolve if days.clinic.availability is not None else _fastpaths.evolve
     out = []
     for i, session in enumerate(sessions):
         changes: dict[str, Any] = {}
         if keys is not None and session.key is None:
             changes["key"] = keys[i]
+        if milestones is not None and milestones[i] is not None:
+            changes["milestones"] = milestones[i]
         booked = days.appointment(session.date) if session.status == "planned" else None
         if booked is not None:
             changes.update(
@@ -693,7 +701,7 @@ def assign_appointments(
                 resources=booked.resources,
             )
         if changes:
-            session = attrs.evolve(session, **changes)
+            session = evolve(session, **changes)
         out.append(session)
     return tuple(out)
 

@@ -30,6 +30,7 @@ from typing import Literal
 
 import attrs
 
+from .._locales import LOCALES as _LOCALES
 from ..durations import Duration
 from ..errors import InputError, MissingExtraError
 from ._mark import N_, NN_
@@ -51,7 +52,7 @@ __all__ = [
 
 DOMAIN = "collagenplan"
 """The gettext domain of collagenplan's catalogues."""
-LOCALES = ("en", "es")
+LOCALES = _LOCALES
 """The locales shipped complete: English (the message ids) and Spanish."""
 
 

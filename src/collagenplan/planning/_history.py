@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from .. import _fastpaths
 from .._blockers import DateCheck
 from .._judging import phase_index as _phase_index
 from .._reading import read
@@ -220,8 +221,10 @@ def resume(
     )
     return Resume(
         # issue 12 (identity): a kept session keeps the key its visit carries.
+        # A read session has no key of its own, and a visit's key is checked.
         kept=tuple(
-            attrs.evolve(s, key=v.key) for s, v in zip(reading.sessions, kept, strict=True)
+            s if v.key is None else _fastpaths.evolve(s, key=v.key)
+            for s, v in zip(reading.sessions, kept, strict=True)
         ),
         steps=_steps(protocol, counts, first, already),
         anchor=anchor,

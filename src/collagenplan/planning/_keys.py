@@ -16,14 +16,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import attrs
-
+from .. import _fastpaths
 from ..clients import Client
 from ..errors import InputError
 from ..results import Plan
-from ..sessions import PlannedSession, Visit, session_keys
+from ..sessions import Milestone, PlannedSession, Visit, derive_key, session_keys
 
-__all__ = ["carry_keys", "check_history_keys", "plan_id_for", "succeed", "with_keys"]
+__all__ = [
+    "KeyMaker",
+    "carry_keys",
+    "check_history_keys",
+    "plan_id_for",
+    "succeed",
+    "with_keys",
+]
 
 
 def plan_id_for(given: object, protocol_id: str, client: Client | None) -> str | None:
@@ -65,12 +71,52 @@ def check_history_keys(history: Sequence[object]) -> None:
         seen[visit.key] = i
 
 
-def with_keys(sessions: Sequence[PlannedSession]) -> list[PlannedSession]:
-    """``sessions`` with every missing key filled in (:func:`session_keys`)."""
-    return [
-        s if s.key is not None else attrs.evolve(s, key=key)
-        for s, key in zip(sessions, session_keys(sessions), strict=True)
-    ]
+class KeyMaker:
+    """:func:`~collagenplan.session_keys`, one session at a time, in plan order.
+
+    Built on the sessions a plan starts from (its history, each with or
+    without a key), it gives every session added after them the key
+    ``session_keys`` would give it in the finished plan: the planner adds
+    sessions without keys, after every session that has one, so the keys
+    taken are known from the start. A session is then built once, key and all.
+    """
+
+    __slots__ = ("counts", "keys", "used")
+
+    def __init__(self, sessions: Sequence[PlannedSession]) -> None:
+        self.used = {s.key for s in sessions if s.key is not None}
+        self.counts: dict[str, int] = {}
+        self.keys = [self.next(s.phase, s.key) for s in sessions]
+        """The keys of ``sessions``."""
+
+    def next(self, phase: str, key: str | None = None) -> str:
+        """The key of the next session, of ``phase`` (``key`` when it has one)."""
+        count = self.counts[phase] = self.counts.get(phase, 0) + 1
+        if key is not None:
+            return key
+        key = derive_key(phase, count, self.used)
+        self.used.add(key)
+        return key
+
+
+def with_keys(
+    sessions: Sequence[PlannedSession],
+    milestones: Sequence[tuple[Milestone, ...] | None] | None = None,
+) -> list[PlannedSession]:
+    """``sessions`` with every missing key filled in (:func:`session_keys`).
+
+    ``milestones``, one entry per session, set those not ``None`` in the same
+    step (one new value per session).
+    """
+    out = []
+    for i, (session, key) in enumerate(zip(sessions, session_keys(sessions), strict=True)):
+        changes: dict[str, object] = {}
+        if session.key is None:
+            changes["key"] = key  # derived keys are valid
+        if milestones is not None and milestones[i] is not None:
+            changes["milestones"] = milestones[i]
+        out.append(_fastpaths.evolve(session, **changes) if changes else session)
+    return out
 
 
 def carry_keys(
@@ -92,7 +138,7 @@ def carry_keys(
         found = visit.key or by_date.get(visit.date)
         if found is not None and found not in taken:
             taken.add(found)
-            visit = attrs.evolve(visit, key=found)
+            visit = _fastpaths.evolve(visit, key=found)
         out_kept.append(visit)
     taken |= {v.key for v in given if v.key is not None}
     out_given = []
@@ -105,7 +151,7 @@ def carry_keys(
             and same_day not in taken
         ):
             taken.add(same_day)
-            visit = attrs.evolve(visit, key=same_day)
+            visit = _fastpaths.evolve(visit, key=same_day)
         out_given.append(visit)
     return out_kept, out_given
 
@@ -149,7 +195,7 @@ def succeed(existing: Plan, new: Plan, chair_minutes: int | None = None) -> Plan
         ):
             # A visit has no time: a session that happened (or is booked) as
             # planned keeps its appointment (time, minutes, practitioner).
-            session = attrs.evolve(
+            session = _fastpaths.evolve(
                 session,
                 start=old.start,
                 minutes=old.minutes,
@@ -160,13 +206,19 @@ def succeed(existing: Plan, new: Plan, chair_minutes: int | None = None) -> Plan
             stamp = revision if changed else old.revision
         else:
             stamp = revision if key in gone_before else 0
-        sessions.append(attrs.evolve(session, key=key, revision=stamp))
+        if session.key != key or session.revision != stamp:
+            session = _fastpaths.evolve(session, key=key, revision=stamp)
+        sessions.append(session)
     planned = set(keys)
     removed = [s for k, s in gone_before.items() if k not in planned]
     removed += [
-        attrs.evolve(s, key=k, revision=revision) for k, s in before.items() if k not in planned
+        _fastpaths.evolve(s, key=k, revision=revision)
+        for k, s in before.items()
+        if k not in planned
     ]
-    return attrs.evolve(
+    # Every value comes from the two checked plans (keys, times, the plan id) or
+    # is a revision number; a removed key is never a planned one.
+    return _fastpaths.evolve(
         new,
         plan_id=existing.plan_id,
         revision=revision,

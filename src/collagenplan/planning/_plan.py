@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
-import attrs
-
-from .. import screening
+from .. import _fastpaths, screening
 from .._blockers import Blocker, DateCheck
 from .._checks import require_date
 from .._judging import clean_visits, judge, number_notes
@@ -21,6 +20,7 @@ from ..messages import Message, Param
 from ..protocols.model import Phase, Protocol
 from ..results import Plan, Violation, nested, reason_parts
 from ..sessions import (
+    Milestone,
     Move,
     PlannedSession,
     UnplacedSession,
@@ -32,6 +32,8 @@ from . import _history, _keys
 from ._place import blocker_on, choose_date, no_room, within_grace
 
 __all__ = ["MAX_SESSIONS", "plan"]
+
+_V = TypeVar("_V")
 
 MAX_SESSIONS = 10_000
 """Most sessions one plan may hold: a repeating phase planned to a far horizon
@@ -52,6 +54,36 @@ def _clinic_check(days: ClinicDays) -> DateCheck:
     return check
 
 
+_SHARED_CHECKS: dict[int, tuple[ClinicDays, DateCheck]] = {}
+"""The check of each shared clinic calendar, by identity (the calendar kept alive)."""
+
+
+def _shared_clinic_check(days: ClinicDays) -> DateCheck:
+    """:func:`_clinic_check` for a shared calendar, each day's answer kept across plans.
+
+    A shared calendar (no booking hook, no diary, no practitioner to keep)
+    decides each day once for every plan, so its answer can be kept too.
+    """
+    found = _SHARED_CHECKS.get(id(days))
+    if found is not None and found[0] is days:
+        return found[1]
+    ask = _clinic_check(days)
+    answers: dict[dt.date, Blocker | None] = {}
+
+    def check(day: dt.date) -> Blocker | None:
+        if day in answers:
+            return answers[day]
+        if len(answers) >= 1 << 14:
+            answers.clear()
+        answer = answers[day] = ask(day)
+        return answer
+
+    if len(_SHARED_CHECKS) >= 64:
+        _SHARED_CHECKS.clear()
+    _SHARED_CHECKS[id(days)] = (days, check)
+    return check
+
+
 def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCheck:
     """No session whose lead-in tasks (stop an exposure, start a prophylaxis) precede ``start``.
 
@@ -59,11 +91,7 @@ def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCh
     between sessions the client has resumed her retinoid and has not started
     her antiviral, so a task dated before the plan was made cannot be done.
     """
-    leads = [w.before for w in protocol.washouts] + [p.before for p in protocol.precautions]
-    try:  # a day this far from start has every lead-in task on or after it
-        bound = max((d.add_to(start) for d in leads), default=start) + dt.timedelta(days=2)
-    except (DurationError, OverflowError):
-        bound = dt.date.max
+    bound = _lead_in_bound(protocol, start)
 
     def check(day: dt.date) -> Blocker | None:
         if day >= bound:
@@ -92,6 +120,32 @@ def _lead_in_check(protocol: Protocol, client: Client, start: dt.date) -> DateCh
         )
 
     return check
+
+
+def _lead_in_bound(protocol: Protocol, start: dt.date) -> dt.date:
+    """A day from which no session has a lead-in task before ``start``.
+
+    Lead-in tasks are the ``stop`` milestones of the washouts that pause
+    between sessions and the ``start`` milestones of precautions, each its
+    ``before`` ahead of the session (a day ahead for a ``before`` of zero). A
+    washout that does not pause between sessions gives no milestone, so its
+    (often months-long) ``before`` does not push the bound out.
+    """
+    leads = [
+        w.before
+        for w in protocol.washouts
+        if (w.before or w.after) and screening.pauses_between_sessions(protocol, w)
+    ]
+    leads += [p.before for p in protocol.precautions]
+    try:  # a day this far from start has every lead-in task on or after it
+        bound = max((d.add_to(start) for d in leads), default=start)
+        # Months end on different days (31 Jan + 1m = 28 Feb), so a task a month
+        # and some days ahead of that day can still fall before start: step on.
+        while any(d.subtract_from(bound) < start for d in leads):
+            bound += dt.timedelta(days=1)
+        return bound + dt.timedelta(days=2)
+    except (DurationError, OverflowError):
+        return dt.date.max
 
 
 def _on_hold(
@@ -219,7 +273,9 @@ def plan(
         checks += screening.date_checks(protocol, client)
     days = _days(protocol, clinic, client, diary, start)
     if days is not None:
-        checks.append(_clinic_check(days))
+        shared = days.clinic.availability is None and days.diary is None and days.prefer is None
+        fast = shared and _fastpaths.FAST
+        checks.append(_shared_clinic_check(days) if fast else _clinic_check(days))
     if client is not None:  # last: the costliest check, and only near start
         checks.append(_lead_in_check(protocol, client, start))
     requested = _requested(protocol, sessions)
@@ -230,6 +286,7 @@ def plan(
         steps += [phase] * count
 
     planned: list[PlannedSession] = []
+    tasks: list[tuple[Milestone, ...] | None] | None = None  # each session's milestones
     problems: list[Violation] = list(notes)
     previous: dt.date | None = None
     resumed = None
@@ -240,8 +297,25 @@ def plan(
         _keys.check_history_keys(visits)
         planned, steps, previous = list(resumed.kept), list(resumed.steps), resumed.anchor
         problems += resumed.notes
+    # Each session is built once, with its key (the keys of the finished plan).
+    keys = _keys.KeyMaker(planned) if _fastpaths.FAST else None
+    if keys is not None:
+        planned = [
+            s if s.key is not None else _fastpaths.evolve(s, key=key)
+            for s, key in zip(planned, keys.keys, strict=True)
+        ]
     missing: list[tuple[Phase, Window]] = []
     moves: list[Move] = []
+
+    # A move's texts come from the checked protocol, client and clinic; a booking
+    # hook's days are the one source checked again.
+    hooked = days is not None and days.clinic.availability is not None
+    make_move = _checked if hooked else _fastpaths.build
+    # A shared clinic calendar (no hook, no diary, no practitioner to keep) gives
+    # each day one appointment for the whole plan: sessions get it as they are
+    # placed, not in a second pass (assign_appointments).
+    shared = days is not None and not hooked and days.diary is None and days.prefer is None
+    at_once = days if shared and keys is not None else None
 
     def place(phase: Phase, window: Window) -> bool:
         nonlocal previous
@@ -267,7 +341,8 @@ def plan(
             blocker = blocker_on(search.target, checks)
             if blocker is not None:
                 moves.append(
-                    Move(
+                    make_move(
+                        Move,
                         session=number,
                         target=search.target,
                         date=day,
@@ -276,7 +351,24 @@ def plan(
                         rule=blocker.rule,
                     )
                 )
-        planned.append(checked_session(number=number, phase=phase.name, date=day, window=window))
+        if keys is None:
+            session = checked_session(number=number, phase=phase.name, date=day, window=window)
+        else:  # one new value: key, milestones and the shared calendar's appointment
+            values: dict[str, Any] = {"key": keys.next(phase.name)}
+            if client is not None:
+                values["milestones"] = screening.milestones(protocol, client, day)
+            booked = at_once.appointment(day) if at_once is not None else None
+            if booked is not None:
+                values.update(
+                    start=booked.start,
+                    minutes=booked.minutes,
+                    practitioner=booked.practitioner,
+                    resources=booked.resources,
+                )
+            session = _fastpaths.build(
+                PlannedSession, number=number, phase=phase.name, date=day, window=window, **values
+            )
+        planned.append(session)
         previous = day
         if days is not None and days.diary is not None and days.prefer is None:
             booked = days.appointment(day)  # continuity: later sessions keep this practitioner
@@ -336,11 +428,13 @@ def plan(
         if in_progress and first_day > start and len(planned) > kept:
             # First among its session's problems: it explains the ones after it.
             problems.insert(0, _on_hold(protocol, client, start, first_day, planned[kept].number))
-        planned = [
-            s
-            if s.status == "done"
-            else attrs.evolve(s, milestones=screening.milestones(protocol, client, s.date))
-            for s in planned
+        # The planner's own sessions have theirs already (on the fast paths).
+        done_already = kept if keys is not None else len(planned)
+        tasks = [
+            None
+            if s.status == "done" or i >= done_already
+            else screening.milestones(protocol, client, s.date)
+            for i, s in enumerate(planned)
         ]
     # The plan is judged as validate() judges it, so it is never ok where its
     # validation is not; the planner's own explanation of a session wins a tie.
@@ -353,19 +447,20 @@ def plan(
         entries: list[Entry] = [(s.date, index.get(s.phase), s.status) for s in planned]
         judged, _ = judge(protocol, entries, client=client, days=days)
     elif client is not None:
-        judged = [
-            v
-            for v in screening.client_violations(protocol, client, planned)
-            if v.severity == "warning"
-        ]
+        found = screening.client_violations(
+            protocol, client, planned, warnings_only=_fastpaths.FAST
+        )
+        judged = [v for v in found if v.severity == "warning"]
     problems = _merge(number_notes(problems, [s.date for s in planned]), judged)
-    result = Plan(
+    # Every field is checked already (sessions numbered 1..n with unique keys,
+    # a count in the protocol's range) except a plan id's printable characters.
+    make = _fastpaths.build if identity is None or identity.isprintable() else _checked
+    result = make(
+        Plan,
         protocol_id=protocol.id,
         start=start,
-        sessions=(
-            assign_appointments(days, planned, keys=session_keys(planned))
-            if days is not None
-            else tuple(_keys.with_keys(planned))
+        sessions=_sessions(
+            planned, days if at_once is None else None, tasks, keyed=keys is not None
         ),
         violations=tuple(problems),
         horizon=horizon,
@@ -378,6 +473,32 @@ def plan(
         first = next(p for p in problems if p.severity == "error")
         raise PlanningError(first.message, tuple(problems))
     return result
+
+
+def _sessions(
+    planned: list[PlannedSession],
+    days: ClinicDays | None,
+    tasks: list[tuple[Milestone, ...] | None] | None,
+    *,
+    keyed: bool,
+) -> tuple[PlannedSession, ...]:
+    """The plan's sessions: with appointments and milestones, and keys unless ``keyed``."""
+    if days is not None:
+        keys = None if keyed else session_keys(planned)
+        return assign_appointments(days, planned, keys=keys, milestones=tasks)
+    if not keyed:
+        return tuple(_keys.with_keys(planned, milestones=tasks))
+    if tasks is None:
+        return tuple(planned)
+    return tuple(
+        s if t is None else _fastpaths.evolve(s, milestones=t)
+        for s, t in zip(planned, tasks, strict=True)
+    )
+
+
+def _checked(cls: type[_V], /, **values: Any) -> _V:
+    """``cls(**values)``, every check run (the stand-in for ``_fastpaths.build``)."""
+    return cls(**values)
 
 
 def _days(

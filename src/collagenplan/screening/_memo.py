@@ -12,6 +12,12 @@ The memory is scoped: :func:`per_call` opens it for the length of a call (a
 own), and outside a scope every question is answered afresh. Protocols and
 clients are matched by identity and kept alive by the scope, so an ``id``
 cannot be reused while it lasts.
+
+The answers that do not depend on a date (the rules a client's records bring
+into play, which records stand for which name) are also :func:`kept` for the
+process, per (protocol, client) object, as the clinic calendars are: the many
+plans one client gets (start dates compared, a re-plan, capacity runs,
+alternatives) work them out once. A bounded memory, emptied when full.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from .. import _fastpaths
 from ..clients import Client
 from ..protocols.model import Protocol
 
-__all__ = ["per_call", "remembered"]
+__all__ = ["kept", "per_call", "remembered"]
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -82,3 +89,35 @@ def remembered(
 
 
 _MISSING = object()
+
+
+_KEPT: dict[tuple[str, int, int, object], tuple[Protocol, Client, object]] = {}
+"""Date-free answers across calls, by (question, protocol id, client id, extra key);
+each entry holds its protocol and client, so their ids are not reused."""
+_KEPT_LIMIT = 4096
+
+
+def kept(
+    question: str,
+    protocol: Protocol,
+    client: Client,
+    extra: object,
+    compute: Callable[[], _T],
+) -> _T:
+    """``compute()``, or what it returned before in this process for the same objects.
+
+    Only for answers that depend on nothing but ``protocol``, ``client`` (both
+    frozen) and ``extra``. On the slow paths this is :func:`remembered`.
+    """
+    if not _fastpaths.FAST:
+        return remembered(question, protocol, client, extra, compute)
+    key = (question, id(protocol), id(client), extra)
+    found = _KEPT.get(key)
+    if found is not None and found[0] is protocol and found[1] is client:
+        result: _T = found[2]  # type: ignore[assignment]
+        return result
+    value = compute()
+    if len(_KEPT) >= _KEPT_LIMIT:
+        _KEPT.clear()
+    _KEPT[key] = (protocol, client, value)
+    return value

@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..clients import Client
+from .. import _fastpaths
+from ..clients import Client, Condition, Medication
 from ..errors import PlanningError
 from ..messages import Message, Param
-from ..protocols.model import Protocol
+from ..protocols.model import Aftercare, Precaution, Protocol, Washout
 from ..results import Violation
 from ..sessions import Milestone
-from ._memo import remembered
-from ._rules import _minus, _next, _plus, _previous, check_args, pauses_between_sessions, uses
-from ._screen import precautions, screen
+from ._memo import kept
+from ._rules import (
+    _minus,
+    _next,
+    _plus,
+    _previous,
+    check_args,
+    named,
+    pauses_between_sessions,
+    users,
+    uses,
+)
+from ._screen import precautions, screen, start_verdict
 
 __all__ = ["client_start", "milestones"]
 
@@ -34,6 +45,13 @@ def client_start(
             or one with no known end), or a deferral has no known end;
             ``violations`` holds the reasons.
     """
+    fast = _fastpaths.FAST and not kept("blank", protocol, client, None, lambda: _blank(protocol))
+    if fast:  # the screening's reasons only when the answer is no
+        contraindicated, earliest = start_verdict(client, protocol, start)
+        if earliest is not None and (in_progress or not contraindicated):
+            if in_progress:
+                return earliest
+            return _reminders_ready(protocol, client, start, earliest)
     result = screen(client, protocol, on=start)
     paused = in_progress or result.status != "contraindicated"
     if result.earliest_start is not None and paused:
@@ -96,12 +114,158 @@ def milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milest
     * ``aftercare``: each restriction from ``day`` to its end.
     """
     check_args(client, protocol)
-    return remembered(
-        "milestones", protocol, client, day, lambda: _milestones(protocol, client, day)
-    )
+    return kept("milestones", protocol, client, day, lambda: _milestones(protocol, client, day))
 
 
 def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
+    recipe = None
+    if _fastpaths.FAST:
+        recipe = kept("recipe", protocol, client, None, lambda: _recipe(protocol, client))
+    if recipe is None:
+        return _milestones_checked(protocol, client, day)
+    out: list[Milestone] = []
+    make = _fastpaths.builder(Milestone)
+
+    def said(
+        kind: str,
+        subject: str,
+        start: dt.date,
+        rule: str,
+        note: Message,
+        end: dt.date | None = None,
+    ) -> Milestone:
+        """:func:`_milestone` without re-checks (every part is checked already)."""
+        return make(
+            kind=kind,
+            subject=subject,
+            start=start,
+            end=end,
+            note=note.render(),
+            rule=rule,
+            messages=(note,),
+        )
+
+    for i, washout, spans in recipe.washouts:
+        stop = _minus(washout.before, day) if washout.before else _previous(day)
+        resume = _plus(washout.after, day) if washout.after else _next(day)
+        if any((a is None or a < resume) and (b is None or b > stop) for a, b in spans):
+            rule = f"washouts[{i}]"
+            exposure = Param("exposure", washout.shown)
+            out += [
+                said(
+                    "stop",
+                    washout.exposure,
+                    stop,
+                    rule,
+                    Message("milestone.note.stop", [exposure, _date("day", day)]),
+                ),
+                said(
+                    "resume",
+                    washout.exposure,
+                    resume,
+                    rule,
+                    Message("milestone.note.resume", [exposure]),
+                ),
+            ]
+    for i, precaution, records in recipe.precautions:
+        if not any(r.active_on(day) for r in records):
+            continue
+        rule = f"precautions[{i}]"
+        action = Param("action", precaution.action)
+        out += [
+            said(
+                "start",
+                precaution.action,
+                _minus(precaution.before, day),
+                rule,
+                Message(
+                    "milestone.note.start", [action, Param("condition", precaution.condition)]
+                ),
+            ),
+            said(
+                "end",
+                precaution.action,
+                _plus(precaution.after, day),
+                rule,
+                Message("milestone.note.end", [action]),
+            ),
+        ]
+    for i, care in enumerate(recipe.aftercare):
+        end = _plus(care.duration, day)  # never before day: durations are not negative
+        if care.note:  # the protocol's own words, shown as written
+            out.append(
+                make(
+                    kind="aftercare",
+                    subject=care.restriction,
+                    start=day,
+                    end=end,
+                    note=care.note,
+                    rule=f"aftercare[{i}]",
+                )
+            )
+            continue
+        until = Message(
+            "milestone.note.aftercare", [Param("restriction", care.shown), _date("end", end)]
+        )
+        out.append(said("aftercare", care.restriction, day, f"aftercare[{i}]", until, end))
+    return tuple(sorted(out, key=lambda m: m.start))
+
+
+class _Recipe:
+    """What a client's milestones depend on apart from the day, worked out once per plan.
+
+    The medications that use each washout's exposure (their first and last
+    days), the records that stand for each precaution's condition, the
+    aftercare. Every text and date a milestone gets from it is one the
+    checked constructors accept, so they are built without checks.
+    """
+
+    __slots__ = ("aftercare", "precautions", "washouts")
+
+    def __init__(
+        self,
+        washouts: list[tuple[int, Washout, list[tuple[dt.date | None, dt.date | None]]]],
+        precautions: list[tuple[int, Precaution, list[Condition | Medication]]],
+        aftercare: tuple[Aftercare, ...],
+    ) -> None:
+        self.washouts = washouts
+        self.precautions = precautions
+        self.aftercare = aftercare
+
+
+def _blank(protocol: Protocol) -> bool:
+    """True when a washout, precaution or aftercare note is blank but not empty (``" "``).
+
+    The protocol accepts it; the checked constructors of ``Reason`` and
+    ``Milestone`` refuse it. Such a protocol takes the slow paths, so it fails
+    where and how it always did.
+    """
+    notes = [w.note for w in protocol.washouts] + [p.note for p in protocol.precautions]
+    notes += [c.note for c in protocol.aftercare]
+    return any(n is not None and not n.strip() for n in notes)
+
+
+def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
+    """The day-free part of :func:`_milestones_checked`; ``None`` sends it the slow way."""
+    if _blank(protocol):
+        return None
+    washouts = [
+        (
+            i,
+            washout,
+            [(m.start, m.end) for m in users(protocol, client, washout.exposure)],
+        )
+        for i, washout in enumerate(protocol.washouts)
+        if (washout.before or washout.after) and pauses_between_sessions(protocol, washout)
+    ]
+    precautions: list[tuple[int, Precaution, list[Condition | Medication]]] = [
+        (i, p, named(client, p.condition, protocol)) for i, p in enumerate(protocol.precautions)
+    ]
+    return _Recipe(washouts, precautions, protocol.aftercare)
+
+
+def _milestones_checked(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
+    """:func:`milestones` the slow way: every record asked again, every value checked."""
     out: list[Milestone] = []
     for i, washout in enumerate(protocol.washouts):
         if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):

@@ -19,6 +19,7 @@ from typing import Literal
 
 import attrs
 
+from .. import _fastpaths
 from .._blockers import Blocker, DateCheck
 from ..clients import Client, ClientEvent, Condition, Medication, Procedure, UnknownName
 from ..durations import Duration, add_days
@@ -28,7 +29,7 @@ from ..protocols.model import Protocol, Washout
 from ..results import Violation, nested
 from ..sessions import PlannedSession, _saturating_add
 from ..vocabulary import normalise
-from ._memo import remembered
+from ._memo import kept
 
 __all__ = [
     "check_args",
@@ -38,6 +39,7 @@ __all__ = [
     "pauses_between_sessions",
     "rules",
     "unrecognised",
+    "users",
 ]
 
 # ------------------------------------------------------------- date helpers
@@ -212,19 +214,44 @@ def named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
     any name of the entry too) or, for names it does not know, they are
     written the same way.
     """
-    return list(
-        remembered("named", protocol, client, name, lambda: _named(client, name, protocol))
-    )
+    return list(kept("named", protocol, client, name, lambda: _named(client, name, protocol)))
 
 
 def _named(client: Client, name: str, protocol: Protocol) -> list[_Record]:
-    found: list[_Record] = [*client.conditions, *client.medications]
     wanted = client.resolve(name)
     return [
         r
-        for r in found
-        if client.resolve(_typed(r)) == wanted and client.reaches(r, protocol.areas)
+        for r, typed in _typed_ids(protocol, client)
+        if typed == wanted and client.reaches(r, protocol.areas)
     ]
+
+
+def _typed_ids(protocol: Protocol, client: Client) -> list[tuple[_Record, str]]:
+    """Each condition, then each medication, with the id its name stands for.
+
+    Every rule looks records up by id; each record's name is resolved once
+    per plan instead of once per rule.
+    """
+
+    def compute() -> list[tuple[_Record, str]]:
+        found: list[_Record] = [*client.conditions, *client.medications]
+        return [(r, client.resolve(_typed(r))) for r in found]
+
+    return kept("typed", protocol, client, None, compute)
+
+
+def users(protocol: Protocol, client: Client, exposure: str) -> list[Medication]:
+    """The client's medications that :func:`uses` ``exposure``, in record order."""
+
+    def compute() -> list[Medication]:
+        wanted = client.resolve(exposure)
+        return [
+            r
+            for r, typed in _typed_ids(protocol, client)
+            if isinstance(r, Medication) and typed == wanted and client.reaches(r, protocol.areas)
+        ]
+
+    return kept("users", protocol, client, exposure, compute)
 
 
 def _typed(record: _Record) -> str:
@@ -238,9 +265,7 @@ def called(typed: str, name: str) -> str:
 
 def unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
     """Names in the client's records that neither the vocabulary nor the protocol knows."""
-    return remembered(
-        "unrecognised", protocol, client, None, lambda: _unrecognised(protocol, client)
-    )
+    return kept("unrecognised", protocol, client, None, lambda: _unrecognised(protocol, client))
 
 
 def _unrecognised(protocol: Protocol, client: Client) -> tuple[UnknownName, ...]:
@@ -455,9 +480,7 @@ def _washout_rules(protocol: Protocol, client: Client) -> list[_Rule]:
             if part
         )
         why_words = functools.partial(_both, "why.washout", washout.before, washout.after)
-        for med in client.medications:
-            if not uses(client, med, washout.exposure, protocol):
-                continue
+        for med in users(protocol, client, washout.exposure):
             name = called(med.exposure, washout.exposure)
             spans: list[tuple[dt.date | None, dt.date | None, str, Message, Callable[[], Message]]]
             if pauses:  # continuing use is paused around each session (milestones)
@@ -614,7 +637,7 @@ def _spacing_test(before: Duration, after: Duration, when: dt.date) -> Callable[
 
 def rules(protocol: Protocol, client: Client) -> list[_Rule]:
     """Every rule the client's records bring into play, most serious first."""
-    return list(remembered("rules", protocol, client, None, lambda: _all_rules(protocol, client)))
+    return list(kept("rules", protocol, client, None, lambda: _all_rules(protocol, client)))
 
 
 def _all_rules(protocol: Protocol, client: Client) -> list[_Rule]:
@@ -641,11 +664,51 @@ def date_checks(protocol: Protocol, client: Client) -> list[DateCheck]:
     event blackouts. Relative contraindications only warn and are not checks.
     """
     check_args(client, protocol)
+    if not _fastpaths.FAST:
+        return _blockers(protocol, client)
+    one = kept("day-check", protocol, client, None, lambda: _first_blocker(protocol, client))
+    return [one] if one is not None else []
+
+
+def _blockers(protocol: Protocol, client: Client) -> list[DateCheck]:
     return [rule.blocker for rule in rules(protocol, client) if rule.severity == "error"]
 
 
+def _first_blocker(protocol: Protocol, client: Client) -> DateCheck | None:
+    """One check answering as the client's blocking rules do in turn (the first blocker),
+    each day decided once; ``None`` when no rule blocks a day.
+
+    A client's forbidden days depend only on the protocol and the client, so
+    the planner's many questions about the same days (every candidate of every
+    window, every plan for the client) are answered from memory.
+    """
+    checks = _blockers(protocol, client)
+    if not checks:
+        return None
+    answers: dict[dt.date, Blocker | None] = {}
+
+    def check(day: dt.date) -> Blocker | None:
+        if day in answers:
+            return answers[day]
+        answer = None
+        for each in checks:
+            answer = each(day)
+            if answer is not None:
+                break
+        if len(answers) >= 1 << 14:
+            answers.clear()
+        answers[day] = answer
+        return answer
+
+    return check
+
+
 def client_violations(
-    protocol: Protocol, client: Client, sessions: Sequence[PlannedSession]
+    protocol: Protocol,
+    client: Client,
+    sessions: Sequence[PlannedSession],
+    *,
+    warnings_only: bool = False,
 ) -> list[Violation]:
     """Every rule the client's records break in a calendar, session by session.
 
@@ -654,14 +717,16 @@ def client_violations(
     warning) on the first session it applies to. Each name in the client's
     records that neither the vocabulary nor the protocol knows is reported
     once (``unrecognised``, a warning, with no session): it was checked
-    against no rule.
+    against no rule. With ``warnings_only``, the rules whose violations are
+    errors are not asked at all (the same list as filtering the result).
     """
     check_args(client, protocol)
     found = rules(protocol, client)
+    asked = [(k, r) for k, r in enumerate(found) if not warnings_only or r.severity == "warning"]
     reviewed: set[int] = set()
     out = []
-    for session in sessions:
-        for k, rule in enumerate(found):
+    for session in sessions if asked else ():
+        for k, rule in asked:
             if k in reviewed or not rule.breaks(session.date):
                 continue
             if rule.code == "needs-review":

@@ -22,7 +22,7 @@ from ._rules import (
     rules,
     unknown_message,
     unrecognised,
-    uses,
+    users,
 )
 
 __all__ = [
@@ -234,9 +234,7 @@ def pauses(protocol: Protocol, client: Client, on: dt.date) -> list[Reason]:
         if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):
             continue
         used = [
-            m
-            for m in client.medications
-            if uses(client, m, washout.exposure, protocol) and (m.end is None or m.end >= on)
+            m for m in users(protocol, client, washout.exposure) if m.end is None or m.end >= on
         ]
         if not used:
             continue
@@ -267,6 +265,30 @@ def pauses(protocol: Protocol, client: Client, on: dt.date) -> list[Reason]:
     return out
 
 
+def _start_rules(
+    found: list[_Rule], on: dt.date
+) -> tuple[list[_Rule], dt.date | None, list[_Rule]]:
+    """The absolute contraindications on ``on``, the earliest start, and what defers it."""
+    absolute = [r for r in found if r.code == "contraindicated" and r.breaks(on)]
+    # An absolute contraindication, active now or beginning later, also bounds
+    # the start: one with a known end pauses treatment until the day it clears.
+    earliest, deferring = _earliest(
+        on, [r for r in found if r.defers or r.code == "contraindicated"]
+    )
+    return absolute, earliest, [r for r in deferring if r not in absolute]
+
+
+def start_verdict(client: Client, protocol: Protocol, on: dt.date) -> tuple[bool, dt.date | None]:
+    """``screen(...)``'s ``status == "contraindicated"`` and ``earliest_start``, and nothing else.
+
+    What planning asks before it places a first session; the reasons (and
+    their messages) are only worked out when the answer is a refusal.
+    """
+    check_args(client, protocol)
+    absolute, earliest, _ = _start_rules(rules(protocol, client), require_date(on, "on"))
+    return bool(absolute), earliest
+
+
 def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     """Screen ``client`` for starting ``protocol`` on ``on``.
 
@@ -295,15 +317,9 @@ def screen(client: Client, protocol: Protocol, *, on: dt.date) -> Screening:
     check_args(client, protocol)
     on = require_date(on, "on")
     found = rules(protocol, client)
-    absolute = [r for r in found if r.code == "contraindicated" and r.breaks(on)]
+    absolute, earliest, deferring = _start_rules(found, on)
     review = [r for r in found if r.code == "needs-review" and r.breaks(on)]
     unknown = _unknown_reasons(protocol, client)
-    # An absolute contraindication, active now or beginning later, also bounds
-    # the start: one with a known end pauses treatment until the day it clears.
-    earliest, deferring = _earliest(
-        on, [r for r in found if r.defers or r.code == "contraindicated"]
-    )
-    deferring = [r for r in deferring if r not in absolute]
     if absolute:
         status: ScreeningStatus = "contraindicated"
     elif earliest != on:
