@@ -432,3 +432,31 @@ def test_bad_default_minutes_are_refused(export: Any, minutes: object, words: st
     with pytest.raises(cp.InputError, match=words) as info:
         export(plan, default_minutes=minutes)
     assert info.value.path == "default_minutes"
+
+
+@pytest.mark.parametrize(
+    ("sequence", "revision", "path"),
+    [
+        (0, 2**31, "sessions[1].revision"),
+        (2**31 - 1, 1, "sessions[1].revision"),
+        (2**31, 0, "sequence"),
+    ],
+)
+def test_sequence_past_the_rfc_integer_range_is_refused(
+    sequence: int, revision: int, path: str
+) -> None:
+    """Fuzz campaign seed 12: a plan document with a huge revision made icalendar raise
+    ValueError from inside; SEQUENCE is a 32-bit INTEGER (RFC 5545 3.3.8), so the export
+    refuses it naming the session, and a sum at the limit is still written."""
+    p = cp.get_protocol("facial-series")
+    plan = cp.plan(p, start=dt.date(2027, 3, 1))
+    sessions = list(plan.sessions)
+    sessions[1] = attrs.evolve(sessions[1], revision=revision)
+    plan = attrs.evolve(plan, sessions=tuple(sessions))
+    with pytest.raises(cp.InputError) as caught:
+        cp.to_ics(plan, protocol=p, sequence=sequence)
+    assert caught.value.path == path
+    assert "RFC 5545" in str(caught.value)
+    sessions[1] = attrs.evolve(sessions[1], revision=2**31 - 1)
+    edge = cp.to_ics(attrs.evolve(plan, sessions=tuple(sessions)), protocol=p)
+    assert b"SEQUENCE:2147483647" in edge

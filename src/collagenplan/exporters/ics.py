@@ -282,6 +282,10 @@ def _clinic_location(clinic: Clinic | None) -> str | None:
     return f"{clinic.name}, {address}" if address else clinic.name
 
 
+_MAX_SEQUENCE = 2**31 - 1
+"""RFC 5545 section 3.3.8: an INTEGER is a signed 32-bit value; SEQUENCE is one."""
+
+
 def to_ics(
     plan: Plan,
     *,
@@ -365,6 +369,23 @@ def to_ics(
     )
     if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence < 0:
         raise InputError(f"must be a whole number >= 0, got {sequence!r}", path="sequence")
+    if sequence > _MAX_SEQUENCE:
+        raise InputError(
+            f"must be at most {_MAX_SEQUENCE} (RFC 5545's largest integer), got {sequence}",
+            path="sequence",
+        )
+    for i, session in enumerate((*plan.sessions, *plan.removed)):
+        if sequence + session.revision > _MAX_SEQUENCE:
+            where = (
+                f"sessions[{i}]"
+                if i < len(plan.sessions)
+                else f"removed[{i - len(plan.sessions)}]"
+            )
+            raise InputError(
+                f"SEQUENCE would be {sequence + session.revision} (sequence {sequence} + revision "
+                f"{session.revision}), past RFC 5545's largest integer {_MAX_SEQUENCE}",
+                path=f"{where}.revision",
+            )
     if not isinstance(reminder_time, dt.time):
         raise InputError(f"must be a datetime.time, got {reminder_time!r}", path="reminder_time")
     _text_arguments(
