@@ -376,7 +376,7 @@ def to_ics(
         )
     for i, session in enumerate((*plan.sessions, *plan.removed)):
         if sequence + session.revision > _MAX_SEQUENCE:
-            where = (
+            field = (
                 f"sessions[{i}]"
                 if i < len(plan.sessions)
                 else f"removed[{i - len(plan.sessions)}]"
@@ -384,7 +384,7 @@ def to_ics(
             raise InputError(
                 f"SEQUENCE would be {sequence + session.revision} (sequence {sequence} + revision "
                 f"{session.revision}), past RFC 5545's largest integer {_MAX_SEQUENCE}",
-                path=f"{where}.revision",
+                path=f"{field}.revision",
             )
     if not isinstance(reminder_time, dt.time):
         raise InputError(f"must be a datetime.time, got {reminder_time!r}", path="reminder_time")

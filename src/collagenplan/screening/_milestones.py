@@ -125,6 +125,8 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
         return _milestones_checked(protocol, client, day)
     out: list[Milestone] = []
     make = _fastpaths.builder(Milestone)
+    param = _fastpaths.builder(Param)  # every value below is of its kind by construction
+    message = _fastpaths.builder(Message)
 
     def said(
         kind: str,
@@ -150,36 +152,43 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
         resume = _plus(washout.after, day) if washout.after else _next(day)
         if any((a is None or a < resume) and (b is None or b > stop) for a, b in spans):
             rule = f"washouts[{i}]"
-            exposure = Param("exposure", washout.shown)
+            exposure = param(name="exposure", value=washout.shown, kind="text")
             out += [
                 said(
                     "stop",
                     washout.exposure,
                     stop,
                     rule,
-                    Message("milestone.note.stop", [exposure, _date("day", day)]),
+                    message(
+                        key="milestone.note.stop",
+                        params=(exposure, param(name="day", value=day.isoformat(), kind="date")),
+                    ),
                 ),
                 said(
                     "resume",
                     washout.exposure,
                     resume,
                     rule,
-                    Message("milestone.note.resume", [exposure]),
+                    message(key="milestone.note.resume", params=(exposure,)),
                 ),
             ]
     for i, precaution, records in recipe.precautions:
         if not any(r.active_on(day) for r in records):
             continue
         rule = f"precautions[{i}]"
-        action = Param("action", precaution.action)
+        action = param(name="action", value=precaution.action, kind="text")
         out += [
             said(
                 "start",
                 precaution.action,
                 _minus(precaution.before, day),
                 rule,
-                Message(
-                    "milestone.note.start", [action, Param("condition", precaution.condition)]
+                message(
+                    key="milestone.note.start",
+                    params=(
+                        action,
+                        param(name="condition", value=precaution.condition, kind="text"),
+                    ),
                 ),
             ),
             said(
@@ -187,7 +196,7 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
                 precaution.action,
                 _plus(precaution.after, day),
                 rule,
-                Message("milestone.note.end", [action]),
+                message(key="milestone.note.end", params=(action,)),
             ),
         ]
     for i, care in enumerate(recipe.aftercare):
@@ -204,8 +213,12 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
                 )
             )
             continue
-        until = Message(
-            "milestone.note.aftercare", [Param("restriction", care.shown), _date("end", end)]
+        until = message(
+            key="milestone.note.aftercare",
+            params=(
+                param(name="restriction", value=care.shown, kind="text"),
+                param(name="end", value=end.isoformat(), kind="date"),
+            ),
         )
         out.append(said("aftercare", care.restriction, day, f"aftercare[{i}]", until, end))
     return tuple(sorted(out, key=lambda m: m.start))
