@@ -345,6 +345,10 @@ def test_resources_and_turnover_are_respected() -> None:
     assert "pen is already booked for an appointment 2027-09-01 09:00-10:00" in str(
         report.violations[0]
     )
+    # The booking in the way is named in the violation's locale too (issue 13).
+    spanish = report.violations[0].text("es")
+    assert "una cita 1 de septiembre de 2027 09:00-10:00" in spanish
+    assert "appointment" not in spanish
 
 
 def test_diary_needs_a_clinic() -> None:
@@ -638,3 +642,37 @@ def test_validate_together_names_resource_and_client_clashes() -> None:
         {FACIAL: pf, SCALP: attrs.evolve(ps_other, sessions=[apart])}, clinic=clinic
     ).conflicts
     assert [c.violation.code for c in found] == ["client-double-booked"]
+
+
+@pytest.mark.parametrize(
+    ("booking", "en", "es"),
+    [
+        (
+            cp.Booking(
+                start=dt.datetime(2027, 9, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+                minutes=60,
+                client="c-17",
+                protocol="facial-series",
+                session=1,
+                practitioner="patel",
+                resources=("pen", "room-2"),
+            ),
+            "client c-17 (facial-series 1) 2027-09-01 09:00-10:00 with patel in pen, room-2",
+            "cliente c-17 (facial-series 1) 1 de septiembre de 2027 09:00-10:00 con patel en "
+            "pen, room-2",
+        ),
+        (
+            cp.Booking(
+                start=dt.datetime(2027, 9, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+                minutes=30,
+                protocol="facial-series",
+            ),
+            "an appointment (facial-series) 2027-09-01 09:00-09:30",
+            "una cita (facial-series) 1 de septiembre de 2027 09:00-09:30",
+        ),
+    ],
+)
+def test_a_booking_is_named_in_each_locale(booking: cp.Booking, en: str, es: str) -> None:
+    """describe() is the English of describe_message(); the Spanish keeps no English words."""
+    assert booking.describe() == en
+    assert booking.describe_message().render("es") == es

@@ -512,7 +512,7 @@ class ClinicDays:
             code="diary-full",
             message=Message(
                 "closed.slot-clash",
-                [Param("time", f"{time:%H:%M}"), Param("other", found.describe())],
+                [Param("time", f"{time:%H:%M}"), *nested("other", [found.describe_message()])],
             ),
         )
 
@@ -557,7 +557,7 @@ class ClinicDays:
         if self._needs:
             params.append(Param("needs", ", ".join(self._needs)))
         if blockers:
-            params.append(Param("other", blockers[0].describe()))
+            params += nested("other", [blockers[0].describe_message()])
         key = (
             "closed.diary-full"
             + (".needs" if self._needs else "")

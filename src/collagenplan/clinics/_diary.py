@@ -27,6 +27,8 @@ import attrs
 from .._checks import is_kebab, is_optional, is_positive_int, is_str, is_tuple_of
 from .._fields import _typename, check_kebab, to_tuple
 from ..errors import ClinicError, InputError
+from ..messages import Message, Param
+from ..results import nested
 
 __all__ = ["Booking", "Diary", "Resource", "load_diary", "parse_diary"]
 
@@ -107,18 +109,49 @@ class Booking:
         return self.start < other.end + gap and other.start < self.end + gap
 
     def describe(self) -> str:
-        """A phrase naming it: ``client c-17 (facial-series 1) 09:00-10:00 with patel``."""
-        who = f"client {self.client}" if self.client else "an appointment"
-        what = ""
-        if self.protocol:
-            what = f" ({self.protocol}" + (f" {self.session}" if self.session else "") + ")"
-        span = (
-            f"{self.start.date().isoformat()} {self.start.strftime('%H:%M')}-"
-            f"{self.end.strftime('%H:%M')}"
+        """A phrase naming it: ``client c-17 (facial-series 1) 2027-09-01 09:00-10:00 with patel``.
+
+        In English; :meth:`describe_message` renders in any locale.
+        """
+        return self.describe_message().render()
+
+    def describe_message(self) -> Message:
+        """:meth:`describe` as a message, to render in any locale."""
+        who = (
+            Message("booking.client", [Param("client", self.client)])
+            if self.client
+            else Message("booking.anonymous")
         )
-        by = f" with {self.practitioner}" if self.practitioner else ""
-        held = f" in {', '.join(self.resources)}" if self.resources else ""
-        return f"{who}{what} {span}{by}{held}"
+        what: Message | str = ""
+        if self.protocol and self.session:
+            what = Message(
+                "booking.treatment.session",
+                [Param("protocol", self.protocol), Param("session", str(self.session), "number")],
+            )
+        elif self.protocol:
+            what = Message("booking.treatment", [Param("protocol", self.protocol)])
+        by: Message | str = (
+            Message("booking.with", [Param("practitioner", self.practitioner)])
+            if self.practitioner
+            else ""
+        )
+        held: Message | str = (
+            Message("booking.in", [Param("resources", ", ".join(self.resources))])
+            if self.resources
+            else ""
+        )
+        return Message(
+            "booking",
+            [
+                *nested("who", [who]),
+                *nested("what", [what]),
+                Param("date", self.start.date().isoformat(), "date"),
+                Param("start", self.start.strftime("%H:%M")),
+                Param("end", self.end.strftime("%H:%M")),
+                *nested("by", [by]),
+                *nested("held", [held]),
+            ],
+        )
 
 
 def _sorted_bookings(value: Any) -> tuple[Booking, ...]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..messages import Param
 from ..protocols.model import Protocol as TreatmentProtocol
-from ..results import Violation
+from ..results import Violation, nested
 from ..sessions import PlannedSession
 from ._days import _fits
 from ._diary import Booking, Diary, booking_of
@@ -48,7 +48,7 @@ def clash_violation(what: str, mine: Booking, other: Booking, number: int) -> Vi
         Param("start", f"{mine.start:%H:%M}"),
         Param("end", f"{mine.end:%H:%M}"),
         *held,
-        Param("other", other.describe()),
+        *nested("other", [other.describe_message()]),
     ]
     return Violation(
         code=CLASH_CODES[what],

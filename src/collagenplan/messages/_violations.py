@@ -20,6 +20,14 @@ __all__ = ["VIOLATION_MESSAGES"]
 VIOLATION_MESSAGES: Mapping[str, str] = {
     # Text kept as written (a part not yet built as a message, a clinic's own words).
     "as-written": N_("{text}"),
+    # A booking in the clinic's diary, named in clash and closed-day messages.
+    "booking": N_("{who}{what} {date} {start}-{end}{by}{held}"),
+    "booking.client": N_("client {client}"),
+    "booking.anonymous": N_("an appointment"),
+    "booking.treatment": N_(" ({protocol})"),
+    "booking.treatment.session": N_(" ({protocol} {session})"),
+    "booking.with": N_(" with {practitioner}"),
+    "booking.in": N_(" in {resources}"),
     # One violation on a line of the command line's text output (``str(violation)``).
     "violation.line": N_("{severity} [{code}] session {session}: {text}"),
     "violation.line.none": N_("{severity} [{code}] {text}"),
