@@ -203,3 +203,28 @@ def test_combined_report_documents_are_read_strictly() -> None:
     lying["ok"] = True
     with pytest.raises(cp.SchemaError, match="ok"):
         cp.from_json(json.dumps(lying))
+
+
+def test_every_kind_reads_in_a_fresh_process() -> None:
+    """Public modules load on first use, so a document kind registered by a module
+    above ``documents`` (the combined report) must still be listed and read in a
+    process that never touched that module (found when the lazy loading landed:
+    this file's schema checks passed or failed with the tests run before them)."""
+    import subprocess
+    import sys
+
+    combined = cp.CombinedReport(reports=(), conflicts=())
+    text = cp.to_json(combined)
+    code = (
+        "import sys, collagenplan.documents as d\n"
+        "assert 'collagenplan.together' not in sys.modules\n"
+        "assert 'collagenplan.living' not in sys.modules\n"
+        "print(sorted(d.schemas()))\n"
+        "print(type(d.from_json(sys.stdin.read())).__name__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert "collagenplan/combined-report/1" in out[0]
+    assert "collagenplan/next-due/1" in out[0]
+    assert out[1] == "CombinedReport"

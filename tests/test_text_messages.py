@@ -414,3 +414,23 @@ def test_problems_in_exports_are_written_in_the_locale() -> None:
     )
     assert any(spanish in note["text"] for note in careplan["note"])
     assert spanish in careplan["text"]["div"] or spanish[:30] in careplan["text"]["div"]
+
+
+def test_planning_error_violations_render_in_spanish() -> None:
+    """The violations a PlanningError carries are the screening reasons as sentences of
+    their own: capitalised, in any locale, the English unchanged."""
+    client = cp.Client(conditions=[cp.Condition("pregnancy")])
+    with pytest.raises(cp.PlanningError) as caught:
+        cp.plan(FACIAL, start=dt.date(2026, 12, 1), client=client)
+    (violation,) = caught.value.violations
+    assert violation.message == (
+        "Pregnancy: an absolute contraindication, no treatment while it applies "
+        "(contraindications[0])."
+    )
+    assert violation.text("es") == (
+        "Pregnancy: contraindicación absoluta, ningún tratamiento mientras se mantenga "
+        "(contraindications[0])."
+    )
+    assert cp.from_json(cp.to_json(cp.Report(violations=(violation,)))) == cp.Report(
+        violations=(violation,)
+    )

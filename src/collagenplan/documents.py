@@ -32,8 +32,10 @@ key path (``sessions[2].window.latest``).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
+import sys
 import types
 import typing
 import zoneinfo
@@ -91,6 +93,22 @@ class _Kind:
 
 _BY_NAME: dict[str, _Kind] = {}
 _BY_CLASS: dict[type, _Kind] = {}
+
+_PROVIDERS = ("collagenplan.living", "collagenplan.together")
+"""Modules above this one that register a document kind of their own (they
+import this module, so it cannot import them). They load on first use, like
+every public module; a lookup by schema name loads them first, so a document
+reads in a process that has not touched its module yet."""
+
+
+def _kinds() -> dict[str, _Kind]:
+    """:data:`_BY_NAME`, with every provider's kinds registered."""
+    for module in _PROVIDERS:
+        if module not in sys.modules:
+            importlib.import_module(module)
+    return _BY_NAME
+
+
 _SCHEMA = re.compile(r"collagenplan/[a-z][a-z0-9-]*/[1-9][0-9]*")
 
 
@@ -169,7 +187,7 @@ register(
 
 def schemas() -> dict[str, type]:
     """Every schema name this installation reads and writes, with its class."""
-    return {name: kind.cls for name, kind in sorted(_BY_NAME.items())}
+    return {name: kind.cls for name, kind in sorted(_kinds().items())}
 
 
 def schema_for(cls: type) -> str:
@@ -180,7 +198,7 @@ def schema_for(cls: type) -> str:
     """
     kind = _BY_CLASS.get(cls)
     if kind is None:
-        names = ", ".join(k.cls.__name__ for k in _BY_NAME.values())
+        names = ", ".join(k.cls.__name__ for k in _kinds().values())
         raise SchemaError(f"no JSON schema for {cls.__name__}; documents hold one of: {names}")
     return kind.schema
 
@@ -375,7 +393,7 @@ def from_json(text: str | bytes | Mapping[str, Any], expect: type[T] | None = No
             else "is required (a collagenplan document names its schema)",
             path="schema",
         )
-    kind = _BY_NAME.get(schema)
+    kind = _kinds().get(schema)
     if kind is None:
         known = ", ".join(sorted(_BY_NAME))
         raise SchemaError(f"unknown schema {schema!r}; this version reads {known}", path="schema")
@@ -493,7 +511,7 @@ def json_schema(schema: str) -> dict[str, Any]:
     Raises:
         SchemaError: ``schema`` is not a registered document kind.
     """
-    kind = _BY_NAME.get(schema)
+    kind = _kinds().get(schema)
     if kind is None:
         known = ", ".join(sorted(_BY_NAME))
         raise SchemaError(f"unknown schema {schema!r}; this version writes {known}")

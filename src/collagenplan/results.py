@@ -303,7 +303,7 @@ class Violation:
 def nested(
     name: str,
     parts: Sequence[Message | str],
-    kind: Literal["message", "sentences"] = "message",
+    kind: Literal["message", "sentences", "sentence"] = "message",
 ) -> list[Param]:
     """The parameters of a ``message`` (or ``sentences``) parameter ``name`` made of
     ``parts``: each a :class:`Message`, or text kept as written."""
@@ -379,7 +379,7 @@ def _missing(key: str, params: Sequence[Param], prefix: str = "") -> list[str]:
     wanted = _placeholders(key)
     out = [] if wanted.issubset(mine) else sorted(prefix + n for n in wanted - set(mine))
     for name, p in mine.items():
-        if p.kind != "message" and p.kind != "sentences":
+        if p.kind not in ("message", "sentences", "sentence"):
             continue
         if isinstance(p.value, str):
             out += _missing(p.value, params, f"{prefix}{name}.")

@@ -119,7 +119,16 @@ MESSAGES: Mapping[str, str] = {**_SCREENING, **VIOLATION_MESSAGES, **TEXT_MESSAG
 
 
 ParamKind = Literal[
-    "text", "duration", "units", "list", "date", "days", "number", "message", "sentences"
+    "text",
+    "duration",
+    "units",
+    "list",
+    "date",
+    "days",
+    "number",
+    "message",
+    "sentences",
+    "sentence",
 ]
 PARAM_KINDS: tuple[ParamKind, ...] = (
     "text",
@@ -131,6 +140,7 @@ PARAM_KINDS: tuple[ParamKind, ...] = (
     "number",
     "message",
     "sentences",
+    "sentence",
 )
 """How a parameter is written: ``text`` as is; ``duration`` (file notation) in
 words; ``units`` (file notation) in words in the units it is written in, as
@@ -141,7 +151,11 @@ in digits; ``message`` a part of the sentence that is a message of its own
 (its key, or a tuple of keys joined with "; "), rendered in the same locale
 from the parameters named ``<name>.<placeholder>`` (for a tuple,
 ``<name>.<index>.<placeholder>``); ``sentences`` the same, joined with a
-space."""
+space; ``sentence`` as ``sentences``, its first letter upper-cased (text that
+began inside a sentence, shown as one of its own)."""
+
+_PARTS = ("message", "sentences", "sentence")
+"""The kinds whose value is message keys, rendered from parameters of their own."""
 
 
 @attrs.frozen
@@ -167,7 +181,7 @@ class Param:
         value, kind = self.value, self.kind
         if kind == "text" and isinstance(value, tuple):
             return  # names written with commas
-        if kind in ("message", "sentences"):
+        if kind in _PARTS:
             keys = value if isinstance(value, tuple) else (value,)
             unknown = [k for k in keys if k not in MESSAGES]
             if unknown:
@@ -316,11 +330,12 @@ def _parts(param: Param, params: Sequence[Param], locale: str) -> str:
         )
         for key, prefix in keys
     ]
-    return ("; " if param.kind == "message" else " ").join(texts)
+    text = ("; " if param.kind == "message" else " ").join(texts)
+    return text[:1].upper() + text[1:] if param.kind == "sentence" else text
 
 
 def _value(param: Param, locale: str, params: Sequence[Param] = ()) -> str:
-    if param.kind in ("message", "sentences"):
+    if param.kind in _PARTS:
         return _parts(param, params, locale)
     if param.kind == "duration" and isinstance(param.value, str):
         return duration_words(_duration(param.value), locale)

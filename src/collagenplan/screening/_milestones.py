@@ -10,7 +10,7 @@ from ..clients import Client, Condition, Medication
 from ..errors import PlanningError
 from ..messages import Message, Param
 from ..protocols.model import Aftercare, Precaution, Protocol, Washout
-from ..results import Violation
+from ..results import Violation, nested, reason_parts
 from ..sessions import Milestone
 from ._memo import kept
 from ._rules import (
@@ -63,9 +63,9 @@ def client_start(
         Violation(
             code=r.code,
             severity="error",
-            # The screening reason as written, capitalised (a sentence of its own).
+            # The screening reason, capitalised (a sentence of its own).
             key="as-written",
-            params=(Param("text", r.message[0].upper() + r.message[1:]),),
+            params=nested("text", reason_parts([r]), "sentence"),
             session=1,
             date=start,
             rule=r.rule,
