@@ -78,3 +78,43 @@ def test_partitioned_run_on_a_local_cluster_equals_the_single_process_run() -> N
         ).compute()
     pd.testing.assert_frame_equal(_sorted(due), _sorted(single_due))
     pd.testing.assert_frame_equal(_sorted(valid), _sorted(single_valid))
+
+
+def _replan_partition(part: pd.DataFrame) -> pd.DataFrame:
+    """Re-planning reads a client's visits in row order too."""
+    return batch.replan(part.sort_values(KEYS, kind="stable"), today=TODAY)
+
+
+def _by_client(frame: pd.DataFrame) -> pd.DataFrame:
+    """Clients sorted, each client's sessions kept in their order."""
+    out = frame.sort_values(["client_id", "protocol_id"], kind="stable", ignore_index=True)
+    return out.astype({"client_id": object, "protocol_id": object})
+
+
+def test_partitioned_plan_and_replan_equal_the_single_process_run() -> None:
+    """batch.plan and batch.replan through map_partitions give the single-process rows."""
+    visits = _visits(1500)
+    starts = visits.drop_duplicates("client_id")[["client_id", "protocol_id", "date"]]
+    starts = starts.rename(columns={"date": "start"}).reset_index(drop=True)
+    single_replan = batch.replan(visits, today=TODAY)
+    single_plan = batch.plan(starts)
+    assert single_replan["client_id"].nunique() == 1500
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        parts = dd.from_pandas(visits, npartitions=6).shuffle(
+            on="client_id", npartitions=4, method="tasks"
+        )
+        replanned = parts.map_partitions(
+            _replan_partition, meta=batch.replan(visits.head(0), today=TODAY)
+        ).compute()
+        planned = (
+            dd.from_pandas(starts, npartitions=3)
+            .map_partitions(batch.plan, meta=batch.plan(starts.head(0)))
+            .compute()
+        )
+    pd.testing.assert_frame_equal(_by_client(replanned), _by_client(single_replan))
+    pd.testing.assert_frame_equal(_by_client(planned), _by_client(single_plan))

@@ -33,6 +33,10 @@ client's rows. Split the table by client and each part can be processed
 anywhere, which is how they run on Dask or Spark ("Nightly jobs for a chain"
 in the documentation). They need numpy and pandas (the ``batch`` extra);
 ``import collagenplan`` does not load them.
+
+:func:`plan` and :func:`replan` plan series for many clients at once (a new
+series from each client's start date; the rest of each client's series after
+their visits), one row per planned session.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ if TYPE_CHECKING:
 
     from ..protocols.model import Protocol
 
-__all__ = ["next_due", "validate"]
+__all__ = ["next_due", "plan", "replan", "validate"]
 
 
 def _missing(exc: ImportError) -> MissingExtraError:
@@ -156,6 +160,121 @@ def next_due(
     """
     try:
         from ._frames import next_due as run
+    except ImportError as exc:  # the engine needs numpy and pandas
+        raise _missing(exc) from None
+    return run(
+        visits,
+        today=today,
+        protocols=protocols,
+        client_column=client_column,
+        protocol_column=protocol_column,
+        date_column=date_column,
+        status_column=status_column,
+        progress=progress,
+    )
+
+
+def plan(
+    starts: object,
+    *,
+    protocols: Mapping[str, Protocol] | None = None,
+    client_column: str = "client_id",
+    protocol_column: str = "protocol_id",
+    start_column: str = "start",
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """New series for many clients: one row per planned session.
+
+    Args:
+        starts: a pandas ``DataFrame`` or pyarrow ``Table``, one row per
+            client: client id, protocol id and start date.
+        protocols: protocols by id, for ids that are not built in.
+        client_column: the column of client ids.
+        protocol_column: the column of protocol ids.
+        start_column: the column of start dates (as the date column of
+            :func:`validate`).
+        progress: called as ``progress(done, total)`` while the distinct
+            (protocol, start) pairs are planned.
+
+    Returns:
+        A ``DataFrame`` with the client and protocol columns, then ``number``,
+        ``phase``, ``date``, ``earliest``, ``target``, ``latest``
+        (``datetime64[s]`` columns, ``NaT`` for an open window), ``status``
+        and ``codes`` (the codes of ``Plan.violations``, space-separated, on
+        every row of the client; ``""`` for none), the sessions of each input
+        row in turn. Row for row the sessions of
+        ``collagenplan.plan(protocol, start=start)``: each distinct
+        (protocol, start) pair is planned once by that function and its rows
+        copied to every client who shares it.
+
+    Raises:
+        InputError: a missing column, or a cell that is empty, not a date or
+            an unknown protocol id; the message names the column and the
+            row's index label.
+        MissingExtraError: numpy or pandas is not installed.
+    """
+    try:
+        from ._plans import plan as run
+    except ImportError as exc:  # the engine needs numpy and pandas
+        raise _missing(exc) from None
+    return run(
+        starts,
+        protocols=protocols,
+        client_column=client_column,
+        protocol_column=protocol_column,
+        start_column=start_column,
+        progress=progress,
+    )
+
+
+def replan(
+    visits: object,
+    *,
+    today: dt.date,
+    protocols: Mapping[str, Protocol] | None = None,
+    client_column: str = "client_id",
+    protocol_column: str = "protocol_id",
+    date_column: str = "date",
+    status_column: str | None = "status",
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """The rest of every client's series after their visits: one row per planned session.
+
+    Args:
+        visits: a pandas ``DataFrame`` or pyarrow ``Table``, one row per visit
+            (as for :func:`next_due`).
+        today: the first date a new session may fall on.
+        protocols: protocols by id, for ids that are not built in.
+        client_column: the column of client ids.
+        protocol_column: the column of protocol ids.
+        date_column: the column of visit dates (as in :func:`validate`).
+        status_column: the column of visit statuses; ``None`` when every visit was done.
+        progress: called as ``progress(done, total)`` while the distinct
+            histories are planned.
+
+    Returns:
+        The columns of :func:`plan`, for each client and protocol in order of
+        its first row. Row for row the sessions of
+        ``collagenplan.plan(protocol, start=today, history=visits)`` with the
+        client's visits as ``Visit`` records in table order; ``codes`` holds
+        the codes of that plan's violations on every row of the client. Each
+        distinct (protocol, visits) history is planned once by that function
+        and its rows copied to every client who shares it.
+
+        This is also what :func:`collagenplan.replan` gives for a plan without
+        done or booked sessions of its own, except where ``replan`` reads the
+        old plan: a visit on the date of one of its sessions takes that
+        session's phase, and the series keeps the session count the old plan
+        was made for.
+
+    Raises:
+        InputError: as for :func:`next_due`; a history the per-client function
+            refuses (a done visit after ``today``...) stops the batch with a
+            message naming the client and its first row.
+        MissingExtraError: numpy or pandas is not installed.
+    """
+    try:
+        from ._plans import replan as run
     except ImportError as exc:  # the engine needs numpy and pandas
         raise _missing(exc) from None
     return run(

@@ -93,8 +93,8 @@ class Rows:
 # ------------------------------------------------------------------ reading the columns
 
 
-def _frame(visits: object) -> pd.DataFrame:
-    """A pandas DataFrame from a DataFrame or a pyarrow Table."""
+def _frame(visits: object, what: str = "visits") -> pd.DataFrame:
+    """A pandas DataFrame from a DataFrame or a pyarrow Table (``what``: the argument's name)."""
     if isinstance(visits, pd.DataFrame):
         return visits
     to_pandas = getattr(visits, "to_pandas", None)
@@ -104,28 +104,30 @@ def _frame(visits: object) -> pd.DataFrame:
             return frame
     raise InputError(
         f"must be a pandas DataFrame or a pyarrow Table, got {type(visits).__name__}",
-        path="visits",
+        path=what,
     )
 
 
-def _column(frame: pd.DataFrame, name: str, what: str) -> pd.Series[Any]:
+def _column(frame: pd.DataFrame, name: str, what: str, table: str = "visits") -> pd.Series[Any]:
     if not isinstance(name, str):
         raise InputError(f"must be a column name, got {name!r}", path=what)
     if name not in frame.columns:
         known = ", ".join(repr(str(c)) for c in frame.columns) or "none"
-        raise InputError(f"the visits have no column {name!r} (columns: {known})", path=what)
+        raise InputError(f"the {table} have no column {name!r} (columns: {known})", path=what)
     column = frame[name]
     if isinstance(column, pd.DataFrame):
-        raise InputError(f"the visits have more than one column {name!r}", path=what)
+        raise InputError(f"the {table} have more than one column {name!r}", path=what)
     return column
 
 
-def _codes(column: pd.Series[Any], rows: Rows, name: str) -> tuple[npt.NDArray[np.int64], Any]:
-    """Factorised values of an id column; an empty cell is an error."""
+def _codes(
+    column: pd.Series[Any], rows: Rows, name: str, noun: str = "visit"
+) -> tuple[npt.NDArray[np.int64], Any]:
+    """Factorised values of an id column; an empty cell is an error (``noun``: what a row is)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     empty = np.flatnonzero(codes < 0)
     if empty.size:
-        raise rows.error("is empty; every visit needs one", int(empty[0]), name)
+        raise rows.error(f"is empty; every {noun} needs one", int(empty[0]), name)
     return codes.astype(np.int64, copy=False), uniques
 
 
@@ -139,7 +141,7 @@ def _date_text(text: str) -> int | None:
         return None
 
 
-def _day(value: object) -> int | str:
+def _day(value: object, noun: str = "visit") -> int | str:
     """Days since 1970-01-01 of one cell, or the problem with it."""
     if type(value) is dt.date:
         return value.toordinal() - _EPOCH
@@ -151,7 +153,7 @@ def _day(value: object) -> int | str:
     if isinstance(value, dt.date):  # a date subclass
         return value.toordinal() - _EPOCH
     if value is None or value is pd.NaT or value is pd.NA or isinstance(value, float):
-        return "is empty; every visit needs a date"
+        return f"is empty; every {noun} needs a date"
     return f"must be a date, got {type(value).__name__} {value!r}"
 
 
@@ -179,7 +181,7 @@ def _iso_days(cells: npt.NDArray[np.object_]) -> Days | None:
     return days if int(days.min()) >= _FIRST else None  # year 0000 is not a date
 
 
-def _days(column: pd.Series[Any], rows: Rows, name: str) -> Days:
+def _days(column: pd.Series[Any], rows: Rows, name: str, noun: str = "visit") -> Days:
     """The dates of a column as days since 1970-01-01.
 
     A datetime64 column must hold midnights only (a date-time is refused, not
@@ -193,7 +195,7 @@ def _days(column: pd.Series[Any], rows: Rows, name: str) -> Days:
         values = column.to_numpy()
         missing = np.flatnonzero(np.isnat(values))
         if missing.size:
-            raise rows.error("is empty; every visit needs a date", int(missing[0]), name)
+            raise rows.error(f"is empty; every {noun} needs a date", int(missing[0]), name)
         days = values.astype("datetime64[D]")
         timed = np.flatnonzero(days != values)
         if timed.size:
@@ -211,11 +213,11 @@ def _days(column: pd.Series[Any], rows: Rows, name: str) -> Days:
     if fast is not None:
         return fast
     result = np.empty(len(cells), dtype=np.int64)
-    for row, value in enumerate(cells):
-        found = _day(value)
+    for position, value in enumerate(cells):
+        found = _day(value, noun)
         if isinstance(found, str):
-            raise rows.error(found, row, name)
-        result[row] = found
+            raise rows.error(found, position, name)
+        result[position] = found
     return result
 
 
