@@ -303,3 +303,27 @@ def test_parameters_of_the_wrong_form_are_refused(kind: str, value: Any) -> None
     """A parameter whose value does not fit its kind is an InputError naming the field."""
     with pytest.raises(cp.InputError, match=r"^(value|kind): "):
         Param("x", value, kind)
+
+
+def test_dates_outside_english_without_babel_name_the_extra() -> None:
+    """Without Babel, a date in a locale other than English is a MissingExtraError naming
+    the i18n extra; English needs no Babel."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, datetime as dt\n"
+        "sys.modules['babel'] = None\n"
+        "sys.modules['babel.dates'] = None\n"
+        "import collagenplan as cp\n"
+        "from collagenplan.messages import date_words\n"
+        "print(date_words(dt.date(2027, 2, 1)))\n"
+        "try:\n"
+        "    date_words(dt.date(2027, 2, 1), 'es')\n"
+        "except cp.MissingExtraError as e:\n"
+        "    print(e.extra, e.package)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["2027-02-01", "i18n", "babel"]

@@ -308,7 +308,7 @@ def date_words(day: dt.date, locale: str = "en") -> str:
         return day.isoformat()
     try:
         from babel.dates import format_date
-    except ImportError:  # pragma: no cover - babel is installed with the dev extra
+    except ImportError:  # babel is the i18n extra (and in dev)
         raise MissingExtraError("babel", f"dates in locale {locale!r}", extra="i18n") from None
     return str(format_date(day, format="long", locale=locale))
 
