@@ -418,3 +418,23 @@ def test_parts_of_a_message_are_checked_too() -> None:
     with pytest.raises(cp.InputError, match=r"misses reason\.note") as info:
         cp.Violation(code="clinic-closed", severity="error", key="clinic-closed", params=params)
     assert info.value.path == "params"
+
+
+def test_cli_together_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    """`together --locale es` writes each plan's violations in Spanish (conflicts between
+    plans go through the same violation_line); the English default is unchanged."""
+    from collagenplan.cli import main
+
+    args = ["together", "--series", "facial-series", "2027-01-05", "2027-01-12"]
+    args += ["--series", "body-series", "2027-01-12"]
+    assert main(args) == 1
+    english = capsys.readouterr().out
+    assert main([*args, "--locale", "es"]) == 1
+    spanish = capsys.readouterr().out
+    assert "error [interval-too-short] session 2:" in english
+    english_lines = [line for line in english.splitlines() if "[" in line]
+    spanish_lines = [line for line in spanish.splitlines() if "[" in line]
+    assert len(english_lines) == len(spanish_lines) >= 1
+    assert all(e != s for e, s in zip(english_lines, spanish_lines, strict=True))
+    assert "Session" not in spanish and "days after" not in spanish
+    assert "La sesión 2 del 12 de enero de 2027 cae 7 días después" in spanish

@@ -507,9 +507,15 @@ def _cmd_together(args: argparse.Namespace) -> int:
     )
 
     def text() -> str:
-        parts = [f"{pid}\n{_report_text(report)}" for pid, report in combined]
+        parts = [f"{pid}\n{_report_text(report, args.locale)}" for pid, report in combined]
         if combined.conflicts:
-            parts.append("between plans:\n" + "\n".join(str(c) for c in combined.conflicts))
+            parts.append(
+                "between plans:\n"
+                + "\n".join(
+                    one_line(f"{c.protocol}: {violation_line(c.violation, args.locale)}")
+                    for c in combined.conflicts
+                )
+            )
         parts.append("all valid" if combined.ok else "invalid")
         return "\n\n".join(parts)
 
@@ -764,6 +770,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--clinic", help="a .toml/.json clinic file: report days it does not allow")
     p.add_argument("--client", help="a .toml/.json client file to check the calendars against")
+    _add_locale_option(p)
     p.set_defaults(run=_cmd_together)
 
     p = command("next-due", "say when a client's next session is due")
