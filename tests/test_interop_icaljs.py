@@ -182,3 +182,24 @@ def test_zone_names_used_exist() -> None:
     """The cases use real IANA zones (a typo would skip nothing, but test less)."""
     for _, _, zone, _ in CASES.values():
         zoneinfo.ZoneInfo(zone)
+
+
+def test_icaljs_reads_a_spanish_calendar_as_written(tmp_path: Path) -> None:
+    """A Spanish export (accents, multi-byte characters across 75-octet folds): ical.js
+    reads every SUMMARY, DESCRIPTION and alarm text exactly as the library wrote it."""
+    import icalendar
+
+    protocol = cp.get_protocol("facial-series")
+    plan = cp.plan(
+        protocol, start=D(2027, 2, 20), client=CLIENT, clinic=_clinic("Europe/Madrid", "10:00")
+    )
+    data = cp.to_ics(plan, protocol=protocol, dtstamp=STAMP, client_name="Año Núñez", locale="es")
+    read = read_with_icaljs(data, tmp_path)["events"]
+    written = list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+    assert len(read) == len(written) == len(plan.sessions)
+    for mine, theirs in zip(written, read, strict=True):
+        assert theirs["summary"] == str(mine["SUMMARY"])
+        assert theirs["description"] == str(mine["DESCRIPTION"])
+        assert "sesión" in theirs["summary"] and "Núñez" in theirs["summary"]
+        alarms = sorted(str(a["DESCRIPTION"]) for a in mine.walk("VALARM"))
+        assert sorted(a["description"] for a in theirs["alarms"]) == alarms

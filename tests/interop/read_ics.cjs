@@ -31,6 +31,7 @@ const out = calendar.getAllSubcomponents("vevent").map((component) => {
     sequence: event.sequence,
     status: component.getFirstPropertyValue("status"),
     summary: event.summary,
+    description: event.description,
     start: instant(event.startDate),
     end: instant(event.endDate),
     alarms,
