@@ -34,6 +34,7 @@ from typing import Any
 import tomli_w
 
 import collagenplan as cp
+from collagenplan.messages import LOCALES
 
 ROOT = Path(__file__).resolve().parents[2]
 START = dt.date(2026, 12, 1)
@@ -200,10 +201,27 @@ def _documents() -> dict[str, list[Any]]:
 # --- uses ------------------------------------------------------------------------------
 
 
+def _texts(value: Any) -> None:
+    """Every message a value keeps, rendered in every shipped locale (issue 13)."""
+    for locale in LOCALES:
+        for v in getattr(value, "violations", ()):
+            v.text(locale)
+        if isinstance(value, cp.Screening):
+            for r in (*value.reasons, *value.pauses, *value.precautions):
+                r.text(locale)
+        if isinstance(value, cp.Plan):
+            for s in value.sessions:
+                for m in s.milestones:
+                    m.note_text(locale)
+
+
 def _export(plan: Any, protocol: Any = None) -> None:
     cp.to_ics(plan, dtstamp=STAMP, protocol=protocol)
     cp.to_ics(plan, dtstamp=STAMP)
+    cp.to_ics(plan, dtstamp=STAMP, protocol=protocol, locale="es")
     cp.to_fhir(plan, protocol=protocol)
+    cp.to_fhir(plan, protocol=protocol, locale="es")
+    _texts(plan)
     cp.to_csv(plan)
     cp.milestones_to_csv(plan)
     again = cp.from_json(cp.to_json(plan))
@@ -231,7 +249,7 @@ def _use_protocol(protocol: Any) -> None:
 
 def _use_client(client: Any) -> None:
     facial = cp.get_protocol("facial-series")
-    cp.screen(client, facial, on=START)
+    _texts(cp.screen(client, facial, on=START))
     try:
         plan = cp.plan(facial, start=START, client=client)
     except cp.PlanningError:
@@ -254,6 +272,7 @@ def _use_scenario(scenario: Any) -> None:
 
 
 def _use_document(value: Any) -> None:
+    _texts(value)
     if isinstance(value, cp.Plan):
         _export(value)
     elif isinstance(value, cp.Protocol):
