@@ -44,6 +44,7 @@ def _forget() -> None:
     _shared._SHARED.clear()
     _memo._KEPT.clear()
     _plan_module._SHARED_CHECKS.clear()
+    _plan_module._LEAD_IN_BOUNDS.clear()
     messages._render_once.cache_clear()
 
 
@@ -319,6 +320,30 @@ def test_milestones_and_client_start_fast_equal_slow(
             return first, screening.milestones(protocol, client, day)
 
         return inside()
+
+    fast, slow = _both(run)
+    assert fast == slow
+
+
+@EXAMPLES
+@given(data=st.data(), pair=protocols_and_clients())
+def test_client_start_and_lead_in_bound_kept_per_start_equal_slow(
+    data: st.DataObject, pair: tuple[cp.Protocol, cp.Client]
+) -> None:
+    """The first day a plan may use and the lead-in bound, kept per start day across
+    plans: asked again (from memory), each is the slow way's answer."""
+    protocol, client = pair
+    day = data.draw(days_around(BASE, 400, 400))
+    in_progress = data.draw(st.booleans())
+
+    def run() -> object:
+        first = [
+            _outcome(
+                partial(screening.client_start, client, protocol, day, in_progress=in_progress)
+            )
+            for _ in range(2)
+        ]
+        return first, [_plan_module._lead_in_bound(protocol, day) for _ in range(2)]
 
     fast, slow = _both(run)
     assert fast == slow

@@ -362,11 +362,12 @@ class ClinicDays:
                 return self._fixed(day, start, who)
         elif self.diary is not None:
             return self._search(day, spans)
+        moment = local_datetime(day, start, clinic.zone)
         return Appointment(
-            start=local_datetime(day, start, clinic.zone),
+            start=moment,
             minutes=self.minutes,
             practitioner=who,
-            resources=self._free_resources(local_datetime(day, start, clinic.zone), day) or (),
+            resources=self._free_resources(moment, day) or (),
         )
 
     # ---------------------------------------------------------- the hook
