@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import collagenplan as cp
 from collagenplan import _fastpaths, _reading, messages, screening
-from collagenplan.clinics import _shared
+from collagenplan.clinics import _days, _shared
 from collagenplan.errors import CollagenPlanError
 from collagenplan.planning import _plan as _plan_module
 from collagenplan.screening import _memo, _rules
@@ -44,6 +44,8 @@ def _forget() -> None:
     _shared._SHARED.clear()
     _memo._KEPT.clear()
     _plan_module._SHARED_CHECKS.clear()
+    _plan_module._LEAD_IN_BOUNDS.clear()
+    _days._OVERLAPS.clear()
     messages._render_once.cache_clear()
 
 
@@ -208,6 +210,52 @@ def test_clinic_plan_shared_days_equal_fresh_ones(
             assert again == cp.validate(protocol, fast, clinic=attrs.evolve(clinic), client=client)
 
 
+_CLOCK_CHANGES = [  # the days clocks change in the zones below, in 2026
+    dt.date(2026, 3, 29),
+    dt.date(2026, 10, 25),
+    dt.date(2026, 3, 8),
+    dt.date(2026, 11, 1),
+    dt.date(2026, 4, 5),
+    dt.date(2026, 10, 4),
+]
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/London", "America/New_York", "Australia/Lord_Howe", "Europe/Dublin", "UTC"]
+)
+def test_local_start_fast_equals_slow_around_clock_changes(zone: str) -> None:
+    """A clinic day's local start, every quarter hour of the days clocks change (gaps,
+    folds, a half-hour shift) and of the days either side: the fast answer is the slow one."""
+    import zoneinfo
+
+    where = zoneinfo.ZoneInfo(zone)
+    days = [d + dt.timedelta(days=k) for d in _CLOCK_CHANGES for k in (-1, 0, 1)]
+    times = [dt.time(h, m) for h in range(24) for m in (0, 15, 30, 45)]
+
+    def run() -> object:
+        found = [_days.local_datetime(d, t, where) for d in days for t in times]
+        return [(m, m.utcoffset(), m.fold, m.replace(tzinfo=None)) for m in found]
+
+    fast, slow = _both(run)
+    assert fast == slow
+
+
+@EXAMPLES
+@given(
+    spans=st.lists(st.tuples(st.times(), st.times()).map(sorted).map(tuple), max_size=3),
+    minutes=st.integers(0, 24 * 60 + 1),
+)
+def test_span_overlap_kept_equals_slow(spans: list[tuple[dt.time, dt.time]], minutes: int) -> None:
+    """The earliest start two span lists share, kept per (spans, minutes): asked again,
+    the slow answer."""
+
+    def run() -> object:
+        return [_days._overlap(spans, spans[::-1], minutes) for _ in range(2)]
+
+    fast, slow = _both(run)
+    assert fast == slow
+
+
 def test_clinic_with_availability_hook_is_not_shared() -> None:
     """A clinic with a booking hook gets a new calendar every time: its state is live."""
 
@@ -319,6 +367,30 @@ def test_milestones_and_client_start_fast_equal_slow(
             return first, screening.milestones(protocol, client, day)
 
         return inside()
+
+    fast, slow = _both(run)
+    assert fast == slow
+
+
+@EXAMPLES
+@given(data=st.data(), pair=protocols_and_clients())
+def test_client_start_and_lead_in_bound_kept_per_start_equal_slow(
+    data: st.DataObject, pair: tuple[cp.Protocol, cp.Client]
+) -> None:
+    """The first day a plan may use and the lead-in bound, kept per start day across
+    plans: asked again (from memory), each is the slow way's answer."""
+    protocol, client = pair
+    day = data.draw(days_around(BASE, 400, 400))
+    in_progress = data.draw(st.booleans())
+
+    def run() -> object:
+        first = [
+            _outcome(
+                partial(screening.client_start, client, protocol, day, in_progress=in_progress)
+            )
+            for _ in range(2)
+        ]
+        return first, [_plan_module._lead_in_bound(protocol, day) for _ in range(2)]
 
     fast, slow = _both(run)
     assert fast == slow

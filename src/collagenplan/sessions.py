@@ -199,12 +199,18 @@ def derive_key(phase: str, ordinal: int, used: Iterable[str] = ()) -> str:
     (not 1-54 key characters) is replaced by a short hash of it.
     """
     taken = set(used)
-    stem = phase if _KEY.fullmatch(phase) and len(phase) <= 54 else None
-    if stem is None:
-        stem = "phase-" + hashlib.sha256(phase.encode("utf-8")).hexdigest()[:10]
+    stem = key_stem(phase)
     while f"{stem}-{ordinal}" in taken:
         ordinal += 1
     return f"{stem}-{ordinal}"
+
+
+def key_stem(phase: str) -> str:
+    """What :func:`derive_key` puts before the ordinal: the phase name, or a short
+    hash of it when it cannot be part of a key (not 1-54 key characters)."""
+    if _KEY.fullmatch(phase) and len(phase) <= 54:
+        return phase
+    return "phase-" + hashlib.sha256(phase.encode("utf-8")).hexdigest()[:10]
 
 
 def session_keys(sessions: Iterable[PlannedSession]) -> tuple[str, ...]:

@@ -148,6 +148,9 @@ def local_datetime(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.d
     ambiguous time (autumn fall-back) takes its first occurrence.
     """
     moment = dt.datetime.combine(day, time, tzinfo=zone)
+    # Both readings of the wall time at one offset: it exists and is not ambiguous.
+    if _fastpaths.FAST and moment.utcoffset() == moment.replace(fold=1).utcoffset():
+        return moment
     round_trip = moment.astimezone(dt.UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
         return round_trip
@@ -206,6 +209,24 @@ def _overlap(
     a: Iterable[tuple[dt.time, dt.time]], b: Iterable[tuple[dt.time, dt.time]], minutes: int
 ) -> dt.time | None:
     """Earliest start inside both span lists that leaves ``minutes`` before either closes."""
+    if not _fastpaths.FAST:
+        return _find_overlap(a, b, minutes)
+    key = (tuple(a), tuple(b), minutes)
+    if key in _OVERLAPS:
+        return _OVERLAPS[key]
+    if len(_OVERLAPS) >= 1024:
+        _OVERLAPS.clear()
+    found = _OVERLAPS[key] = _find_overlap(key[0], key[1], minutes)
+    return found
+
+
+_OVERLAPS: dict[tuple[tuple[Any, ...], tuple[Any, ...], int], dt.time | None] = {}
+"""Each (spans, spans, minutes)'s overlap: a few opening patterns, asked every open day."""
+
+
+def _find_overlap(
+    a: Iterable[tuple[dt.time, dt.time]], b: Iterable[tuple[dt.time, dt.time]], minutes: int
+) -> dt.time | None:
     if minutes > 24 * 60:  # longer than any day: no span can hold it
         return None
     need = dt.timedelta(minutes=minutes)
@@ -362,11 +383,12 @@ class ClinicDays:
                 return self._fixed(day, start, who)
         elif self.diary is not None:
             return self._search(day, spans)
+        moment = local_datetime(day, start, clinic.zone)
         return Appointment(
-            start=local_datetime(day, start, clinic.zone),
+            start=moment,
             minutes=self.minutes,
             practitioner=who,
-            resources=self._free_resources(local_datetime(day, start, clinic.zone), day) or (),
+            resources=self._free_resources(moment, day) or (),
         )
 
     # ---------------------------------------------------------- the hook
@@ -612,19 +634,19 @@ class ClinicDays:
         why: list[str] = []
         parts: list[Message] = []
         for index, (person, leave) in enumerate(zip(self._staff, self._leave, strict=True)):
-            who = Param("practitioner", person.id)
             if leave.get(day) is not None:
                 why.append(f"{person.id} on leave")
-                parts.append(Message("staff.on-leave", [who]))
+                parts.append(Message("staff.on-leave", [Param("practitioner", person.id)]))
                 continue
             own = [h.span for h in person.hours if h.applies(day)] if person.hours else spans
             if not own:
                 why.append(f"{person.id} not working")
-                parts.append(Message("staff.off", [who]))
+                parts.append(Message("staff.off", [Param("practitioner", person.id)]))
                 continue
             start = _overlap(spans, own, self.minutes or 0)
             if start is None:
                 why.append(f"{person.id} has no {self.minutes}-minute slot")
+                who = Param("practitioner", person.id)
                 parts.append(Message("staff.no-slot", [who, Param("minutes", str(self.minutes))]))
                 continue
             options.append((start, index))

@@ -20,7 +20,7 @@ from .. import _fastpaths
 from ..clients import Client
 from ..errors import InputError
 from ..results import Plan
-from ..sessions import Milestone, PlannedSession, Visit, derive_key, session_keys
+from ..sessions import Milestone, PlannedSession, Visit, key_stem, session_keys
 
 __all__ = [
     "KeyMaker",
@@ -81,11 +81,12 @@ class KeyMaker:
     taken are known from the start. A session is then built once, key and all.
     """
 
-    __slots__ = ("counts", "keys", "used")
+    __slots__ = ("counts", "keys", "stems", "used")
 
     def __init__(self, sessions: Sequence[PlannedSession]) -> None:
         self.used = {s.key for s in sessions if s.key is not None}
         self.counts: dict[str, int] = {}
+        self.stems: dict[str, str] = {}
         self.keys = [self.next(s.phase, s.key) for s in sessions]
         """The keys of ``sessions``."""
 
@@ -94,7 +95,12 @@ class KeyMaker:
         count = self.counts[phase] = self.counts.get(phase, 0) + 1
         if key is not None:
             return key
-        key = derive_key(phase, count, self.used)
+        stem = self.stems.get(phase)
+        if stem is None:
+            stem = self.stems[phase] = key_stem(phase)
+        while f"{stem}-{count}" in self.used:  # derive_key, without copying the keys taken
+            count += 1
+        key = f"{stem}-{count}"
         self.used.add(key)
         return key
 

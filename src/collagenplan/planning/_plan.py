@@ -131,6 +131,24 @@ def _lead_in_bound(protocol: Protocol, start: dt.date) -> dt.date:
     washout that does not pause between sessions gives no milestone, so its
     (often months-long) ``before`` does not push the bound out.
     """
+    if not _fastpaths.FAST:
+        return _find_lead_in_bound(protocol, start)
+    key = (id(protocol), start)
+    found = _LEAD_IN_BOUNDS.get(key)
+    if found is not None and found[0] is protocol:
+        return found[1]
+    bound = _find_lead_in_bound(protocol, start)
+    if len(_LEAD_IN_BOUNDS) >= 4096:
+        _LEAD_IN_BOUNDS.clear()
+    _LEAD_IN_BOUNDS[key] = (protocol, bound)
+    return bound
+
+
+_LEAD_IN_BOUNDS: dict[tuple[int, dt.date], tuple[Protocol, dt.date]] = {}
+"""Each (protocol, start)'s lead-in bound, the protocol kept alive (its id not reused)."""
+
+
+def _find_lead_in_bound(protocol: Protocol, start: dt.date) -> dt.date:
     leads = [
         w.before
         for w in protocol.washouts

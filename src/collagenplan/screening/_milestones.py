@@ -45,6 +45,22 @@ def client_start(
             or one with no known end), or a deferral has no known end;
             ``violations`` holds the reasons.
     """
+    if _fastpaths.FAST and type(start) is dt.date:  # a pure answer: kept per start day
+        check_args(client, protocol)
+        ready = bool(in_progress)
+        return kept(
+            "client-start",
+            protocol,
+            client,
+            (start, ready),
+            lambda: _client_start(client, protocol, start, ready),
+        )
+    return _client_start(client, protocol, start, in_progress)
+
+
+def _client_start(
+    client: Client, protocol: Protocol, start: dt.date, in_progress: bool
+) -> dt.date:
     fast = _fastpaths.FAST and not kept("blank", protocol, client, None, lambda: _blank(protocol))
     if fast:  # the screening's reasons only when the answer is no
         contraindicated, earliest = start_verdict(client, protocol, start)
