@@ -309,7 +309,9 @@ def date_words(day: dt.date, locale: str = "en") -> str:
     try:
         from babel.dates import format_date
     except ImportError:  # babel is the i18n extra (and in dev)
-        raise MissingExtraError("babel", f"dates in locale {locale!r}", extra="i18n") from None
+        raise MissingExtraError(
+            "babel", f"writing dates in locale {locale!r}", extra="i18n"
+        ) from None
     return str(format_date(day, format="long", locale=locale))
 
 
