@@ -241,8 +241,8 @@ def test_precautions_keep_their_messages_as_data() -> None:
     )
 
 
-def test_reasons_not_yet_built_as_messages_stay_english() -> None:
-    """A reason without messages returns its English message in any shipped locale (for now)."""
+def test_a_reason_built_with_only_a_message_keeps_it_in_every_locale() -> None:
+    """A caller-built reason without messages returns its text as written in any shipped locale."""
     reason = cp.Reason(code="washout", subject="x", rule="washouts[0]", message="English.")
     assert reason.text("es") == "English."
     with pytest.raises(cp.InputError, match="unknown locale"):
