@@ -100,6 +100,7 @@ _MODULE_EXTRAS = {
     "collagenplan.messages": {
         "LOCALES",
         "PARAM_KINDS",
+        "PART_KINDS",
         "date_words",
         "day_words",
         "Message",

@@ -806,7 +806,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .batch._command import add_recall_arguments, run_recall
 
     p = command("recall", "build the recall list from a CSV file of visits", ("csv", "json"))
-    add_recall_arguments(p)
+    add_recall_arguments(p, _date)
     p.set_defaults(run=run_recall)
     _add_diary_commands(command)
 

@@ -29,7 +29,15 @@ from ._checks import (
 from ._fields import _typename, to_tuple
 from ._reader import KEY, READ, WRITE
 from .errors import InputError
-from .messages import MESSAGES, Message, Param, placeholders, render, translation
+from .messages import (
+    MESSAGES,
+    PART_KINDS,
+    Message,
+    Param,
+    placeholders,
+    render,
+    translation,
+)
 from .sessions import Move, PlannedSession, UnplacedSession, Window, session_keys
 
 __all__ = ["CODES", "Code", "Plan", "Report", "Severity", "Violation"]
@@ -379,7 +387,7 @@ def _missing(key: str, params: Sequence[Param], prefix: str = "") -> list[str]:
     wanted = _placeholders(key)
     out = [] if wanted.issubset(mine) else sorted(prefix + n for n in wanted - set(mine))
     for name, p in mine.items():
-        if p.kind not in ("message", "sentences", "sentence"):
+        if p.kind not in PART_KINDS:
             continue
         if isinstance(p.value, str):
             out += _missing(p.value, params, f"{prefix}{name}.")

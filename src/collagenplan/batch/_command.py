@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 
 from ..capacity._progress import terminal_progress
 from ..errors import InputError
@@ -16,22 +17,14 @@ from ..errors import InputError
 __all__ = ["add_recall_arguments", "run_recall"]
 
 
-def _date(text: str) -> dt.date:
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
-
-
-def add_recall_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``recall`` command's arguments to ``parser`` (its ``--format`` is csv|json)."""
+def add_recall_arguments(parser: argparse.ArgumentParser, date: Callable[[str], dt.date]) -> None:
+    """Add the ``recall`` command's arguments to ``parser`` (its ``--format`` is csv|json);
+    ``date`` reads ``--today`` as every other command reads a date."""
     parser.add_argument(
         "visits",
         help="a CSV file of visits with a header row: client_id,protocol_id,date[,status]",
     )
-    parser.add_argument("--today", type=_date, required=True, help="the date to judge from")
+    parser.add_argument("--today", type=date, required=True, help="the date to judge from")
     parser.add_argument(
         "--protocol",
         action="append",

@@ -26,7 +26,7 @@ import gettext
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
@@ -40,6 +40,7 @@ from ._violations import VIOLATION_MESSAGES
 __all__ = [
     "LOCALES",
     "PARAM_KINDS",
+    "PART_KINDS",
     "Message",
     "Param",
     "date_words",
@@ -130,18 +131,7 @@ ParamKind = Literal[
     "sentences",
     "sentence",
 ]
-PARAM_KINDS: tuple[ParamKind, ...] = (
-    "text",
-    "duration",
-    "units",
-    "list",
-    "date",
-    "days",
-    "number",
-    "message",
-    "sentences",
-    "sentence",
-)
+PARAM_KINDS: tuple[ParamKind, ...] = get_args(ParamKind)
 """How a parameter is written: ``text`` as is; ``duration`` (file notation) in
 words; ``units`` (file notation) in words in the units it is written in, as
 :meth:`~collagenplan.Duration.words` does ("10 days", "13 months"); ``list``
@@ -154,7 +144,7 @@ from the parameters named ``<name>.<placeholder>`` (for a tuple,
 space; ``sentence`` as ``sentences``, its first letter upper-cased (text that
 began inside a sentence, shown as one of its own)."""
 
-_PARTS = ("message", "sentences", "sentence")
+PART_KINDS = ("message", "sentences", "sentence")
 """The kinds whose value is message keys, rendered from parameters of their own."""
 
 
@@ -181,7 +171,7 @@ class Param:
         value, kind = self.value, self.kind
         if kind == "text" and isinstance(value, tuple):
             return  # names written with commas
-        if kind in _PARTS:
+        if kind in PART_KINDS:
             keys = value if isinstance(value, tuple) else (value,)
             unknown = [k for k in keys if k not in MESSAGES]
             if unknown:
@@ -337,7 +327,7 @@ def _parts(param: Param, params: Sequence[Param], locale: str) -> str:
 
 
 def _value(param: Param, locale: str, params: Sequence[Param] = ()) -> str:
-    if param.kind in _PARTS:
+    if param.kind in PART_KINDS:
         return _parts(param, params, locale)
     if param.kind == "duration" and isinstance(param.value, str):
         return duration_words(_duration(param.value), locale)

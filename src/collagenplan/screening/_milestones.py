@@ -4,6 +4,7 @@ session's milestones (stop / resume an exposure, a precaution's action, aftercar
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from .. import _fastpaths
 from ..clients import Client, Condition, Medication
@@ -139,10 +140,42 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
         recipe = kept("recipe", protocol, client, None, lambda: _recipe(protocol, client))
     if recipe is None:
         return _milestones_checked(protocol, client, day)
-    out: list[Milestone] = []
-    make = _fastpaths.builder(Milestone)
-    param = _fastpaths.builder(Param)  # every value below is of its kind by construction
-    message = _fastpaths.builder(Message)
+    washouts = [(i, washout) for i, washout, _ in recipe.washouts]
+    spans = {i: found for i, _, found in recipe.washouts}
+
+    def in_use(i: int, stop: dt.date, resume: dt.date) -> bool:
+        return any((a is None or a < resume) and (b is None or b > stop) for a, b in spans[i])
+
+    active = [
+        (i, p) for i, p, records in recipe.precautions if any(r.active_on(day) for r in records)
+    ]
+    return _build(day, washouts, in_use, active, recipe.aftercare, checked=False)
+
+
+def _build(
+    day: dt.date,
+    washouts: list[tuple[int, Washout]],
+    in_use: Callable[[int, dt.date, dt.date], bool],
+    precautions: list[tuple[int, Precaution]],
+    aftercare: tuple[Aftercare, ...],
+    *,
+    checked: bool,
+) -> tuple[Milestone, ...]:
+    """The milestones of a session on ``day``: each pausing washout (``washouts[i]``)
+    whose exposure the client uses between its stop and resume days (``in_use``), each
+    precaution active on the day, each aftercare rule. Notes the planner writes are
+    kept as messages; a protocol's own aftercare note is shown as written.
+
+    ``checked=False`` builds every value without re-checks: the fast path, whose
+    inputs are checked already (see :class:`_Recipe`).
+    """
+    make: Callable[..., Milestone] = Milestone
+    param: Callable[..., Param] = Param
+    message: Callable[..., Message] = Message
+    if not checked:
+        make = _fastpaths.builder(Milestone)
+        param = _fastpaths.builder(Param)
+        message = _fastpaths.builder(Message)
 
     def said(
         kind: str,
@@ -152,7 +185,6 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
         note: Message,
         end: dt.date | None = None,
     ) -> Milestone:
-        """:func:`_milestone` without re-checks (every part is checked already)."""
         return make(
             kind=kind,
             subject=subject,
@@ -163,49 +195,42 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
             messages=(note,),
         )
 
-    for i, washout, spans in recipe.washouts:
+    out: list[Milestone] = []
+    for i, washout in washouts:
         stop = _minus(washout.before, day) if washout.before else _previous(day)
         resume = _plus(washout.after, day) if washout.after else _next(day)
-        if any((a is None or a < resume) and (b is None or b > stop) for a, b in spans):
-            rule = f"washouts[{i}]"
-            exposure = param(name="exposure", value=washout.shown, kind="text")
-            out += [
-                said(
-                    "stop",
-                    washout.exposure,
-                    stop,
-                    rule,
-                    message(
-                        key="milestone.note.stop",
-                        params=(exposure, param(name="day", value=day.isoformat(), kind="date")),
-                    ),
-                ),
-                said(
-                    "resume",
-                    washout.exposure,
-                    resume,
-                    rule,
-                    message(key="milestone.note.resume", params=(exposure,)),
-                ),
-            ]
-    for i, precaution, records in recipe.precautions:
-        if not any(r.active_on(day) for r in records):
+        if not in_use(i, stop, resume):
             continue
+        rule = f"washouts[{i}]"
+        exposure = param(name="exposure", value=washout.shown, kind="text")
+        day_param = param(name="day", value=day.isoformat(), kind="date")
+        out += [
+            said(
+                "stop",
+                washout.exposure,
+                stop,
+                rule,
+                message(key="milestone.note.stop", params=(exposure, day_param)),
+            ),
+            said(
+                "resume",
+                washout.exposure,
+                resume,
+                rule,
+                message(key="milestone.note.resume", params=(exposure,)),
+            ),
+        ]
+    for i, precaution in precautions:
         rule = f"precautions[{i}]"
         action = param(name="action", value=precaution.action, kind="text")
+        condition = param(name="condition", value=precaution.condition, kind="text")
         out += [
             said(
                 "start",
                 precaution.action,
                 _minus(precaution.before, day),
                 rule,
-                message(
-                    key="milestone.note.start",
-                    params=(
-                        action,
-                        param(name="condition", value=precaution.condition, kind="text"),
-                    ),
-                ),
+                message(key="milestone.note.start", params=(action, condition)),
             ),
             said(
                 "end",
@@ -215,7 +240,7 @@ def _milestones(protocol: Protocol, client: Client, day: dt.date) -> tuple[Miles
                 message(key="milestone.note.end", params=(action,)),
             ),
         ]
-    for i, care in enumerate(recipe.aftercare):
+    for i, care in enumerate(aftercare):
         end = _plus(care.duration, day)  # never before day: durations are not negative
         if care.note:  # the protocol's own words, shown as written
             out.append(
@@ -295,98 +320,20 @@ def _recipe(protocol: Protocol, client: Client) -> _Recipe | None:
 
 def _milestones_checked(protocol: Protocol, client: Client, day: dt.date) -> tuple[Milestone, ...]:
     """:func:`milestones` the slow way: every record asked again, every value checked."""
-    out: list[Milestone] = []
-    for i, washout in enumerate(protocol.washouts):
-        if not (washout.before or washout.after) or not pauses_between_sessions(protocol, washout):
-            continue
-        stop = _minus(washout.before, day) if washout.before else _previous(day)
-        resume = _plus(washout.after, day) if washout.after else _next(day)
-        in_use = any(
-            uses(client, m, washout.exposure, protocol)
+    washouts = [
+        (i, washout)
+        for i, washout in enumerate(protocol.washouts)
+        if (washout.before or washout.after) and pauses_between_sessions(protocol, washout)
+    ]
+
+    def in_use(i: int, stop: dt.date, resume: dt.date) -> bool:
+        exposure = protocol.washouts[i].exposure
+        return any(
+            uses(client, m, exposure, protocol)
             and (m.start is None or m.start < resume)
             and (m.end is None or m.end > stop)
             for m in client.medications
         )
-        if in_use:
-            rule = f"washouts[{i}]"
-            exposure = Param("exposure", washout.shown)
-            out += [
-                _milestone(
-                    "stop",
-                    washout.exposure,
-                    stop,
-                    rule,
-                    Message("milestone.note.stop", [exposure, _date("day", day)]),
-                ),
-                _milestone(
-                    "resume",
-                    washout.exposure,
-                    resume,
-                    rule,
-                    Message("milestone.note.resume", [exposure]),
-                ),
-            ]
-    for i, reason in precautions(protocol, client, day):
-        precaution = protocol.precautions[i]
-        action = Param("action", precaution.action)
-        out += [
-            _milestone(
-                "start",
-                precaution.action,
-                _minus(precaution.before, day),
-                reason.rule,
-                Message(
-                    "milestone.note.start", [action, Param("condition", precaution.condition)]
-                ),
-            ),
-            _milestone(
-                "end",
-                precaution.action,
-                _plus(precaution.after, day),
-                reason.rule,
-                Message("milestone.note.end", [action]),
-            ),
-        ]
-    for i, care in enumerate(protocol.aftercare):
-        end = _plus(care.duration, day)
-        if care.note:  # the protocol's own words, shown as written
-            out.append(
-                Milestone(
-                    kind="aftercare",
-                    subject=care.restriction,
-                    start=day,
-                    end=end,
-                    note=care.note,
-                    rule=f"aftercare[{i}]",
-                )
-            )
-            continue
-        until = Message(
-            "milestone.note.aftercare", [Param("restriction", care.shown), _date("end", end)]
-        )
-        out.append(_milestone("aftercare", care.restriction, day, f"aftercare[{i}]", until, end))
-    return tuple(sorted(out, key=lambda m: m.start))
 
-
-def _date(name: str, day: dt.date) -> Param:
-    return Param(name, day.isoformat(), "date")
-
-
-def _milestone(
-    kind: str,
-    subject: str,
-    start: dt.date,
-    rule: str,
-    note: Message,
-    end: dt.date | None = None,
-) -> Milestone:
-    """A milestone whose note the planner writes: kept as a message, and in English."""
-    return Milestone(
-        kind=kind,
-        subject=subject,
-        start=start,
-        end=end,
-        note=note.render(),
-        rule=rule,
-        messages=(note,),
-    )
+    active = [(i, protocol.precautions[i]) for i, _ in precautions(protocol, client, day)]
+    return _build(day, washouts, in_use, active, protocol.aftercare, checked=True)
